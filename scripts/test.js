@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs the type checker and the whole test suite, then prints the closing line CI counts:
+// `N passed, M failed` (vitest's own summary is not one CI reads).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const resultsFile = '.cairn/test-results.json';
+mkdirSync('.cairn', { recursive: true });
+rmSync(resultsFile, { force: true });
+
+const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+const typecheckFailed = typecheck.status !== 0 ? 1 : 0;
+if (typecheckFailed) console.error('typecheck failed');
+
+const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
+const vitest = spawnSync('npx', args, { stdio: 'inherit' });
+
+let passed = 0;
+let failed = typecheckFailed;
+let skipped = 0;
+try {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed = results.numPassedTests;
+  failed += results.numFailedTests + (results.numFailedTestSuites ?? 0);
+  skipped = results.numPendingTests + (results.numTodoTests ?? 0);
+} catch {
+  failed += 1;
+  console.error(`no test results in ${resultsFile}: vitest exited with ${vitest.status}`);
+}
+if (vitest.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 ? 0 : 1);
