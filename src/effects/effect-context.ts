@@ -1,0 +1,14 @@
+import type { EventBus } from '../bus/event-bus.ts';
+
+/** What a host gives the Node-side effect code besides the request itself. */
+export interface EffectContext {
+  /** Aborted when the task's cancellation scope is cancelled; effects then reject with `CancelledError`. */
+  signal: AbortSignal;
+  /** Where `emit` publishes. */
+  bus: EventBus;
+  /**
+   * Origin → origin replacements applied to every outgoing URL (e.g. `https://petstore.swagger.io`
+   * → `http://127.0.0.1:PORT`), so tests can point public hosts at loopback fixtures.
+   */
+  endpointRewrites?: Record<string, string>;
+}

@@ -1,0 +1,146 @@
+import type { HttpEffect } from '../core/effects.ts';
+import { CancelledError, workflowError } from '../core/errors.ts';
+import type { Json, JsonObject } from '../core/json.ts';
+import { authorizationHeader, redactHeaders, withoutUserInfo } from './credentials.ts';
+import type { EffectContext } from './effect-context.ts';
+import { encodeBody } from './http-body.ts';
+import { decodeContent, toBase64 } from './http-content.ts';
+import { rewriteUrl } from './rewrite-url.ts';
+
+interface PreparedRequest {
+  method: string;
+  url: URL;
+  /** What is sent, credentials included. */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Performs an HTTP call. Redirects are never followed: with `redirect: false` any status outside
+ * 200–299 is a communication error, with `redirect: true` outside 200–399. The error carries the
+ * HTTP status and the response (credentials redacted), so `try.catch` can filter on `status`.
+ */
+export async function performHttp(effect: HttpEffect, context: EffectContext): Promise<Json> {
+  if (context.signal.aborted) throw new CancelledError('http call cancelled before it started');
+  const request = prepareRequest(effect, context.endpointRewrites);
+  const target = `${request.method} ${withoutUserInfo(request.url)}`;
+  const { response, bytes } = await exchange(request, target, context.signal);
+
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const content = decodeContent(bytes, response.headers.get('content-type'));
+  const httpResponse: JsonObject = {
+    request: { method: request.method, uri: withoutUserInfo(request.url), headers: redactHeaders(request.headers) },
+    statusCode: response.status,
+    headers: redactHeaders(headers),
+    content,
+  };
+
+  const highest = effect.redirect ? 399 : 299;
+  if (response.status < 200 || response.status > highest) {
+    const reason = response.statusText ? ` ${response.statusText}` : '';
+    throw workflowError('communication', `${target} answered HTTP ${response.status}${reason}`, {
+      status: response.status,
+      response: httpResponse,
+    });
+  }
+  switch (effect.output) {
+    case 'content':
+      return content;
+    case 'response':
+      return httpResponse;
+    case 'raw':
+      return toBase64(bytes);
+  }
+}
+
+function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | undefined): PreparedRequest {
+  let url: URL;
+  try {
+    url = new URL(effect.uri);
+  } catch {
+    throw workflowError('configuration', `endpoint ${JSON.stringify(effect.uri)} is not an absolute URI`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw workflowError('configuration', `endpoint ${withoutUserInfo(url)} is not an http or https URI`);
+  }
+  for (const [name, value] of Object.entries(effect.query)) url.searchParams.append(name, value);
+  url = rewriteUrl(url, rewrites);
+
+  const method = effect.method.toUpperCase();
+  const headers: Record<string, string> = { ...effect.headers };
+  let body: string | undefined;
+  if (effect.body !== undefined) {
+    if (method === 'GET' || method === 'HEAD') {
+      throw workflowError('configuration', `a ${method} request cannot have a body (${withoutUserInfo(url)})`);
+    }
+    const contentTypeName = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
+    const encoded = encodeBody(effect.body, contentTypeName === undefined ? undefined : headers[contentTypeName]);
+    body = encoded.body;
+    if (contentTypeName === undefined) headers['content-type'] = encoded.contentType;
+  }
+  if (effect.authentication !== undefined) {
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+    headers.authorization = authorizationHeader(effect.authentication);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // fetch refuses URLs with credentials; send them as Basic auth unless a policy already did.
+    if (effect.authentication === undefined) {
+      const user = decodeURIComponent(url.username);
+      const password = decodeURIComponent(url.password);
+      headers.authorization = authorizationHeader({ basic: { username: user, password } });
+    }
+    url.username = '';
+    url.password = '';
+  }
+  return body === undefined ? { method, url, headers } : { method, url, headers, body };
+}
+
+async function exchange(
+  request: PreparedRequest,
+  target: string,
+  signal: AbortSignal,
+): Promise<{ response: Response; bytes: Uint8Array }> {
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal,
+    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { response, bytes };
+  } catch (error) {
+    if (signal.aborted) throw new CancelledError(`${target} cancelled`);
+    throw workflowError('communication', `${target} failed: ${describeNetworkError(error)}`, { status: 503 });
+  }
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+};
+
+/** A one-line reason from undici's `TypeError('fetch failed')` and its `cause` chain. */
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = errorCode(cause);
+  if (code !== undefined) return `${NETWORK_ERRORS[code] ?? 'network error'} (${code})`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, errors } = error as { code?: unknown; errors?: unknown };
+  if (typeof code === 'string') return code;
+  if (Array.isArray(errors)) return errors.map(errorCode).find((item) => item !== undefined);
+  return undefined;
+}

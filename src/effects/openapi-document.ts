@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { ResolvedAuthentication } from '../core/effects.ts';
+import { CancelledError, isCancelledError, workflowError } from '../core/errors.ts';
+import { isJsonObject, type JsonObject } from '../core/json.ts';
+import type { EffectContext } from './effect-context.ts';
+import { performHttp } from './http.ts';
+import { rewriteUrl } from './rewrite-url.ts';
+
+export interface LoadedDocument {
+  document: JsonObject;
+  /** Where the document was fetched from: relative server URLs resolve against it. Absent for files. */
+  url?: URL;
+}
+
+const DOCUMENT_TIMEOUT_MS = 60_000;
+
+/** Parsed documents per URL for the life of the process; a failed load is not kept. */
+const cache = new Map<string, Promise<LoadedDocument>>();
+
+/**
+ * Reads an OpenAPI or Swagger document from an http(s) URL (through the same HTTP code path as
+ * calls, so rewrites, authentication and errors match) or from a file path; JSON or YAML.
+ */
+export async function loadOpenApiDocument(
+  location: string,
+  authentication: ResolvedAuthentication | undefined,
+  context: EffectContext,
+): Promise<LoadedDocument> {
+  if (!/^https?:\/\//i.test(location)) return readDocumentFile(location);
+  const url = rewriteUrl(new URL(location), context.endpointRewrites);
+  let pending = cache.get(url.href);
+  if (pending === undefined) {
+    // Shared between callers, so it is not tied to one caller's signal; each caller races its own.
+    pending = fetchDocument(url, authentication, context);
+    cache.set(url.href, pending);
+    pending.catch(() => cache.delete(url.href));
+  }
+  return raceAbort(pending, context.signal, location);
+}
+
+async function fetchDocument(
+  url: URL,
+  authentication: ResolvedAuthentication | undefined,
+  context: EffectContext,
+): Promise<LoadedDocument> {
+  const raw = await performHttp(
+    {
+      kind: 'http',
+      method: 'GET',
+      uri: url.href,
+      headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' },
+      query: {},
+      output: 'raw',
+      redirect: false,
+      ...(authentication === undefined ? {} : { authentication }),
+    },
+    { ...context, endpointRewrites: {}, signal: AbortSignal.timeout(DOCUMENT_TIMEOUT_MS) },
+  ).catch((error: unknown) => {
+    if (!isCancelledError(error)) throw error;
+    throw workflowError('timeout', `OpenAPI document ${url.href} did not arrive within ${DOCUMENT_TIMEOUT_MS / 1000} s`);
+  });
+  const text = typeof raw === 'string' ? Buffer.from(raw, 'base64').toString('utf8') : '';
+  return { document: parseDocument(text, url.href), url };
+}
+
+async function readDocumentFile(location: string): Promise<LoadedDocument> {
+  const path = location.startsWith('file:') ? fileURLToPath(location) : resolvePath(location);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw workflowError('configuration', `cannot read OpenAPI document ${path}: ${reason}`);
+  }
+  return { document: parseDocument(text, path) };
+}
+
+function parseDocument(text: string, origin: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    try {
+      parsed = parseYaml(text, { maxAliasCount: 1000 });
+    } catch (error) {
+      throw workflowError('configuration', `OpenAPI document ${origin} is neither JSON nor YAML: ${(error as Error).message}`);
+    }
+  }
+  const isSpec = isJsonObject(parsed) && (parsed.swagger === '2.0' || String(parsed.openapi ?? '').startsWith('3.'));
+  if (!isSpec) {
+    throw workflowError('configuration', `${origin} is not a Swagger 2.0 or OpenAPI 3.x document`);
+  }
+  return parsed as JsonObject;
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError(`loading ${what} cancelled`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CancelledError(`loading ${what} cancelled`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

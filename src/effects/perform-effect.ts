@@ -1,0 +1,28 @@
+import type { EffectRequest } from '../core/effects.ts';
+import type { Json } from '../core/json.ts';
+import type { EffectContext } from './effect-context.ts';
+import { performEmit } from './emit.ts';
+import { performHttp } from './http.ts';
+import { performOpenApi } from './openapi.ts';
+
+export type { EffectContext } from './effect-context.ts';
+
+type EffectPerformers = {
+  [K in EffectRequest['kind']]: (request: Extract<EffectRequest, { kind: K }>, context: EffectContext) => Promise<Json>;
+};
+
+/** One performer per effect kind: a new kind in `EffectRequest` is a compile error here until handled. */
+const performers: EffectPerformers = {
+  http: performHttp,
+  openapi: performOpenApi,
+  emit: performEmit,
+};
+
+/**
+ * Performs an effect the interpreter resolved. Rejects with `WorkflowError` (no `instance`; the
+ * core sets it) or `CancelledError` when `context.signal` aborts.
+ */
+export function performEffect(request: EffectRequest, context: EffectContext): Promise<Json> {
+  const perform = performers[request.kind] as (request: EffectRequest, context: EffectContext) => Promise<Json>;
+  return perform(request, context);
+}
