@@ -1,0 +1,59 @@
+import type { CancelScope, Host } from './host.ts';
+import type { Json, JsonObject } from './json.ts';
+import type { WorkflowDocument } from './model.ts';
+import type { ExpressionEvaluator, Variables } from './expr/evaluator.ts';
+import type { ProgressReporter, TaskInstance } from './progress.ts';
+import type { SchemaValidator } from './schema.ts';
+
+/** Interpreter state shared by every task of one execution. */
+export interface Execution {
+  readonly host: Host;
+  readonly document: WorkflowDocument;
+  readonly executionId: string;
+  readonly evaluator: ExpressionEvaluator;
+  readonly schemas: SchemaValidator;
+  readonly progress: ProgressReporter;
+  readonly secrets: JsonObject;
+  /** `$workflow`: id, definition, input, startedAt. */
+  readonly workflowDescriptor: JsonObject;
+  /** `$runtime`: name, version, metadata. */
+  readonly runtimeDescriptor: JsonObject;
+  /** The qualified instance name used in lifecycle events (`name-id.namespace`). */
+  readonly instanceName: string;
+  /** `$context`, replaced by each task's `export.as`. */
+  context: Json;
+}
+
+/** Where a task instance runs: its place in loops and retries, its scope and its inherited variables. */
+export interface Frame {
+  readonly iteration: readonly number[];
+  readonly attempt: number;
+  readonly scope: CancelScope;
+  /** Variables introduced by enclosing tasks: `for` item/index, `catch` error. */
+  readonly variables: Readonly<Record<string, Json>>;
+}
+
+export function taskInstance(pointer: string, frame: Frame): TaskInstance {
+  return { pointer, iteration: frame.iteration, attempt: frame.attempt };
+}
+
+/** The spec's runtime arguments (`$context`, `$workflow`, …) plus the frame's own variables. */
+export function baseVariables(execution: Execution, frame: Frame): Record<string, Json | (() => Json)> {
+  return {
+    context: () => execution.context,
+    secrets: execution.secrets,
+    workflow: execution.workflowDescriptor,
+    runtime: execution.runtimeDescriptor,
+    ...frame.variables,
+  };
+}
+
+export type { Variables };
+
+/** `startedAt`-style timestamps as the spec's descriptors carry them. */
+export function timestampDescriptor(epochMs: number): JsonObject {
+  return {
+    iso8601: new Date(epochMs).toISOString(),
+    epoch: { seconds: Math.floor(epochMs / 1000), milliseconds: epochMs },
+  };
+}

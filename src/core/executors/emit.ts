@@ -1,0 +1,24 @@
+import type { JsonObject } from '../json.ts';
+import { isJsonObject } from '../json.ts';
+import { workflowError } from '../errors.ts';
+import type { Executor } from './types.ts';
+
+/**
+ * `emit`: builds the CloudEvent from `event.with` (expressions evaluated, `id`, `time` and
+ * `specversion` filled in through the host), has the host publish it, and outputs the event.
+ */
+export const emit: Executor<'emit'> = async (task, input, { execution, variables, pointer, frame }) => {
+  const fields = execution.evaluator.template(task.emit.event.with, input, variables, pointer);
+  if (!isJsonObject(fields) || typeof fields.source !== 'string' || typeof fields.type !== 'string') {
+    throw workflowError('validation', 'an emitted event needs string `source` and `type` attributes', { instance: pointer });
+  }
+  const event: JsonObject = {
+    specversion: '1.0',
+    id: execution.host.uuid(),
+    time: new Date(execution.host.now()).toISOString(),
+    ...(fields.data !== undefined ? { datacontenttype: 'application/json' } : {}),
+    ...fields,
+  };
+  const output = await execution.host.perform({ kind: 'emit', event }, { summary: pointer }, frame.scope);
+  return { output };
+};

@@ -1,0 +1,121 @@
+import type { Host } from './host.ts';
+import type { Json, JsonObject } from './json.ts';
+import type { WorkflowDocument } from './model.ts';
+import type { ExpressionEngine } from './expr/engine.ts';
+import type { SchemaValidator } from './schema.ts';
+import { ExpressionEvaluator } from './expr/evaluator.ts';
+import { ProgressReporter, secretStrings } from './progress.ts';
+import { EVENT_TYPES } from './events.ts';
+import { baseVariables, timestampDescriptor, type Execution, type Frame } from './execution.ts';
+import { runTaskList } from './run-task-list.ts';
+import { isCancelledError, isWorkflowError, problemToJson, workflowError, type ProblemDetails } from './errors.ts';
+import { withDeadline } from './cancellation.ts';
+import { resolveDuration } from './resolve-duration.ts';
+import { validateWithSchema } from './validate-data.ts';
+import { msToIsoDuration } from './duration.ts';
+
+export const RUNTIME_NAME = 'cairn';
+export const RUNTIME_VERSION = '0.1.0';
+
+export interface RunOptions {
+  executionId: string;
+  engine: ExpressionEngine;
+  schemas: SchemaValidator;
+  /** `$secrets`: values are redacted from every progress event. */
+  secrets?: JsonObject;
+  /** Extra `$runtime.metadata` (e.g. which host runs the workflow). */
+  runtimeMetadata?: JsonObject;
+  /** When the document was parsed before the run, reported as the runner's parsing phases. */
+  parsing?: { startedAt: number; completedAt: number };
+}
+
+export type FinalStatus = 'completed' | 'faulted' | 'cancelled';
+
+export interface WorkflowResult {
+  status: FinalStatus;
+  output?: Json;
+  error?: ProblemDetails;
+  /** Sequence number of the last progress event. */
+  lastSeq: number;
+}
+
+const ROOT = '/';
+
+/**
+ * Runs a validated workflow document to its end through the given host. Never throws for workflow
+ * faults: the result says completed, faulted (with the RFC 7807 error) or cancelled.
+ */
+export async function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions): Promise<WorkflowResult> {
+  const secrets = options.secrets ?? {};
+  const progress = new ProgressReporter(host, options.executionId, secretStrings(secrets));
+  const instanceName = `${document.document.name}-${options.executionId}.${document.document.namespace}`;
+  const definition = { name: document.document.name, namespace: document.document.namespace, version: document.document.version };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const parsing = options.parsing ?? { startedAt: host.now(), completedAt: host.now() };
+  progress.emit(EVENT_TYPES.runnerParsing, { name: instanceName, startedAt: iso(parsing.startedAt) });
+  progress.emit(EVENT_TYPES.runnerParsed, { name: instanceName, definition, completedAt: iso(parsing.completedAt) });
+  progress.emit(EVENT_TYPES.runnerBuilding, { name: instanceName, startedAt: iso(host.now()) });
+
+  const startedAt = host.now();
+  const execution: Execution = {
+    host,
+    document,
+    executionId: options.executionId,
+    evaluator: new ExpressionEvaluator(options.engine),
+    schemas: options.schemas,
+    progress,
+    secrets,
+    instanceName,
+    workflowDescriptor: { id: options.executionId, definition: document as unknown as Json, input, startedAt: timestampDescriptor(startedAt) },
+    runtimeDescriptor: { name: RUNTIME_NAME, version: RUNTIME_VERSION, metadata: options.runtimeMetadata ?? {} },
+    context: {},
+  };
+  const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {} };
+
+  progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: iso(startedAt) });
+  progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: iso(startedAt) });
+  progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: iso(host.now()) });
+  try {
+    const output = await runBody(execution, input, frame);
+    const completedAt = host.now();
+    progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: iso(completedAt), output });
+    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'completed', updatedAt: iso(completedAt) });
+    return { status: 'completed', output, lastSeq: progress.lastSeq };
+  } catch (error) {
+    const endedAt = iso(host.now());
+    if (isCancelledError(error)) {
+      progress.emit(EVENT_TYPES.workflowCancelled, { name: instanceName, cancelledAt: endedAt });
+      progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'cancelled', updatedAt: endedAt });
+      return { status: 'cancelled', lastSeq: progress.lastSeq };
+    }
+    const problem = isWorkflowError(error)
+      ? error.withInstance(ROOT).problem
+      : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: ROOT }).problem;
+    const redacted = progress.redact(problemToJson(problem)) as unknown as ProblemDetails;
+    progress.emit(EVENT_TYPES.workflowFaulted, { name: instanceName, faultedAt: endedAt, error: redacted as unknown as JsonObject });
+    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'faulted', updatedAt: endedAt });
+    return { status: 'faulted', error: redacted, lastSeq: progress.lastSeq };
+  }
+}
+
+/** Workflow-level data flow around the top-level task list, under the workflow timeout. */
+async function runBody(execution: Execution, rawInput: Json, frame: Frame): Promise<Json> {
+  const { document, evaluator, host } = execution;
+  const variables = { ...baseVariables(execution, frame), input: rawInput };
+  validateWithSchema(execution, document.input?.schema, rawInput, 'input', ROOT);
+  const input = document.input?.from !== undefined ? evaluator.transform(document.input.from, rawInput, variables, ROOT) : rawInput;
+  const run = (scope: Frame['scope']) => runTaskList(execution, document.do, '/do', input, { ...frame, scope });
+
+  let outcome;
+  if (document.timeout === undefined) {
+    outcome = await run(frame.scope);
+  } else {
+    const spec = typeof document.timeout === 'string' ? document.use?.timeouts?.[document.timeout] : document.timeout;
+    if (!spec) throw workflowError('configuration', `timeout '${String(document.timeout)}' is not defined in use.timeouts`, { instance: ROOT });
+    const ms = resolveDuration(spec.after, evaluator, input, { ...variables, input }, ROOT);
+    outcome = await withDeadline(host, frame.scope, ms, run, () => workflowError('timeout', `the workflow timed out after ${msToIsoDuration(ms)}`, { instance: ROOT }));
+  }
+  const output = document.output?.as !== undefined ? evaluator.transform(document.output.as, outcome.output, { ...variables, input }, ROOT) : outcome.output;
+  validateWithSchema(execution, document.output?.schema, output, 'output', ROOT);
+  return output;
+}

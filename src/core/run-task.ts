@@ -1,0 +1,123 @@
+import type { Json } from './json.ts';
+import type { TaskDefinition, TaskKind, TimeoutSpec } from './model.ts';
+import { baseVariables, taskInstance, timestampDescriptor, type Execution, type Frame } from './execution.ts';
+import type { ExecutorResult, TaskContext } from './executors/types.ts';
+import { executors } from './executors/index.ts';
+import { taskKindOf } from './task-kind.ts';
+import { EVENT_TYPES } from './events.ts';
+import { isCancelledError, isWorkflowError, problemToJson, workflowError, type WorkflowError } from './errors.ts';
+import { throwIfCancelled, withDeadline } from './cancellation.ts';
+import { resolveDuration } from './resolve-duration.ts';
+import { validateWithSchema } from './validate-data.ts';
+import { runTaskList } from './run-task-list.ts';
+import { msToIsoDuration } from './duration.ts';
+
+/**
+ * The lifecycle of one task instance, the same for every kind:
+ * `if` → input schema → `input.from` → executor (under its timeout) → `output.as` → output schema
+ * → `export.as` → export schema. Emits created/started then completed, faulted, cancelled or
+ * skipped exactly once. Executors return raw output only.
+ */
+export async function runTask(
+  execution: Execution,
+  name: string,
+  task: TaskDefinition,
+  pointer: string,
+  rawInput: Json,
+  frame: Frame,
+): Promise<ExecutorResult> {
+  throwIfCancelled(frame.scope);
+  const { evaluator, progress, host } = execution;
+  const instance = taskInstance(pointer, frame);
+  const taskEvent = { workflow: execution.instanceName, task: pointer };
+  const startedAt = host.now();
+  const descriptor = (input: Json, output?: Json): Json => ({
+    name,
+    reference: pointer,
+    definition: task as unknown as Json,
+    input,
+    ...(output === undefined ? {} : { output }),
+    startedAt: timestampDescriptor(startedAt),
+  });
+  const variables = { ...baseVariables(execution, frame), input: rawInput, task: () => descriptor(rawInput) };
+
+  try {
+    if (task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
+      progress.emit(EVENT_TYPES.taskSkipped, { ...taskEvent, skippedAt: iso(host.now()) }, instance);
+      return { output: rawInput, then: task.then ?? 'continue' };
+    }
+  } catch (error) {
+    throw fault(execution, error, pointer, instance);
+  }
+
+  progress.emit(EVENT_TYPES.taskCreated, { ...taskEvent, createdAt: iso(startedAt) }, instance);
+  progress.emit(EVENT_TYPES.taskStarted, { ...taskEvent, startedAt: iso(startedAt) }, instance);
+  try {
+    validateWithSchema(execution, task.input?.schema, rawInput, 'input', pointer);
+    const input = task.input?.from !== undefined ? evaluator.transform(task.input.from, rawInput, variables, pointer) : rawInput;
+    const inputVariables = { ...variables, input, task: () => descriptor(input) };
+
+    const kind = taskKindOf(task);
+    if (!kind) throw workflowError('configuration', `task '${name}' has no known kind`, { instance: pointer });
+    const timeoutMs = taskTimeoutMs(execution, task.timeout, input, inputVariables, pointer);
+    const execute = (scope: typeof frame.scope) =>
+      runExecutor(kind, task, input, {
+        execution,
+        name,
+        pointer,
+        frame: { ...frame, scope },
+        variables: inputVariables,
+        runList: (list, listPointer, listInput, listFrame) => runTaskList(execution, list, listPointer, listInput, listFrame),
+        runTask: (childName, child, childPointer, childInput, childFrame) => runTask(execution, childName, child, childPointer, childInput, childFrame),
+      });
+    const result = timeoutMs === undefined
+      ? await execute(frame.scope)
+      : await withDeadline(host, frame.scope, timeoutMs, execute, () =>
+          workflowError('timeout', `task '${name}' timed out after ${msToIsoDuration(timeoutMs)}`, { instance: pointer }));
+
+    const outputVariables = { ...inputVariables, task: () => descriptor(input, result.output) };
+    const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables, pointer) : result.output;
+    validateWithSchema(execution, task.output?.schema, output, 'output', pointer);
+    if (task.export?.as !== undefined) {
+      const context = evaluator.transform(task.export.as, output, { ...outputVariables, output }, pointer);
+      validateWithSchema(execution, task.export.schema, context, 'export', pointer);
+      execution.context = context;
+    }
+    progress.emit(EVENT_TYPES.taskState, { ...taskEvent, input, output }, instance);
+    progress.emit(EVENT_TYPES.taskCompleted, { ...taskEvent, completedAt: iso(host.now()) }, instance);
+    return { output, then: result.ended ? 'end' : (result.then ?? task.then ?? 'continue'), ended: result.ended ?? false };
+  } catch (error) {
+    throw fault(execution, error, pointer, instance);
+  }
+}
+
+function runExecutor(kind: TaskKind, task: TaskDefinition, input: Json, context: TaskContext): Promise<ExecutorResult> {
+  const executor = executors[kind] as (task: TaskDefinition, input: Json, context: TaskContext) => Promise<ExecutorResult>;
+  return executor(task, input, context);
+}
+
+function taskTimeoutMs(execution: Execution, timeout: TimeoutSpec | string | undefined, input: Json, variables: Parameters<typeof resolveDuration>[3], pointer: string): number | undefined {
+  if (timeout === undefined) return undefined;
+  const spec = typeof timeout === 'string' ? execution.document.use?.timeouts?.[timeout] : timeout;
+  if (!spec) throw workflowError('configuration', `timeout '${String(timeout)}' is not defined in use.timeouts`, { instance: pointer });
+  return resolveDuration(spec.after, execution.evaluator, input, variables, pointer);
+}
+
+/** Reports how the task ended and returns the error to rethrow (with `instance` set). */
+function fault(execution: Execution, error: unknown, pointer: string, instance: ReturnType<typeof taskInstance>): Error {
+  const { progress, host } = execution;
+  const taskEvent = { workflow: execution.instanceName, task: pointer };
+  if (isCancelledError(error)) {
+    progress.emit(EVENT_TYPES.taskCancelled, { ...taskEvent, cancelledAt: iso(host.now()) }, instance);
+    return error;
+  }
+  const workflowFault: WorkflowError = isWorkflowError(error)
+    ? error.withInstance(pointer)
+    : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: pointer });
+  progress.emit(EVENT_TYPES.taskFaulted, { ...taskEvent, faultedAt: iso(host.now()), error: problemToJson(workflowFault.problem) }, instance);
+  return workflowFault;
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
