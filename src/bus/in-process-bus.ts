@@ -1,17 +1,17 @@
 import type { JsonObject } from '../core/json.ts';
 import type { EventBus } from './event-bus.ts';
 
-export interface InProcessBusOptions {
+export interface InProcessEventBusOptions {
   /** Called when a listener throws; one faulty listener must not fail the publisher or starve the others. */
   onListenerError?: (error: unknown, event: JsonObject) => void;
 }
 
 /** An event bus inside one process: synchronous fan-out to the listeners subscribed at publish time. */
-export class InProcessBus implements EventBus {
+export class InProcessEventBus implements EventBus {
   readonly #listeners = new Set<(event: JsonObject) => void>();
   readonly #onListenerError: (error: unknown, event: JsonObject) => void;
 
-  constructor(options: InProcessBusOptions = {}) {
+  constructor(options: InProcessEventBusOptions = {}) {
     this.#onListenerError =
       options.onListenerError ?? ((error) => console.error('event bus listener failed:', error));
   }
@@ -35,3 +35,6 @@ export class InProcessBus implements EventBus {
     };
   }
 }
+
+/** Same class under the shorter name some hosts import. */
+export { InProcessEventBus as InProcessBus };

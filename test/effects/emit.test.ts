@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessBus } from '../../src/bus/in-process-bus.ts';
+import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { isCancelledError } from '../../src/core/errors.ts';
 import type { JsonObject } from '../../src/core/json.ts';
 import { performEffect } from '../../src/effects/perform-effect.ts';
@@ -16,7 +16,7 @@ const event: JsonObject = {
 
 describe('emit effect', () => {
   it('publishes the event to subscribers and returns it as the output', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessEventBus();
     const received: JsonObject[] = [];
     bus.subscribe((published) => received.push(published));
     const output = await performEffect({ kind: 'emit', event }, testContext({ bus }));
@@ -26,7 +26,7 @@ describe('emit effect', () => {
 
   it('a throwing listener neither fails the publisher nor starves other listeners', async () => {
     const failures: unknown[] = [];
-    const bus = new InProcessBus({ onListenerError: (error) => failures.push(error) });
+    const bus = new InProcessEventBus({ onListenerError: (error) => failures.push(error) });
     const received: JsonObject[] = [];
     bus.subscribe(() => {
       throw new Error('listener broke');
@@ -38,7 +38,7 @@ describe('emit effect', () => {
   });
 
   it('stops delivering after unsubscribe', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessEventBus();
     const received: JsonObject[] = [];
     const unsubscribe = bus.subscribe((published) => received.push(published));
     await bus.publish(event);
@@ -48,7 +48,7 @@ describe('emit effect', () => {
   });
 
   it('rejects with CancelledError and publishes nothing when already cancelled', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessEventBus();
     const received: JsonObject[] = [];
     bus.subscribe((published) => received.push(published));
     const context = testContext({ bus });
