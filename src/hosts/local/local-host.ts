@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { CancelScope, Host } from '../../core/host.ts';
+import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
+import type { ProgressSink } from '../../core/events.ts';
+import type { Json } from '../../core/json.ts';
+import { CancelledError } from '../../core/errors.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import { performEffect } from '../../effects/perform-effect.ts';
+import { LocalCancelScope } from './local-scope.ts';
+
+export interface LocalHostOptions {
+  onEvent: ProgressSink;
+  bus: EventBus;
+  endpointRewrites?: Record<string, string>;
+}
+
+/** The in-process host: the real clock, real timers, effects performed directly in this process. */
+export function createLocalHost(options: LocalHostOptions): Host & { rootScope: LocalCancelScope } {
+  const rootScope = new LocalCancelScope();
+  return {
+    rootScope,
+    now: () => Date.now(),
+    uuid: () => randomUUID(),
+    random: () => Math.random(),
+    sleep: (ms, scope) => sleep(ms, asLocal(scope)),
+    perform: (request: EffectRequest, _options: EffectOptions, scope: CancelScope): Promise<Json> => {
+      const local = asLocal(scope);
+      if (local.cancelled) return Promise.reject(new CancelledError());
+      return performEffect(request, { signal: local.signal, bus: options.bus, ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}) });
+    },
+    report: options.onEvent,
+  };
+}
+
+function sleep(ms: number, scope: LocalCancelScope): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (scope.cancelled) return reject(new CancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      scope.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    scope.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function asLocal(scope: CancelScope): LocalCancelScope {
+  if (!(scope instanceof LocalCancelScope)) throw new TypeError('the local host only runs scopes it created');
+  return scope;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
+import type { Json, JsonObject } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import type { ExpressionEngine } from '../../core/expr/engine.ts';
+import { runWorkflow, type WorkflowResult } from '../../core/interpreter.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import { InProcessBus } from '../../bus/in-process-bus.ts';
+import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
+import { createLocalHost } from './local-host.ts';
+
+export interface LocalRunOptions {
+  executionId?: string;
+  engine?: ExpressionEngine;
+  onEvent?: ProgressSink;
+  endpointRewrites?: Record<string, string>;
+  /** Aborting it cancels the execution (status `cancelled`). */
+  signal?: AbortSignal;
+  bus?: EventBus;
+  secrets?: JsonObject;
+  parsing?: { startedAt: number; completedAt: number };
+}
+
+export interface ExecutionResult extends WorkflowResult {
+  executionId: string;
+  events: ProgressEvent[];
+}
+
+/** Runs a validated document in this process and collects its progress events. */
+export async function runLocal(document: WorkflowDocument, input: Json, options: LocalRunOptions = {}): Promise<ExecutionResult> {
+  const executionId = options.executionId ?? randomUUID();
+  const events: ProgressEvent[] = [];
+  const host = createLocalHost({
+    onEvent: (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
+    bus: options.bus ?? new InProcessBus(),
+    ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
+  });
+  const onAbort = () => host.rootScope.cancel('execution cancelled');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await runWorkflow(document, input, host, {
+      executionId,
+      engine: options.engine ?? (await loadDefaultEngine()),
+      schemas: createAjvSchemaValidator(),
+      runtimeMetadata: { host: 'local' },
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.parsing ? { parsing: options.parsing } : {}),
+    });
+    return { ...result, executionId, events };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
