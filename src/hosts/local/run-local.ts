@@ -5,7 +5,7 @@ import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExpressionEngine } from '../../core/expr/engine.ts';
 import { runWorkflow, type WorkflowResult } from '../../core/interpreter.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { InProcessBus } from '../../bus/in-process-bus.ts';
+import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import { createLocalHost } from './local-host.ts';
@@ -36,7 +36,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
       events.push(event);
       options.onEvent?.(event);
     },
-    bus: options.bus ?? new InProcessBus(),
+    bus: options.bus ?? new InProcessEventBus(),
     ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
   });
   const onAbort = () => host.rootScope.cancel('execution cancelled');
