@@ -1,0 +1,32 @@
+import { parse as parseYaml } from 'yaml';
+import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { WorkflowDocument } from '../../src/core/model.ts';
+import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { runOnHost, type HostName } from '../../src/hosts/index.ts';
+import type { RunResult, WorkflowRunner } from './ctk-steps.ts';
+
+export interface HostRunnerOptions {
+  /** Public origins → loopback fixtures (see `startConformanceFixtures`). */
+  endpointRewrites: Record<string, string>;
+  /** A scenario still running after this long is cancelled, and so fails. */
+  scenarioTimeoutMs?: number;
+}
+
+/** Runs scenario workflows on one host, sharing one expression engine across scenarios. */
+export function hostRunner(host: HostName, options: HostRunnerOptions): WorkflowRunner {
+  let engine: Promise<ExpressionEngine> | undefined;
+  return async (definition, input) => {
+    engine ??= loadDefaultEngine();
+    const document = parseYaml(definition) as WorkflowDocument;
+    const signal = AbortSignal.timeout(options.scenarioTimeoutMs ?? 30_000);
+    const result = await runOnHost(host, document, input, {
+      engine: await engine,
+      endpointRewrites: options.endpointRewrites,
+      signal,
+    });
+    const outcome: RunResult = { status: result.status, events: result.events };
+    if (result.output !== undefined) outcome.output = result.output;
+    if (result.error !== undefined) outcome.error = result.error;
+    return outcome;
+  };
+}
