@@ -43,7 +43,7 @@ export async function performHttp(effect: HttpEffect, context: EffectContext): P
     const reason = response.statusText ? ` ${response.statusText}` : '';
     throw workflowError('communication', `${target} answered HTTP ${response.status}${reason}`, {
       status: response.status,
-      response: httpResponse,
+      response: { ...httpResponse, content: boundedContent(content) },
     });
   }
   switch (effect.output) {
@@ -54,6 +54,15 @@ export async function performHttp(effect: HttpEffect, context: EffectContext): P
     case 'raw':
       return toBase64(bytes);
   }
+}
+
+/** Error bodies travel in progress events and Temporal history: keep big ones (HTML error pages) short. */
+const MAX_ERROR_CONTENT_CHARS = 8192;
+
+function boundedContent(content: Json): Json {
+  const text = typeof content === 'string' ? content : JSON.stringify(content);
+  if (text.length <= MAX_ERROR_CONTENT_CHARS) return content;
+  return `${text.slice(0, MAX_ERROR_CONTENT_CHARS)}… (${text.length - MAX_ERROR_CONTENT_CHARS} more characters)`;
 }
 
 function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | undefined): PreparedRequest {

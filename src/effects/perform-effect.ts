@@ -1,4 +1,5 @@
 import type { EffectRequest } from '../core/effects.ts';
+import { workflowError } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
@@ -23,6 +24,10 @@ const performers: EffectPerformers = {
  * core sets it) or `CancelledError` when `context.signal` aborts.
  */
 export function performEffect(request: EffectRequest, context: EffectContext): Promise<Json> {
-  const perform = performers[request.kind] as (request: EffectRequest, context: EffectContext) => Promise<Json>;
+  // Requests may arrive as deserialized activity input, so the kind is checked at run time too.
+  const perform = performers[request.kind] as ((request: EffectRequest, context: EffectContext) => Promise<Json>) | undefined;
+  if (perform === undefined) {
+    return Promise.reject(workflowError('configuration', `unknown effect kind ${JSON.stringify(request.kind)}`));
+  }
   return perform(request, context);
 }

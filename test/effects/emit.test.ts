@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { isCancelledError } from '../../src/core/errors.ts';
+import type { EventBus } from '../../src/bus/event-bus.ts';
+import { isCancelledError, isWorkflowError } from '../../src/core/errors.ts';
 import type { JsonObject } from '../../src/core/json.ts';
 import { performEffect } from '../../src/effects/perform-effect.ts';
 import { testContext } from './effect-test-context.ts';
@@ -56,5 +57,22 @@ describe('emit effect', () => {
     const error = await performEffect({ kind: 'emit', event }, context).then(() => undefined, (reason: unknown) => reason);
     expect(isCancelledError(error)).toBe(true);
     expect(received).toEqual([]);
+  });
+
+  it('a bus that fails to publish faults the emit with a communication error', async () => {
+    const broken: EventBus = {
+      publish: async () => {
+        throw new Error('broker unreachable');
+      },
+      subscribe: () => () => undefined,
+    };
+    const error = await performEffect({ kind: 'emit', event }, testContext({ bus: broken })).then(() => undefined, (reason: unknown) => reason);
+    expect(isWorkflowError(error) && error.problem).toMatchObject({ status: 500, detail: expect.stringContaining('broker unreachable') });
+  });
+
+  it('an unknown effect kind (e.g. from a bad activity input) is a configuration error', async () => {
+    const request = { kind: 'teleport' } as unknown as Parameters<typeof performEffect>[0];
+    const error = await performEffect(request, testContext()).then(() => undefined, (reason: unknown) => reason);
+    expect(isWorkflowError(error) && error.problem).toMatchObject({ status: 400, detail: 'unknown effect kind "teleport"' });
   });
 });

@@ -1,9 +1,10 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpEffect } from '../../src/core/effects.ts';
 import { isCancelledError, isWorkflowError, type WorkflowError } from '../../src/core/errors.ts';
 import type { JsonObject } from '../../src/core/json.ts';
 import { performEffect } from '../../src/effects/perform-effect.ts';
-import type { FixtureServer } from '../fixtures/fixture-server.ts';
+import { listenOnLoopback, type FixtureServer } from '../fixtures/fixture-server.ts';
 import { startHttpbinServer } from '../fixtures/httpbin-server.ts';
 import { startPetstoreServer } from '../fixtures/petstore-server.ts';
 import { testContext } from './effect-test-context.ts';
@@ -189,6 +190,20 @@ describe('http effect status handling', () => {
     });
     expect(error.problem.instance).toBeUndefined();
     expect(JSON.stringify(error.problem) + error.message).not.toContain('very-secret-token');
+  });
+
+  it('keeps a large error body short in the error', async () => {
+    const app = Fastify();
+    app.get('/', async (_request, reply) => reply.code(500).type('text/html').send('<p>'.repeat(10_000)));
+    const server = await listenOnLoopback(app);
+    try {
+      const error = await failure(performEffect(http(`${server.url}/`), testContext()));
+      const content = (error.problem.response as JsonObject).content as string;
+      expect(content.startsWith('<p><p>')).toBe(true);
+      expect(content).toMatch(/… \(21808 more characters\)$/);
+    } finally {
+      await server.close();
+    }
   });
 
   it('connection refused is a communication error with status 503 and a clear detail', async () => {
