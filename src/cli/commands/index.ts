@@ -1,6 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
+import { registerEval } from './eval.ts';
+import { registerRun } from './run.ts';
 
 /** Adds one subcommand to the `cairn` program. Each command lives in its own module. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerRun, registerEval];

@@ -1,0 +1,61 @@
+import type { Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
+import { problemToJson } from '../../core/errors.ts';
+import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadWorkflowFile, WorkflowLoadError } from '../../loader/load-workflow.ts';
+import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
+import { EXIT } from '../exit-codes.ts';
+import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
+import { createProgressLinePrinter } from '../progress-lines.ts';
+
+/**
+ * `cairn run FILE`: validates and runs a workflow; the output goes to stdout as JSON, live task
+ * progress to stderr. Exit codes: 0 completed, 1 faulted (the RFC 7807 error is the last stderr
+ * line), 2 invalid document or arguments, 3 cancelled (Ctrl-C).
+ */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a workflow file and print its output')
+    .argument('<file>', 'workflow document (YAML or JSON)')
+    .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
+    .addOption(new Option('--host <host>', 'where the workflow runs').choices(HOST_NAMES).default('local' as HostName))
+    .option('--quiet', 'do not show task progress on stderr')
+    .action(async (file, options) => {
+      const writeError = (line: string) => process.stderr.write(`${line}\n`);
+      let input;
+      let document;
+      try {
+        input = parseJsonArgument(options.input, '--input');
+        const engine = await loadDefaultEngine();
+        const startedAt = Date.now();
+        document = await loadWorkflowFile(file, { engine });
+        const parsing = { startedAt, completedAt: Date.now() };
+        const cancel = new AbortController();
+        const onSignal = () => cancel.abort();
+        process.once('SIGINT', onSignal);
+        const result = await runOnHost(options.host as HostName, document, input, {
+          engine,
+          parsing,
+          signal: cancel.signal,
+          ...(options.quiet ? {} : { onEvent: createProgressLinePrinter(writeError, process.stderr.isTTY === true) }),
+        });
+        process.off('SIGINT', onSignal);
+        if (result.status === 'completed') {
+          process.stdout.write(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
+          process.exitCode = EXIT.ok;
+        } else if (result.status === 'faulted') {
+          writeError(JSON.stringify(problemToJson(result.error!)));
+          process.exitCode = EXIT.faulted;
+        } else {
+          writeError('cancelled');
+          process.exitCode = EXIT.cancelled;
+        }
+      } catch (error) {
+        if (error instanceof WorkflowLoadError) writeError(error.format());
+        else if (error instanceof ArgumentError) writeError(`cairn run: ${error.message}`);
+        else throw error;
+        process.exitCode = EXIT.invalid;
+      }
+    });
+}
