@@ -1,0 +1,42 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ProblemDetails } from '../../core/errors.ts';
+import type { ProgressEvent } from '../../core/events.ts';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+
+/** The generic workflow's type name, as registered on the worker and started by clients. */
+export const WORKFLOW_TYPE = 'ExecuteServerlessWorkflow';
+export const DEFAULT_TASK_QUEUE = 'cairn-workflows';
+
+export interface ExecutionOptions {
+  /** Ship progress batches through the `reportProgress` activity (the service wants them; the CLI reads the query). */
+  reportProgress?: boolean;
+}
+
+export interface ExecuteServerlessWorkflowInput {
+  /** Parsed and validated before the workflow starts: the sandbox never sees YAML. */
+  document: WorkflowDocument;
+  input: Json;
+  executionId: string;
+  options?: ExecutionOptions;
+}
+
+export type ExecutionStatus = 'running' | 'suspended' | 'completed' | 'faulted' | 'cancelled';
+
+export interface ExecutionOutcome {
+  status: 'completed' | 'faulted' | 'cancelled';
+  output?: Json;
+  error?: ProblemDetails;
+}
+
+export interface ProgressQueryResult {
+  status: ExecutionStatus;
+  events: ProgressEvent[];
+  lastSeq: number;
+}
+
+/** Holds the execution before its next task; tasks already running finish. */
+export const suspendSignal = defineSignal('cairn.suspend');
+export const resumeSignal = defineSignal('cairn.resume');
+/** Status and the progress events after `afterSeq` (at most `limit`, default 1,000): costs no history. */
+export const progressQuery = defineQuery<ProgressQueryResult, [afterSeq: number, limit?: number]>('cairn.progress');

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
+import { followExecution, startExecution } from './client.ts';
+import { startDevServer, type DevServer } from './dev-server.ts';
+import { DEFAULT_TASK_QUEUE } from './messages.ts';
+import { connectWorker, createCairnWorker } from './worker.ts';
+
+export interface TemporalConnectionOptions {
+  /** `HOST:PORT` of a Temporal frontend; without it a dev server is started and stopped for the run. */
+  address?: string;
+  namespace?: string;
+  /**
+   * Run an in-process worker for this execution (on a task queue of its own, so the run's
+   * endpoint rewrites and event bus apply). When false, a `cairn worker` on `taskQueue` must run.
+   */
+  startWorker?: boolean;
+  taskQueue?: string;
+}
+
+export interface TemporalRunOptions extends LocalRunOptions {
+  temporal?: TemporalConnectionOptions;
+}
+
+/** Environment variable naming a Temporal server the temporal host uses when given no address. */
+export const TEMPORAL_ADDRESS_ENV = 'CAIRN_TEMPORAL_ADDRESS';
+
+/**
+ * `runOnHost('temporal', …)`: runs a validated document as the generic Temporal workflow and
+ * returns what the local host returns (status, output or error, every progress event in order).
+ */
+export async function runTemporal(document: WorkflowDocument, input: Json, options: TemporalRunOptions = {}): Promise<ExecutionResult> {
+  if (options.secrets && Object.keys(options.secrets).length > 0) {
+    throw new Error('secrets are not supported on the temporal host yet: they would be written into Temporal history');
+  }
+  const executionId = options.executionId ?? randomUUID();
+  const startWorker = options.temporal?.startWorker ?? true;
+  const taskQueue = options.temporal?.taskQueue ?? (startWorker ? `cairn-run-${executionId}` : DEFAULT_TASK_QUEUE);
+  const namespace = options.temporal?.namespace ?? 'default';
+  const address = options.temporal?.address ?? process.env[TEMPORAL_ADDRESS_ENV];
+  const server: DevServer | undefined = address ? undefined : await startDevServer();
+  const target = address ?? server!.address;
+  const connection = await Connection.connect({ address: target });
+  const workerConnection = startWorker ? await connectWorker(target) : undefined;
+  try {
+    const worker = workerConnection
+      ? await createCairnWorker({ connection: workerConnection, namespace, taskQueue, bus: options.bus, endpointRewrites: options.endpointRewrites, maxCachedWorkflows: 10 })
+      : undefined;
+    const client = new Client({ connection, namespace });
+    const run = async (): Promise<ExecutionResult> => {
+      const handle = await startExecution(client, document, input, { executionId, taskQueue });
+      const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal });
+      return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };
+    };
+    return worker ? await worker.runUntil(run) : await run();
+  } finally {
+    await connection.close();
+    await workerConnection?.close();
+    await server?.stop();
+  }
+}

@@ -1,0 +1,65 @@
+import type { JqLoadOptions } from 'jq-wasm';
+import jqWasmDataUrl from 'jq-wasm/jq.wasm';
+import type { ExpressionEngine } from '../../core/expr/engine.ts';
+import { createJqWasmEngine } from '../../expr/jq-wasm-engine.ts';
+
+type InstantiateWasm = NonNullable<JqLoadOptions['instantiateWasm']>;
+type JqWasmImports = Parameters<InstantiateWasm>[0];
+type JqWasmInstance = Parameters<Parameters<InstantiateWasm>[1]>[0];
+
+/**
+ * The expression engine inside the workflow sandbox: jq 1.8.2 as WebAssembly, its binary inlined
+ * into the workflow bundle (worker.ts adds the webpack rule). Emscripten's own loader instantiates
+ * asynchronously, which never resolves inside an activation, so the instance is built
+ * synchronously here and handed over through `instantiateWasm`.
+ */
+let compiled: WebAssembly.Module | undefined;
+
+/** The WebAssembly constructors (the project's `lib` setting types the namespace but not its values). */
+const wasm = (globalThis as unknown as { WebAssembly: WasmConstructors }).WebAssembly;
+interface WasmConstructors {
+  Module: new (bytes: Uint8Array) => WebAssembly.Module;
+  Instance: new (module: WebAssembly.Module, imports: JqWasmImports) => JqWasmInstance;
+}
+
+export function loadSandboxEngine(): Promise<ExpressionEngine> {
+  installRandomFill();
+  const module = (compiled ??= new wasm.Module(decodeDataUrl(jqWasmDataUrl)));
+  return createJqWasmEngine({
+    load: { instantiateWasm: (imports, onSuccess) => onSuccess(new wasm.Instance(module, imports), module) },
+  });
+}
+
+/** Emscripten seeds from `crypto.getRandomValues`, absent in the sandbox; the seeded `Math.random` is replay-safe. */
+function installRandomFill(): void {
+  const scope = globalThis as { crypto?: { getRandomValues?: unknown } };
+  if (scope.crypto?.getRandomValues) return;
+  scope.crypto = {
+    getRandomValues<T extends ArrayBufferView>(view: T): T {
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+      return view;
+    },
+  };
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** `data:…;base64,…` to bytes (the sandbox has no `atob` and no `Buffer`). */
+function decodeDataUrl(dataUrl: string): Uint8Array {
+  const text = dataUrl.slice(dataUrl.indexOf(',') + 1).replace(/=+$/, '');
+  const lookup = new Uint8Array(128);
+  for (let i = 0; i < BASE64.length; i++) lookup[BASE64.charCodeAt(i)] = i;
+  const bytes = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let out = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const a = lookup[text.charCodeAt(i)]!;
+    const b = lookup[text.charCodeAt(i + 1)]!;
+    const c = lookup[text.charCodeAt(i + 2)] ?? 0;
+    const d = lookup[text.charCodeAt(i + 3)] ?? 0;
+    bytes[out++] = (a << 2) | (b >> 4);
+    if (out < bytes.length) bytes[out++] = ((b & 15) << 4) | (c >> 2);
+    if (out < bytes.length) bytes[out++] = ((c & 3) << 6) | d;
+  }
+  return bytes;
+}

@@ -1,0 +1,86 @@
+import { condition, proxyActivities, sleep, uuid4, type ActivityOptions } from '@temporalio/workflow';
+import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
+import { CancelledError } from '../../core/errors.ts';
+import type { ProgressEvent } from '../../core/events.ts';
+import type { CancelScope, Host } from '../../core/host.ts';
+import type { Json } from '../../core/json.ts';
+import type { CairnActivities } from './activities.ts';
+import { asTemporalScope, TemporalCancelScope } from './cancel-scope.ts';
+import { fromActivityFailure, isCancellation } from './failures.ts';
+import type { ProgressLog } from './progress-log.ts';
+
+/**
+ * Effects are at-least-once: a worker killed mid-call is noticed within `heartbeatTimeout` and
+ * the activity runs again elsewhere. DSL errors are never retried here (see failures.ts).
+ */
+export const EFFECT_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
+};
+
+/** Suspension state, flipped by the suspend/resume signals. */
+export interface ExecutionControl {
+  suspended: boolean;
+}
+
+/**
+ * The `Host` inside Temporal's workflow sandbox: the workflow clock, `uuid4`, the seeded
+ * `Math.random`, durable timers, one activity per effect (its summary is the task's JSON
+ * Pointer, so Temporal's UI reads like the workflow), and progress kept in workflow state.
+ */
+export class TemporalHost implements Host {
+  readonly rootScope: TemporalCancelScope = TemporalCancelScope.root();
+
+  constructor(
+    private readonly progress: ProgressLog,
+    private readonly control: ExecutionControl,
+  ) {}
+
+  now(): number {
+    return Date.now();
+  }
+
+  uuid(): string {
+    return uuid4();
+  }
+
+  random(): number {
+    return Math.random();
+  }
+
+  async sleep(ms: number, scope: CancelScope): Promise<void> {
+    try {
+      await asTemporalScope(scope).run(() => sleep(Math.max(1, ms)));
+    } catch (error) {
+      throw isCancellation(error) ? new CancelledError('sleep cancelled') : error;
+    }
+  }
+
+  async perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json> {
+    const activities = proxyActivities<CairnActivities>({ ...EFFECT_ACTIVITY_OPTIONS, summary: options.summary });
+    try {
+      return await asTemporalScope(scope).run(() => activities.performEffect(request));
+    } catch (error) {
+      throw fromActivityFailure(error, options.summary);
+    }
+  }
+
+  report(event: ProgressEvent): void {
+    this.progress.append(event);
+  }
+
+  /**
+   * Awaited by the core before each task (proposed `Host` addition): holds the execution while it
+   * is suspended, and lets a long run yield between activations while progress ships.
+   */
+  async checkpoint(scope: CancelScope): Promise<void> {
+    if (this.progress.backlog >= 1_000) await this.progress.settle();
+    if (!this.control.suspended) return;
+    try {
+      await asTemporalScope(scope).run(() => condition(() => !this.control.suspended));
+    } catch (error) {
+      throw isCancellation(error) ? new CancelledError('cancelled while suspended') : error;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Configuration as WebpackConfiguration } from 'webpack';
+import { InProcessBus } from '../../bus/in-process-bus.ts';
+import { createActivities, type CairnActivityDependencies } from './activities.ts';
+import { DEFAULT_TASK_QUEUE } from './messages.ts';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
+
+/**
+ * jq-wasm's edge build (no Node imports, no `import.meta.url` lookups) with its WebAssembly binary
+ * inlined into the bundle, since the sandbox cannot read files. Nothing else is relaxed, so a Node
+ * built-in imported anywhere under the workflow fails the bundle.
+ */
+const JQ_WASM_EDGE = join(dirname(createRequire(import.meta.url).resolve('jq-wasm/package.json')), 'dist/edge.mjs');
+
+function addJqWasm(config: WebpackConfiguration): WebpackConfiguration {
+  config.module ??= {};
+  config.module.rules = [...(config.module.rules ?? []), { test: /\.wasm$/, type: 'asset/inline' }];
+  config.resolve ??= {};
+  config.resolve.alias = { ...(config.resolve.alias as Record<string, string | false>), 'jq-wasm$': JQ_WASM_EDGE };
+  return config;
+}
+
+export const WORKFLOW_BUNDLE_OPTIONS: Omit<BundleOptions, 'workflowsPath'> = { webpackConfigHook: addJqWasm };
+
+let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundles the generic workflow once per process (webpack takes seconds; every worker reuses it). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
+  return bundled;
+}
+
+export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  /** Bounds memory: each cached execution holds its interpreter and jq instances. */
+  maxCachedWorkflows?: number;
+}
+
+/** A worker for the generic workflow and Cairn's activities. Call `run()` on it; `shutdown()` to stop. */
+export async function createCairnWorker(options: CairnWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      bus: options.bus ?? new InProcessBus(),
+      endpointRewrites: options.endpointRewrites,
+      progressSink: options.progressSink,
+    }),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
+  });
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
+
+/** A worker-side connection; the first one in the process installs the quiet runtime. */
+export function connectWorker(address: string): Promise<NativeConnection> {
+  installQuietRuntime();
+  return NativeConnection.connect({ address });
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; Cairn's output is the workflow's, so warnings and up only. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Another part of the process installed the runtime first; its logger stays.
+  }
+}

@@ -1,0 +1,70 @@
+import { CancelledFailure, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { WorkflowError } from '../../core/errors.ts';
+import { runWorkflow } from '../../core/interpreter.ts';
+import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
+import type { CairnActivities } from './activities.ts';
+import { workflowErrorToFailure } from './failures.ts';
+import {
+  progressQuery,
+  resumeSignal,
+  suspendSignal,
+  type ExecuteServerlessWorkflowInput,
+  type ExecutionOutcome,
+  type ExecutionStatus,
+} from './messages.ts';
+import { ProgressLog } from './progress-log.ts';
+import { loadSandboxEngine } from './sandbox-engine.ts';
+import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
+
+/** A failed report is dropped after these attempts: the query still serves the events. */
+const reporter = proxyActivities<CairnActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5 },
+  summary: 'progress',
+});
+
+/** How long completion waits for the last progress batch to be handed over. */
+const FINAL_FLUSH_MS = 10_000;
+
+/**
+ * The generic workflow: interprets one Serverless Workflow document with the same core as the
+ * local host. A faulted run fails the Temporal execution with the spec error as its details; a
+ * cancelled run ends as Temporal's CANCELED; so Temporal's own UI and CLI tell the truth.
+ */
+export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowInput): Promise<ExecutionOutcome> {
+  const control: ExecutionControl = { suspended: false };
+  let status: ExecutionStatus = 'running';
+  const setStatus = (next: ExecutionStatus): void => {
+    status = next;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: next }]);
+  };
+  const progress = new ProgressLog(args.options?.reportProgress ? (batch) => reporter.reportProgress(batch) : undefined);
+
+  setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
+  setHandler(suspendSignal, () => {
+    if (status !== 'running') return;
+    control.suspended = true;
+    setStatus('suspended');
+  });
+  setHandler(resumeSignal, () => {
+    if (status !== 'suspended') return;
+    control.suspended = false;
+    setStatus('running');
+  });
+
+  const engine = await loadSandboxEngine();
+  const host = new TemporalHost(progress, control);
+  const result = await runWorkflow(args.document, args.input, host, {
+    executionId: args.executionId,
+    engine,
+    schemas: createAjvSchemaValidator(),
+    runtimeMetadata: { host: 'temporal' },
+  });
+  setStatus(result.status);
+  await progress.flush(FINAL_FLUSH_MS);
+
+  if (result.status === 'faulted' && result.error) throw workflowErrorToFailure(new WorkflowError(result.error));
+  if (result.status === 'cancelled') throw new CancelledFailure('workflow cancelled');
+  return { status: result.status, output: result.output };
+}
