@@ -11,7 +11,10 @@ import { rewriteUrl } from './rewrite-url.ts';
 
 export interface LoadedDocument {
   document: JsonObject;
-  /** Where the document was fetched from: relative server URLs resolve against it. Absent for files. */
+  /**
+   * The document's URL as the workflow names it (before endpoint rewrites, which the HTTP call
+   * applies): relative server URLs and the Swagger scheme derive from it. Absent for files.
+   */
   url?: URL;
 }
 
@@ -30,13 +33,20 @@ export async function loadOpenApiDocument(
   context: EffectContext,
 ): Promise<LoadedDocument> {
   if (!/^https?:\/\//i.test(location)) return readDocumentFile(location);
-  const url = rewriteUrl(new URL(location), context.endpointRewrites);
-  let pending = cache.get(url.href);
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    throw workflowError('configuration', `OpenAPI document endpoint ${JSON.stringify(location)} is not a valid URL`);
+  }
+  // Keyed by where it is really fetched from: two rewrites of one public URL are two documents.
+  const key = rewriteUrl(url, context.endpointRewrites).href;
+  let pending = cache.get(key);
   if (pending === undefined) {
     // Shared between callers, so it is not tied to one caller's signal; each caller races its own.
     pending = fetchDocument(url, authentication, context);
-    cache.set(url.href, pending);
-    pending.catch(() => cache.delete(url.href));
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
   }
   return raceAbort(pending, context.signal, location);
 }
@@ -57,7 +67,7 @@ async function fetchDocument(
       redirect: false,
       ...(authentication === undefined ? {} : { authentication }),
     },
-    { ...context, endpointRewrites: {}, signal: AbortSignal.timeout(DOCUMENT_TIMEOUT_MS) },
+    { ...context, signal: AbortSignal.timeout(DOCUMENT_TIMEOUT_MS) },
   ).catch((error: unknown) => {
     if (!isCancelledError(error)) throw error;
     throw workflowError('timeout', `OpenAPI document ${url.href} did not arrive within ${DOCUMENT_TIMEOUT_MS / 1000} s`);

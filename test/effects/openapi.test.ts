@@ -88,6 +88,14 @@ describe('openapi effect, OpenAPI 3', () => {
     expect(output).toMatchObject({ id: 1, name: 'doggie' });
   });
 
+  it('resolves a relative server URL against the public document URL, then rewrites the call', async () => {
+    const output = (await performEffect(
+      openapi('https://petstore.swagger.io/v3/openapi.json', 'getPetById', { petId: 2 }, { output: 'response' }),
+      testContext({ endpointRewrites: { 'https://petstore.swagger.io': petstore.url } }),
+    )) as JsonObject;
+    expect(output).toMatchObject({ request: { uri: `${petstore.url}/v2/pet/2` }, content: { name: 'kitty' } });
+  });
+
   it('reads a YAML document from a file and sends the requestBody', async () => {
     const path = join(directory, 'petstore.yaml');
     await writeFile(
