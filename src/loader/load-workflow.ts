@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import type { ExpressionEngine } from '../core/expr/engine.ts';
+import { isJsonObject } from '../core/json.ts';
+import type { WorkflowDocument } from '../core/model.ts';
+import { checkExpressions } from './expression-checks.ts';
+import { ISSUE } from './issue-codes.ts';
+import { toPointer, type RawIssue, type ValidationIssue } from './issue.ts';
+import { DEFAULT_PARSE_LIMITS, parseSource, type ParseLimits, type ParsedSource } from './parse-source.ts';
+import { validateAgainstSchema } from './schema.ts';
+import { checkSemantics } from './semantic-checks.ts';
+
+export type { ValidationIssue } from './issue.ts';
+export { ISSUE, type IssueCode } from './issue-codes.ts';
+
+export interface LoadWorkflowOptions {
+  /** The engine that will evaluate the document's expressions: each one is compiled with it. */
+  engine: ExpressionEngine;
+  limits?: Partial<ParseLimits>;
+}
+
+/** A document that failed to load: every issue found, located by file:line:col, in document order. */
+export class WorkflowLoadError extends Error {
+  readonly code = 'CAIRN_ERR_INVALID_WORKFLOW';
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: readonly ValidationIssue[]) {
+    const first = issues[0];
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(first ? `${formatIssue(first)}${more}` : 'invalid workflow document');
+    this.name = 'WorkflowLoadError';
+    this.issues = issues;
+  }
+
+  /** One `file:line:col: message` line per issue. */
+  format(): string {
+    return this.issues.map(formatIssue).join('\n');
+  }
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+}
+
+/**
+ * Parses and validates a workflow (YAML or JSON text): syntax and resource limits, the official
+ * schema, then Cairn's semantic checks and a compile of every runtime expression. Returns plain
+ * JSON data; throws `WorkflowLoadError` listing every problem.
+ */
+export function loadWorkflow(text: string, fileName: string, options: LoadWorkflowOptions): WorkflowDocument {
+  const parsed = parseSource(text, { ...DEFAULT_PARSE_LIMITS, ...options.limits });
+  if (!parsed.ok) throw new WorkflowLoadError(locate(parsed.issues, fileName, undefined));
+  const { source } = parsed;
+  const document = source.value;
+  const schemaIssues = validateAgainstSchema(document);
+  if (schemaIssues.length > 0 || !isJsonObject(document)) throw new WorkflowLoadError(locate(schemaIssues, fileName, source));
+  const issues = [...checkSemantics(document), ...checkExpressions(document, options.engine)];
+  if (issues.length > 0) throw new WorkflowLoadError(locate(issues, fileName, source));
+  return document as unknown as WorkflowDocument;
+}
+
+/** Reads and loads a workflow file; an unreadable file is a `WorkflowLoadError` too. */
+export async function loadWorkflowFile(path: string, options: LoadWorkflowOptions): Promise<WorkflowDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'read failed';
+    throw new WorkflowLoadError([{ file: path, line: 1, column: 1, path: '', code: ISSUE.unreadable, message: `cannot read the file (${reason})` }]);
+  }
+  return loadWorkflow(text, path, options);
+}
+
+function locate(raw: readonly RawIssue[], file: string, source: ParsedSource | undefined): ValidationIssue[] {
+  const issues = raw.map((issue) => {
+    const position = issue.position ?? expressionPosition(issue, source) ?? source?.locate(issue.path, issue.atKey) ?? { line: 1, column: 1 };
+    return { file, line: position.line, column: position.column, path: toPointer(issue.path), message: issue.message, code: issue.code };
+  });
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function expressionPosition(issue: RawIssue, source: ParsedSource | undefined): { line: number; column: number } | undefined {
+  if (issue.expressionOffset === undefined || !source) return undefined;
+  const start = source.scalarStart(issue.path);
+  return start ? { line: start.line, column: start.column + issue.expressionOffset } : undefined;
+}

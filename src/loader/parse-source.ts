@@ -1,0 +1,211 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Json } from '../core/json.ts';
+import { ISSUE, type IssueCode } from './issue-codes.ts';
+import type { JsonPath, RawIssue, SourcePosition } from './issue.ts';
+
+export interface ParseLimits {
+  /** Largest accepted document, in UTF-16 code units (about bytes for ASCII documents). */
+  maxLength: number;
+  /** Deepest accepted nesting of mappings and sequences. */
+  maxDepth: number;
+  /** Most alias expansions accepted while building the data (guards against "billion laughs"). */
+  maxAliasCount: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxLength: 5 * 1024 * 1024, maxDepth: 200, maxAliasCount: 100 };
+
+/** Flow brackets nested deeper than this exhaust the YAML parser's memory before it reports anything. */
+const MAX_FLOW_NESTING_BEFORE_PARSE = 1000;
+
+export interface ParsedSource {
+  value: Json;
+  /** Where the node at `path` starts (or its mapping key, with `atKey`); the closest existing ancestor otherwise. */
+  locate(path: JsonPath, atKey?: boolean): SourcePosition;
+  /** The scalar's text as written, when `path` names a single-line plain or quoted scalar whose text equals its value. */
+  scalarStart(path: JsonPath): SourcePosition | undefined;
+}
+
+export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: RawIssue[] };
+
+const START: SourcePosition = { line: 1, column: 1 };
+
+/** Parses YAML (JSON is YAML) into plain JSON data plus a map from JSON paths back to line:col. */
+export function parseSource(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseResult {
+  if (text.length > limits.maxLength) {
+    return fail(ISSUE.tooLarge, `document is ${text.length} characters long; the limit is ${limits.maxLength}`, START);
+  }
+  const flowDepth = maxFlowNesting(text);
+  if (flowDepth.depth > MAX_FLOW_NESTING_BEFORE_PARSE) {
+    return fail(ISSUE.tooDeep, `brackets nest more than ${MAX_FLOW_NESTING_BEFORE_PARSE} levels deep`, flowDepth.position);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((error) => ({ code: ISSUE.yamlSyntax, path: [], message: yamlMessage(error.code, error.message), position: position(error.pos[0]) })),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      return fail(ISSUE.aliasLimit, `aliases expand more than ${limits.maxAliasCount} times; refusing a possible alias bomb`, START);
+    }
+    throw error;
+  }
+  const locator = new Locator(doc, text, position);
+  const conversion = toJson(data, limits.maxDepth);
+  if ('issue' in conversion) {
+    const { issue } = conversion;
+    return { ok: false, issues: [{ ...issue, position: locator.locate(issue.path, false) }] };
+  }
+  return {
+    ok: true,
+    source: {
+      value: conversion.value,
+      locate: (path, atKey = false) => locator.locate(path, atKey),
+      scalarStart: (path) => locator.scalarStart(path),
+    },
+  };
+}
+
+function fail(code: IssueCode, message: string, position: SourcePosition): ParseResult {
+  return { ok: false, issues: [{ code, path: [], message, position }] };
+}
+
+function yamlMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'duplicate mapping key';
+  if (code === 'MULTIPLE_DOCS') return 'the file holds several YAML documents; a workflow is exactly one';
+  return message.split('\n')[0] ?? message;
+}
+
+function maxFlowNesting(text: string): { depth: number; position: SourcePosition } {
+  let depth = 0;
+  let max = 0;
+  let line = 1;
+  let column = 0;
+  let position = START;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    column++;
+    if (char === 10) {
+      line++;
+      column = 0;
+    } else if (char === 91 || char === 123) {
+      if (++depth > max) {
+        max = depth;
+        if (max === MAX_FLOW_NESTING_BEFORE_PARSE + 1) position = { line, column };
+      }
+    } else if ((char === 93 || char === 125) && depth > 0) depth--;
+  }
+  return { depth: max, position };
+}
+
+type Conversion = { value: Json } | { issue: RawIssue };
+
+/**
+ * Copies the parsed data into fresh JSON (aliases become independent copies) and rejects what JSON
+ * cannot hold: NaN, infinities, binary, and nesting beyond the limit.
+ */
+function toJson(data: unknown, maxDepth: number): Conversion {
+  const path: Array<string | number> = [];
+  const visit = (value: unknown, depth: number): Json => {
+    if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new ConversionFailure(ISSUE.notJson, [...path], `${value} is not a JSON number`);
+      return value;
+    }
+    if (depth >= maxDepth) throw new ConversionFailure(ISSUE.tooDeep, [...path], `document nests more than ${maxDepth} levels deep`);
+    if (Array.isArray(value)) {
+      return value.map((item, index) => {
+        path.push(index);
+        const result = visit(item, depth + 1);
+        path.pop();
+        return result;
+      });
+    }
+    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      const result: { [key: string]: Json } = {};
+      for (const [key, item] of Object.entries(value)) {
+        path.push(key);
+        // defineProperty keeps a "__proto__" key an ordinary property.
+        Object.defineProperty(result, key, { value: visit(item, depth + 1), enumerable: true, writable: true, configurable: true });
+        path.pop();
+      }
+      return result;
+    }
+    throw new ConversionFailure(ISSUE.notJson, [...path], 'value is not JSON (binary data, a set, or another YAML-only type)');
+  };
+  try {
+    return { value: visit(data === undefined ? null : data, 0) };
+  } catch (error) {
+    if (error instanceof ConversionFailure) return { issue: { code: error.code, path: error.path, message: error.message } };
+    throw error;
+  }
+}
+
+class ConversionFailure extends Error {
+  constructor(
+    readonly code: IssueCode,
+    readonly path: JsonPath,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly text: string,
+    private readonly position: (offset: number) => SourcePosition,
+  ) {}
+
+  locate(path: JsonPath, atKey: boolean): SourcePosition {
+    const found = this.walk(path);
+    const range = atKey && found.complete && found.key ? found.key.range : (found.node?.range ?? found.key?.range);
+    return range ? this.position(range[0]) : START;
+  }
+
+  scalarStart(path: JsonPath): SourcePosition | undefined {
+    const found = this.walk(path);
+    const node = found.node;
+    if (!found.complete || !isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+    const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : node.type === 'PLAIN' ? 0 : -1;
+    if (quote < 0 || node.value.includes('\n')) return undefined;
+    const start = node.range[0] + quote;
+    if (this.text.slice(start, start + node.value.length) !== node.value) return undefined;
+    return this.position(start);
+  }
+
+  /** Follows `path` through the YAML nodes; stops at the deepest node that exists. */
+  private walk(path: JsonPath): { node: Node | undefined; key: Node | undefined; complete: boolean } {
+    let node: unknown = this.doc.contents;
+    let key: Node | undefined;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      let next: unknown;
+      let nextKey: Node | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && String(isScalar(item.key) ? item.key.value : item.key) === String(segment));
+        if (pair) {
+          next = pair.value ?? undefined;
+          nextKey = isScalar(pair.key) ? pair.key : undefined;
+          if (next === undefined || next === null) return { node: nextKey, key: nextKey, complete: true };
+        }
+      } else if (isSeq(node)) {
+        next = node.items[Number(segment)];
+      }
+      if (next === undefined || next === null) return { node: node as Node | undefined, key, complete: false };
+      node = next;
+      key = nextKey;
+    }
+    return { node: node as Node | undefined, key, complete: true };
+  }
+}

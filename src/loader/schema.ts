@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
+import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
+import type { TaskKind } from '../core/model.ts';
+import { ISSUE } from './issue-codes.ts';
+import { toPointer as pointer, type RawIssue } from './issue.ts';
+import { reduceSchemaErrors } from './schema-errors.ts';
+
+// ajv and ajv-formats are CommonJS: under NodeNext their default export is the module object.
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
+
+/** Kinds in detection order: `do` last, because a `for` task also has `do`. */
+export const TASK_KINDS: readonly TaskKind[] = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'do'];
+
+/** The task kind a task object declares, by its key; undefined when it names none. */
+export function detectTaskKind(task: JsonObject): TaskKind | undefined {
+  if ('catch' in task && !('try' in task)) return 'try';
+  return TASK_KINDS.find((kind) => kind in task);
+}
+
+/** Where a task of each kind keeps nested task lists, relative to the task. */
+export function nestedTaskLists(kind: TaskKind): ReadonlyArray<readonly string[]> {
+  switch (kind) {
+    case 'do':
+    case 'for':
+      return [['do']];
+    case 'fork':
+      return [['fork', 'branches']];
+    case 'try':
+      return [['try'], ['catch', 'do']];
+    default:
+      return [];
+  }
+}
+
+interface CompiledSchema {
+  root: ValidateFunction;
+  kinds: Map<TaskKind, ValidateFunction>;
+  callVariants: Map<string, ValidateFunction>;
+  customCall: ValidateFunction;
+  schema: JsonObject;
+}
+
+let compiled: CompiledSchema | undefined;
+
+/**
+ * Validates a document against the official schema. Task lists are walked here instead of through
+ * the schema's `task` oneOf: each task is checked against the definition of its own kind, which
+ * keeps messages precise and the cost linear in the number of tasks.
+ */
+export function validateAgainstSchema(document: Json): RawIssue[] {
+  const { root } = compile();
+  const issues: RawIssue[] = [];
+  if (!root(document)) issues.push(...reduceSchemaErrors(root.errors ?? [], [], compile().schema));
+  if (!isJsonObject(document)) return issues;
+  checkTaskList(document['do'], ['do'], issues);
+  const functions = isJsonObject(document['use']) ? document['use']['functions'] : undefined;
+  if (isJsonObject(functions)) {
+    for (const [name, task] of Object.entries(functions)) checkTask(task, ['use', 'functions', name], issues);
+  }
+  return issues;
+}
+
+function checkTaskList(list: Json | undefined, path: Array<string | number>, issues: RawIssue[]): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((item, index) => {
+    if (!isJsonObject(item)) return;
+    for (const [name, task] of Object.entries(item)) checkTask(task, [...path, index, name], issues);
+  });
+}
+
+function checkTask(task: Json, path: Array<string | number>, issues: RawIssue[]): void {
+  if (!isJsonObject(task)) {
+    issues.push({ code: ISSUE.schema, path, message: `${pointer(path)} must be a task (a mapping), not ${describe(task)}` });
+    return;
+  }
+  const kind = detectTaskKind(task);
+  if (kind === undefined) {
+    issues.push({
+      code: ISSUE.schema,
+      path,
+      atKey: true,
+      message: `${pointer(path)} is not a task: it needs one of the keys ${TASK_KINDS.join(', ')}`,
+    });
+    return;
+  }
+  const validate = validatorFor(kind, task);
+  if (!validate(task)) {
+    const nested = nestedTaskPrefixes(kind, task);
+    const own = (validate.errors ?? []).filter((error) => !nested.some((prefix) => within(error.instancePath, prefix)));
+    issues.push(...reduceSchemaErrors(own, path, compile().schema));
+  }
+  for (const listPath of nestedTaskLists(kind)) {
+    checkTaskList(get(task, listPath), [...path, ...listPath], issues);
+  }
+}
+
+/** JSON pointers (relative to the task) of the tasks nested in it, which are checked on their own. */
+function nestedTaskPrefixes(kind: TaskKind, task: JsonObject): string[] {
+  const prefixes: string[] = [];
+  for (const listPath of nestedTaskLists(kind)) {
+    const list = get(task, listPath);
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, index) => {
+      if (!isJsonObject(item)) return;
+      for (const name of Object.keys(item)) prefixes.push(pointer([...listPath, index, name]));
+    });
+  }
+  return prefixes;
+}
+
+/** Segment-wise prefix test: "/do/0/a" contains "/do/0/a/set" but not "/do/0/ab". */
+function within(instancePath: string, prefix: string): boolean {
+  return instancePath === prefix || instancePath.startsWith(`${prefix}/`);
+}
+
+function validatorFor(kind: TaskKind, task: JsonObject): ValidateFunction {
+  const schema = compile();
+  if (kind === 'call') {
+    const target = task['call'];
+    return (typeof target === 'string' ? schema.callVariants.get(target) : undefined) ?? schema.customCall;
+  }
+  const validate = schema.kinds.get(kind);
+  if (!validate) throw new Error(`no schema definition for task kind ${kind}`);
+  return validate;
+}
+
+function compile(): CompiledSchema {
+  if (compiled) return compiled;
+  // The official schema, vendored in schema/workflow.yaml (Apache-2.0, see schema/LICENSE).
+  const schema = parse(readFileSync(new URL('../../schema/workflow.yaml', import.meta.url), 'utf8')) as JsonObject;
+  const shallow = structuredClone(schema);
+  // Tasks are validated one by one (see validateAgainstSchema), so the schema stops at task lists.
+  const defs = shallow['$defs'] as JsonObject;
+  ((defs['taskList'] as JsonObject)['items'] as JsonObject)['additionalProperties'] = true;
+  const use = (shallow['properties'] as JsonObject)['use'] as JsonObject;
+  ((use['properties'] as JsonObject)['functions'] as JsonObject)['additionalProperties'] = true;
+
+  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+  addFormats(ajv);
+  const root = ajv.compile(shallow);
+  const id = String(shallow['$id']);
+  const fragment = (pointerText: string): ValidateFunction => {
+    const validate = ajv.getSchema(`${id}#${pointerText}`);
+    if (!validate) throw new Error(`schema has no ${pointerText}`);
+    return validate;
+  };
+  const kinds = new Map<TaskKind, ValidateFunction>();
+  for (const kind of TASK_KINDS) if (kind !== 'call') kinds.set(kind, fragment(`/$defs/${kind}Task`));
+  const callVariants = new Map<string, ValidateFunction>();
+  let customCall: ValidateFunction | undefined;
+  const variants = (defs['callTask'] as JsonObject)['oneOf'] as JsonObject[];
+  variants.forEach((variant, index) => {
+    const callSchema = get(variant, ['allOf', 1, 'properties', 'call']);
+    const validate = fragment(`/$defs/callTask/oneOf/${index}`);
+    if (isJsonObject(callSchema) && typeof callSchema['const'] === 'string') callVariants.set(callSchema['const'], validate);
+    else customCall = validate;
+  });
+  if (!customCall) throw new Error('schema has no custom function call variant');
+  compiled = { root, kinds, callVariants, customCall, schema: shallow };
+  return compiled;
+}
+
+function get(value: Json | undefined, path: ReadonlyArray<string | number>): Json | undefined {
+  let current = value;
+  for (const segment of path) {
+    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
+    else if (isJsonObject(current) && typeof segment === 'string') current = current[segment];
+    else return undefined;
+  }
+  return current;
+}
+
+function describe(value: Json): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a sequence';
+  return `a ${typeof value}`;
+}
+
+export type { ErrorObject };
