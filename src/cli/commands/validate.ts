@@ -1,0 +1,39 @@
+import type { Command } from '@commander-js/extra-typings';
+import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { formatIssue, loadWorkflowFile, WorkflowLoadError, type ValidationIssue } from '../../loader/load-workflow.ts';
+import { EXIT } from '../exit-codes.ts';
+
+/**
+ * `cairn validate FILE...`: checks workflow documents without running them. Prints `FILE: valid`
+ * (stdout) or one `file:line:col: message` line per problem (stderr); exit 0 when every file is
+ * valid, 2 otherwise. `--json` prints `[{file, valid, issues}]` to stdout instead.
+ */
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check workflow documents against the schema, references and expressions')
+    .argument('<files...>', 'workflow documents (YAML or JSON)')
+    .option('--json', 'print the results as JSON')
+    .action(async (files, options) => {
+      const engine = await loadDefaultEngine();
+      const results: Array<{ file: string; valid: boolean; issues: readonly ValidationIssue[] }> = [];
+      for (const file of files) {
+        try {
+          await loadWorkflowFile(file, { engine });
+          results.push({ file, valid: true, issues: [] });
+        } catch (error) {
+          if (!(error instanceof WorkflowLoadError)) throw error;
+          results.push({ file, valid: false, issues: error.issues });
+        }
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      } else {
+        for (const result of results) {
+          if (result.valid) process.stdout.write(`${result.file}: valid\n`);
+          else for (const issue of result.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+        }
+      }
+      process.exitCode = results.every((result) => result.valid) ? EXIT.ok : EXIT.invalid;
+    });
+}
