@@ -1,8 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
-import type { WorkflowDocument } from '../../src/core/model.ts';
 import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { runOnHost, type HostName } from '../../src/hosts/index.ts';
+import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import type { RunResult, WorkflowRunner } from './ctk-steps.ts';
 
 export interface HostRunnerOptions {
@@ -12,12 +11,16 @@ export interface HostRunnerOptions {
   scenarioTimeoutMs?: number;
 }
 
-/** Runs scenario workflows on one host, sharing one expression engine across scenarios. */
+/**
+ * Runs scenario workflows on one host, sharing one expression engine across scenarios. Documents
+ * go through the same loader as `cairn run` (schema, semantic and expression checks), so a
+ * scenario also fails when Cairn would reject its document.
+ */
 export function hostRunner(host: HostName, options: HostRunnerOptions): WorkflowRunner {
   let engine: Promise<ExpressionEngine> | undefined;
-  return async (definition, input) => {
+  return async (definition, input, scenario) => {
     engine ??= loadDefaultEngine();
-    const document = parseYaml(definition) as WorkflowDocument;
+    const document = loadWorkflow(definition, `${scenario.location} (definition)`, { engine: await engine });
     const signal = AbortSignal.timeout(options.scenarioTimeoutMs ?? 30_000);
     const result = await runOnHost(host, document, input, {
       engine: await engine,
