@@ -21,12 +21,14 @@ export function hostRunner(host: HostName, options: HostRunnerOptions): Workflow
   return async (definition, input, scenario) => {
     engine ??= loadDefaultEngine();
     const document = loadWorkflow(definition, `${scenario.location} (definition)`, { engine: await engine });
-    const signal = AbortSignal.timeout(options.scenarioTimeoutMs ?? 30_000);
+    const timeoutMs = options.scenarioTimeoutMs ?? 30_000;
+    const signal = AbortSignal.timeout(timeoutMs);
     const result = await runOnHost(host, document, input, {
       engine: await engine,
       endpointRewrites: options.endpointRewrites,
       signal,
     });
+    if (signal.aborted) throw new Error(`the workflow did not finish within ${timeoutMs / 1000} s and was cancelled`);
     const outcome: RunResult = { status: result.status, events: result.events };
     if (result.output !== undefined) outcome.output = result.output;
     if (result.error !== undefined) outcome.error = result.error;
