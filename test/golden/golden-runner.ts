@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ProgressEvent } from '../../src/core/events.ts';
+import type { Json, JsonObject } from '../../src/core/json.ts';
+import type { WorkflowDocument } from '../../src/core/model.ts';
+import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
+import { runOnHost, type ExecutionResult, type HostName, type RunOnHostOptions } from '../../src/hosts/index.ts';
+
+/** The directory holding one sub-directory per golden workflow. */
+export const GOLDEN_ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** A host by name, or any function with `runOnHost`'s shape (e.g. a Temporal runner under test). */
+export type GoldenHost = HostName | ((document: WorkflowDocument, input: Json, options: RunOnHostOptions) => Promise<ExecutionResult>);
+
+/** One expected lifecycle event: `type` is short (`task.cancelled`, `cairn.task.skipped`). */
+export interface ExpectedEvent {
+  type: string;
+  subject?: string;
+  attempt?: number;
+  iteration?: string;
+}
+
+/** `expected.yaml`: what a golden asserts. Only the fields present are compared. */
+export interface GoldenExpectation {
+  status: 'completed' | 'faulted' | 'cancelled';
+  output?: Json;
+  /** The error fields asserted (type, status, instance, title…); fields not listed are ignored. */
+  error?: JsonObject;
+  /** Pointers of the task instances that completed, in completion order. */
+  tasks?: string[];
+  /**
+   * Lifecycle events compared exactly, in order, after filtering the run's events to the types
+   * named here (or in `eventTypes`) and to subjects under `eventsUnder`. Each event is projected on
+   * the attributes the list uses, so an entry without `attempt` asserts the event has none.
+   */
+  events?: ExpectedEvent[];
+  eventTypes?: string[];
+  eventsUnder?: string;
+}
+
+/** What the run produced, projected on the expectation so one deep-equal compares them. */
+export interface GoldenReport {
+  name: string;
+  expected: GoldenExpectation;
+  actual: GoldenExpectation;
+  result: ExecutionResult;
+}
+
+export interface GoldenRunOptions {
+  engine: ExpressionEngine;
+  endpointRewrites: Record<string, string>;
+  /** A run still going after this long is cancelled (and so fails its golden). */
+  runTimeoutMs?: number;
+  /** Defaults to `golden-<name>`, which some goldens assert through `$workflow.id`. */
+  executionId?: string;
+}
+
+/** Every golden directory under the root, sorted by name. */
+export function listGoldens(root = GOLDEN_ROOT): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'workflow.yaml')))
+    .map((entry) => join(root, entry.name))
+    .sort();
+}
+
+/** Loads the golden in `dir` with the loader, runs it on `host` and projects the result for comparison. */
+export async function runGolden(host: GoldenHost, dir: string, options: GoldenRunOptions): Promise<GoldenReport> {
+  const name = basename(dir);
+  const document = await loadWorkflowFile(join(dir, 'workflow.yaml'), { engine: options.engine });
+  const input = (readOptionalYaml(join(dir, 'input.yaml')) ?? {}) as Json;
+  const secrets = readOptionalYaml(join(dir, 'secrets.yaml')) as JsonObject | undefined;
+  const expected = readOptionalYaml(join(dir, 'expected.yaml')) as GoldenExpectation | undefined;
+  if (!expected) throw new Error(`golden ${name} has no expected.yaml`);
+
+  const run = typeof host === 'string' ? (d: WorkflowDocument, i: Json, o: RunOnHostOptions) => runOnHost(host, d, i, o) : host;
+  const result = await run(document, input, {
+    engine: options.engine,
+    endpointRewrites: options.endpointRewrites,
+    executionId: options.executionId ?? `golden-${name}`,
+    signal: AbortSignal.timeout(options.runTimeoutMs ?? 10_000),
+    ...(secrets ? { secrets } : {}),
+  });
+  return { name, expected, actual: project(result, expected), result };
+}
+
+function project(result: ExecutionResult, expected: GoldenExpectation): GoldenExpectation {
+  const actual: GoldenExpectation = { status: result.status };
+  if ('output' in expected) actual.output = result.output;
+  if (expected.error) {
+    const error: JsonObject = {};
+    for (const key of Object.keys(expected.error)) {
+      const value = result.error?.[key];
+      if (value !== undefined) error[key] = value;
+    }
+    actual.error = error;
+  }
+  if (expected.tasks) {
+    actual.tasks = result.events.filter((event) => shortType(event.type) === 'task.completed').map((event) => event.subject ?? '');
+  }
+  if (expected.events) {
+    actual.events = projectEvents(result.events, expected);
+    if (expected.eventTypes) actual.eventTypes = expected.eventTypes;
+    if (expected.eventsUnder !== undefined) actual.eventsUnder = expected.eventsUnder;
+  }
+  return actual;
+}
+
+function projectEvents(events: readonly ProgressEvent[], expected: GoldenExpectation): ExpectedEvent[] {
+  const list = expected.events ?? [];
+  const types = new Set(expected.eventTypes ?? list.map((event) => event.type));
+  const keys = new Set(list.flatMap((event) => Object.keys(event)));
+  const under = expected.eventsUnder;
+  return events
+    .filter((event) => types.has(shortType(event.type)))
+    .filter((event) => under === undefined || event.subject === under || (event.subject ?? '').startsWith(`${under}/`))
+    .map((event) => {
+      const projected: ExpectedEvent = { type: shortType(event.type) };
+      if (keys.has('subject') && event.subject !== undefined) projected.subject = event.subject;
+      if (keys.has('attempt') && event.attempt !== undefined) projected.attempt = event.attempt;
+      if (keys.has('iteration') && event.iteration !== undefined) projected.iteration = event.iteration;
+      return projected;
+    });
+}
+
+/** `io.serverlessworkflow.task.cancelled.v1` → `task.cancelled`; `io.cairn.task.skipped.v1` → `cairn.task.skipped`. */
+export function shortType(type: string): string {
+  return type.replace(/^io\.serverlessworkflow\./, '').replace(/^io\./, '').replace(/\.v\d+$/, '');
+}
+
+function readOptionalYaml(path: string): unknown {
+  return existsSync(path) ? parseYaml(readFileSync(path, 'utf8')) : undefined;
+}
