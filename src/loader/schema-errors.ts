@@ -44,7 +44,9 @@ export function reduceSchemaErrors(errors: readonly ErrorObject[], base: Readonl
     const key = `${candidate.path.join('/')}\u0000${candidate.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    issues.push({ code: ISSUE.schema, path: candidate.path, message: candidate.message, atKey: candidate.atKey });
+    // A missing property is best shown at the key of the mapping that lacks it.
+    const atKey = candidate.atKey || candidate.keyword === 'required';
+    issues.push({ code: ISSUE.schema, path: candidate.path, message: candidate.message, atKey });
   }
   return issues;
 }
