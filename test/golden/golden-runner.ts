@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,10 @@ export interface GoldenRunOptions {
   endpointRewrites: Record<string, string>;
   /** A run still going after this long is cancelled (and so fails its golden). */
   runTimeoutMs?: number;
-  /** Defaults to `golden-<name>`, which some goldens assert through `$workflow.id`. */
+  /**
+   * Defaults to `golden-<name>-<random>`: unique per run, so stateful fixtures (the flaky endpoint
+   * keyed by `$workflow.id`) start afresh when several hosts run the same goldens.
+   */
   executionId?: string;
 }
 
@@ -79,7 +83,7 @@ export async function runGolden(host: GoldenHost, dir: string, options: GoldenRu
   const result = await run(document, input, {
     engine: options.engine,
     endpointRewrites: options.endpointRewrites,
-    executionId: options.executionId ?? `golden-${name}`,
+    executionId: options.executionId ?? `golden-${name}-${randomUUID().slice(0, 8)}`,
     signal: AbortSignal.timeout(options.runTimeoutMs ?? 10_000),
     ...(secrets ? { secrets } : {}),
   });
