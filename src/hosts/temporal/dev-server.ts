@@ -22,6 +22,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** How long to wait for the cluster to report healthy. */
   startTimeoutMs?: number;
+  /** Let this process exit while the server runs (the owner kills it on exit). */
+  unref?: boolean;
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -53,6 +55,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  if (options.unref) {
+    child.unref();
+    (child.stderr as unknown as { unref(): void }).unref();
+  }
 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;

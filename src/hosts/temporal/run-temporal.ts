@@ -4,12 +4,12 @@ import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
 import { followExecution, startExecution } from './client.ts';
-import { startDevServer, type DevServer } from './dev-server.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
+import { acquireDevServer } from './shared-dev-server.ts';
 import { connectWorker, createCairnWorker } from './worker.ts';
 
 export interface TemporalConnectionOptions {
-  /** `HOST:PORT` of a Temporal frontend; without it a dev server is started and stopped for the run. */
+  /** `HOST:PORT` of a Temporal frontend; without it a dev server is started (and stopped) for the run. */
   address?: string;
   namespace?: string;
   /**
@@ -40,8 +40,8 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
   const taskQueue = options.temporal?.taskQueue ?? (startWorker ? `cairn-run-${executionId}` : DEFAULT_TASK_QUEUE);
   const namespace = options.temporal?.namespace ?? 'default';
   const address = options.temporal?.address ?? process.env[TEMPORAL_ADDRESS_ENV];
-  const server: DevServer | undefined = address ? undefined : await startDevServer();
-  const target = address ?? server!.address;
+  const devServer = address ? undefined : await acquireDevServer();
+  const target = address ?? devServer!.address;
   const connection = await Connection.connect({ address: target });
   const workerConnection = startWorker ? await connectWorker(target) : undefined;
   try {
@@ -58,6 +58,6 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
   } finally {
     await connection.close();
     await workerConnection?.close();
-    await server?.stop();
+    await devServer?.release();
   }
 }

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type Logger, type LogMetadata, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Configuration as WebpackConfiguration } from 'webpack';
 import { InProcessBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
+import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
@@ -75,13 +76,34 @@ export function connectWorker(address: string): Promise<NativeConnection> {
 
 let runtimeInstalled = false;
 
-/** The SDK logs every worker state change at INFO; Cairn's output is the workflow's, so warnings and up only. */
+/**
+ * The SDK logs every worker state change at INFO and every failed activity at WARN. Cairn's output
+ * is the workflow's: warnings and up only, minus activities failing with a DSL error (an HTTP 404
+ * the workflow catches is not a worker problem; the progress events already report it).
+ */
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: withoutDslFailures(new DefaultLogger('WARN')) });
   } catch {
     // Another part of the process installed the runtime first; its logger stays.
   }
+}
+
+function withoutDslFailures(inner: Logger): Logger {
+  const isDslFailure = (message: string, meta?: LogMetadata): boolean => {
+    const error = meta?.error as { type?: unknown; stack?: unknown } | undefined;
+    // A faulted execution fails its Temporal workflow on purpose (the only ApplicationFailure the
+    // workflow throws); that error reaches the worker log as a structured clone that kept only its stack.
+    return error?.type === WORKFLOW_ERROR_FAILURE || (message === 'Workflow failed' && String(error?.stack).startsWith('ApplicationFailure:'));
+  };
+  return {
+    log: (level, message, meta) => { if (!isDslFailure(message, meta)) inner.log(level, message, meta); },
+    trace: (message, meta) => inner.trace(message, meta),
+    debug: (message, meta) => inner.debug(message, meta),
+    info: (message, meta) => inner.info(message, meta),
+    warn: (message, meta) => { if (!isDslFailure(message, meta)) inner.warn(message, meta); },
+    error: (message, meta) => inner.error(message, meta),
+  };
 }
