@@ -1,0 +1,121 @@
+import {
+  ExpressionEvaluationError,
+  ExpressionSyntaxError,
+  type CompiledExpression,
+  type ExpressionEngine,
+  type ExpressionLocation,
+} from '../engine.ts';
+import type { Json } from '../../json.ts';
+import { registerBuiltins } from './builtins.ts';
+import { HaltSignal } from './builtins-control.ts';
+import { Compiler, globalsRef } from './compiler.ts';
+import { BreakSignal, JqError, JqSyntaxError, LimitExceeded } from './errors.ts';
+import { measureOutput } from './output.ts';
+import { parseDefinitions, parseProgram } from './parser.ts';
+import { PRELUDE, REGEX_PRELUDE } from './prelude.ts';
+import { rt } from './runtime.ts';
+import type { Scope } from './scope.ts';
+import type { V } from './values.ts';
+
+export interface NativeJqOptions {
+  /** evaluation steps (function calls, iterations, regex work) allowed per evaluation; default 10,000,000 */
+  maxSteps?: number;
+  /** approximate JSON size of all outputs of one evaluation; default 64 MiB */
+  maxOutputBytes?: number;
+  /** nesting depth of calls and of output values; default 2,000 */
+  maxDepth?: number;
+  /** clock for `now` (seconds since the epoch); without it `now` is an error, keeping evaluation deterministic */
+  now?: () => number;
+}
+
+let preludeScope: Scope | null | undefined;
+
+function prelude(): Scope | null {
+  if (preludeScope !== undefined) return preludeScope;
+  const defs = parseDefinitions(PRELUDE + REGEX_PRELUDE);
+  registerBuiltins(() => defs.map((d) => `${d.name}/${d.params.length}`));
+  const compiler = new Compiler({ globals: [], base: null });
+  let scope: Scope | null = null;
+  for (const def of defs) scope = compiler.define(def, scope).scope;
+  preludeScope = scope;
+  return scope;
+}
+
+function locate(program: string, offset: number): ExpressionLocation {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < offset && i < program.length; i++) {
+    if (program[i] === '\n') {
+      line++;
+      column = 1;
+    } else column++;
+  }
+  return { offset, line, column };
+}
+
+function errorMessage(e: JqError): string {
+  const v = e.value;
+  if (typeof v === 'string') return v;
+  return `${JSON.stringify(v)} (not a string)`;
+}
+
+/** A jq 1.8 implementation in TypeScript: no dependencies, no I/O, safe inside Temporal's workflow sandbox. */
+export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionEngine {
+  const maxSteps = options.maxSteps ?? 10_000_000;
+  const maxOutputBytes = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  const maxDepth = options.maxDepth ?? 2_000;
+  const now = options.now;
+  return {
+    name: 'jq-native',
+    compile(program: string, variables: readonly string[]): CompiledExpression {
+      const base = prelude();
+      let code;
+      try {
+        code = new Compiler({ globals: variables, base }).compile(parseProgram(program), null);
+      } catch (e) {
+        if (e instanceof JqSyntaxError) {
+          const loc = locate(program, e.offset);
+          throw new ExpressionSyntaxError(`${e.message} at line ${loc.line}, column ${loc.column}`, loc);
+        }
+        throw e;
+      }
+      const compiled = code;
+      return {
+        evaluate(input: Json, vars: Readonly<Record<string, Json>>): Json[] {
+          const saved = { ...rt, globals: globalsRef.values };
+          rt.steps = 0;
+          rt.maxSteps = maxSteps;
+          rt.depth = 0;
+          rt.maxDepth = maxDepth;
+          rt.now = now;
+          globalsRef.values = variables.map((n) => (vars[n] ?? null) as V);
+          const out: Json[] = [];
+          let bytes = 0;
+          try {
+            compiled.ev(input as V, null, (v) => {
+              const m = measureOutput(v, maxDepth);
+              bytes += m.bytes;
+              if (bytes > maxOutputBytes) throw new LimitExceeded(`jq output exceeded the limit of ${maxOutputBytes} bytes`);
+              out.push(m.value as Json);
+            });
+          } catch (e) {
+            if (e instanceof HaltSignal) return out;
+            if (e instanceof JqError) throw new ExpressionEvaluationError(errorMessage(e));
+            if (e instanceof LimitExceeded) throw new ExpressionEvaluationError(e.message);
+            if (e instanceof BreakSignal) throw new ExpressionEvaluationError('break without a matching label');
+            if (e instanceof RangeError) throw new ExpressionEvaluationError(`jq evaluation exceeded the maximum depth (${e.message})`);
+            throw e;
+          } finally {
+            rt.steps = saved.steps;
+            rt.maxSteps = saved.maxSteps;
+            rt.depth = saved.depth;
+            rt.maxDepth = saved.maxDepth;
+            rt.now = saved.now;
+            globalsRef.values = saved.globals;
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
