@@ -55,7 +55,7 @@ export async function runTask(
   try {
     validateWithSchema(execution, task.input?.schema, rawInput, 'input', pointer);
     const input = task.input?.from !== undefined ? evaluator.transform(task.input.from, rawInput, variables, pointer) : rawInput;
-    const inputVariables = { ...variables, input, task: () => descriptor(input) };
+    const inputVariables = { ...variables, input };
 
     const kind = taskKindOf(task);
     if (!kind) throw workflowError('configuration', `task '${name}' has no known kind`, { instance: pointer });
@@ -75,7 +75,7 @@ export async function runTask(
       : await withDeadline(host, frame.scope, timeoutMs, execute, () =>
           workflowError('timeout', `task '${name}' timed out after ${msToIsoDuration(timeoutMs)}`, { instance: pointer }));
 
-    const outputVariables = { ...inputVariables, task: () => descriptor(input, result.output) };
+    const outputVariables = { ...inputVariables, task: () => descriptor(rawInput, result.output) };
     const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables, pointer) : result.output;
     validateWithSchema(execution, task.output?.schema, output, 'output', pointer);
     if (task.export?.as !== undefined) {
