@@ -37,17 +37,15 @@ export function registerControl(): void {
     ),
   );
   defineNative('paths', 0, () =>
-    codeOne((input) => {
-      const out: V[] = [];
+    code((input, _env, k) => {
       const rec = (v: V, p: V[]): void => {
         childPaths(v, p, (c, cp) => {
           tick();
-          out.push(cp);
+          k(cp);
           rec(c, cp as V[]);
         });
       };
       rec(input, []);
-      return out;
     }),
   );
   defineNative('getpath', 1, ([p]) => ({

@@ -125,7 +125,7 @@ function tonumber(v: V): V {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
     const t = v.trim();
-    if (t === v && /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
+    if (t === v && /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
     if (v === 'nan' || v === '-nan') return NaN;
     return fail(`${describe(v)} cannot be parsed as a number`);
   }

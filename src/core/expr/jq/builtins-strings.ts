@@ -23,10 +23,8 @@ function implode(v: V): V {
   return s;
 }
 
-const WS = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
-
 function trimmer(name: string, re: RegExp): void {
-  defineSimple(name, (v) => (typeof v === 'string' ? v.replace(re, '') : fail(`${name} input must be a string`)));
+  defineSimple(name, (v) => (typeof v === 'string' ? v.replace(re, '') : fail('trim input must be a string')));
 }
 
 export function registerStrings(): void {
@@ -36,9 +34,9 @@ export function registerStrings(): void {
   defineSimple('implode', implode);
   defineSimple('ascii_downcase', (v) => (typeof v === 'string' ? v.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : fail('ascii_downcase input must be a string')));
   defineSimple('ascii_upcase', (v) => (typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()) : fail('ascii_upcase input must be a string')));
-  trimmer('trim', WS);
-  trimmer('ltrim', /^[ \t\n\r\f\v]+/);
-  trimmer('rtrim', /[ \t\n\r\f\v]+$/);
+  trimmer('trim', /^\s+|\s+$/g);
+  trimmer('ltrim', /^\s+/);
+  trimmer('rtrim', /\s+$/);
   defineSimple('utf8bytelength', (v) => (typeof v === 'string' ? utf8Encode(v).length : fail(`${describe(v)} only strings have UTF-8 byte length`)));
   defineValues('split', 1, (v, sep) => (typeof v === 'string' && typeof sep === 'string' ? splitString(v, sep) : fail('split input and separator must be strings')));
   defineValues('_strindices', 1, (v, i) => {

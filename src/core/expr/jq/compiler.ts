@@ -145,8 +145,11 @@ export class Compiler {
   ensureCompiled(fn: FnInfo): void {
     if (fn.code || fn.compiling) return;
     fn.compiling = true;
-    fn.code = this.compile(fn.body, fn.bodyScope);
-    fn.compiling = false;
+    try {
+      fn.code = this.compile(fn.body, fn.bodyScope);
+    } finally {
+      fn.compiling = false;
+    }
   }
 
   private format(name: string, pos: number): (v: V) => string {

@@ -17,21 +17,22 @@ function gmtime(v: V): V {
 }
 
 function brokenDown(v: V, fn: string): number[] {
-  if (!Array.isArray(v) || v.length < 6 || v.slice(0, 6).some((x) => typeof x !== 'number')) return fail(`${fn} requires array of 6 numbers`);
-  return v.map((x) => (typeof x === 'number' ? x : 0));
+  if (!Array.isArray(v)) return fail(`${fn} requires parsed datetime inputs`);
+  if (v.some((x) => typeof x !== 'number')) return fail(`${fn} requires array of 6 numbers`);
+  const t = v as number[];
+  return [t[0] ?? 1900, t[1] ?? 0, t[2] ?? 0, t[3] ?? 0, t[4] ?? 0, t[5] ?? 0, t[6] ?? 0, t[7] ?? 0];
 }
 
 function mktime(v: V): V {
-  if (!Array.isArray(v)) return fail('mktime requires array of 6 numbers');
   const t = brokenDown(v, 'mktime');
   return Math.floor(Date.UTC(t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, Math.floor(t[5]!)) / 1000);
 }
 
 const pad = (n: number, w = 2, c = '0'): string => String(Math.trunc(n)).padStart(w, c);
 
-function strftime(v: V, fmt: V): V {
-  if (typeof fmt !== 'string') return fail('strftime/1 requires a string format');
-  const t = typeof v === 'number' ? (gmtime(v) as number[]) : Array.isArray(v) ? brokenDown(v, 'strftime/1') : fail('strftime/1 requires parsed datetime inputs');
+function strftime(v: V, fmt: V, name = 'strftime/1'): V {
+  if (typeof fmt !== 'string') return fail(`${name} requires a string format`);
+  const t = typeof v === 'number' ? (gmtime(v) as number[]) : brokenDown(v, name);
   const [Y, m, d, H, M, S] = t as [number, number, number, number, number, number];
   const time = Date.UTC(Y, m, d, H, M, Math.floor(S));
   const date = new Date(time);
@@ -135,8 +136,8 @@ export function registerDates(): void {
   defineSimple('gmtime', gmtime);
   defineSimple('localtime', gmtime);
   defineSimple('mktime', mktime);
-  defineValues('strftime', 1, strftime);
-  defineValues('strflocaltime', 1, strftime);
+  defineValues('strftime', 1, (v, f) => strftime(v, f));
+  defineValues('strflocaltime', 1, (v, f) => strftime(v, f, 'strflocaltime/1'));
   defineValues('strptime', 1, strptime);
   defineSimple('now', () => {
     if (!rt.now) return fail('now is not available: workflow expressions are deterministic (no clock was provided to the jq engine)');

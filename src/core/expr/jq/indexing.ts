@@ -10,15 +10,17 @@ function sliceBounds(len: number, from: V, to: V): [number, number] {
   if ((from !== null && typeof from !== 'number') || (to !== null && typeof to !== 'number')) {
     fail('Start and end indices of an array slice must be numbers');
   }
-  let s = from === null ? 0 : from;
-  let e = to === null ? len : to;
+  let s = from === null || from !== from ? 0 : from;
+  let e = to === null || to !== to ? len : to;
   if (s < 0) s += len;
   if (e < 0) e += len;
+  s = Math.floor(s);
+  e = Math.ceil(e);
   if (s < 0) s = 0;
   if (s > len) s = len;
   if (e > len) e = len;
   if (e < s) e = s;
-  return [Math.floor(s), Math.ceil(e) > len ? len : Math.ceil(e)];
+  return [s, e];
 }
 
 export function sliceValue(t: V, from: V, to: V): V {
@@ -156,8 +158,7 @@ function deleteIndex(t: V, k: V): V {
     if (!Array.isArray(t)) return fail(`Cannot delete field at index of ${typeOf(t)}`);
     let i = Math.floor(k);
     if (i < 0) i += t.length;
-    if (i < 0) return fail('Out of bounds negative array index');
-    if (i >= t.length) return t;
+    if (i < 0 || i >= t.length) return t;
     return [...t.slice(0, i), ...t.slice(i + 1)];
   }
   if (isObject(k)) {
@@ -177,9 +178,22 @@ function delpath(t: V, path: V[], from: number): V {
   return setIndex(t, k, delpath(sub, path, from + 1));
 }
 
+/** Negative array indices resolved against `t`, so that paths deleted together sort correctly. */
+function normalizePath(t: V, p: V): V {
+  if (!Array.isArray(p)) return fail('Path must be specified as an array');
+  let v = t;
+  const out: V[] = [];
+  for (const k of p) {
+    if (typeof k === 'number' && k < 0 && Array.isArray(v)) out.push(k + v.length < 0 ? k : k + v.length);
+    else out.push(k);
+    v = v === null ? null : Array.isArray(v) || isObject(v) ? indexValue(v, k) : null;
+  }
+  return out;
+}
+
 export function delpaths(t: V, paths: V): V {
   if (!Array.isArray(paths)) return fail('Paths must be specified as an array');
-  const sorted = paths.slice().sort(compare);
+  const sorted = paths.map((p) => normalizePath(t, p)).sort(compare);
   let v = t;
   for (let i = sorted.length - 1; i >= 0; i--) {
     const p = sorted[i]!;

@@ -5,7 +5,7 @@ const MAX_PARSING_DEPTH = 10000;
 
 /** `fromjson`: JSON text (plus jq's `nan` literal) to a value, with jq-style error messages. */
 export function parseJson(text: string): V {
-  let pos = 0;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const error = (msg: string): never => {
     let line = 1;
     let col = 0;
@@ -36,8 +36,13 @@ export function parseJson(text: string): V {
       for (;;) {
         ws();
         if (text[pos] !== '"') {
+          if (text[pos] === "'") {
+            const m = /^'[^']*'?/.exec(text.slice(pos));
+            pos += m![0].length + 1;
+            error(`Invalid string literal; expected ", but got '`);
+          }
           pos++;
-          error(text[pos - 1] === "'" ? `Invalid string literal; expected ", but got '` : 'Object keys must be strings');
+          error('Object keys must be strings');
         }
         const k = str();
         ws();
@@ -82,6 +87,8 @@ export function parseJson(text: string): V {
     if (word === 'false') return false;
     if (word === 'null') return null;
     if (word === 'nan' || word === 'NaN' || word === '-nan' || word === '-NaN') return NaN;
+    if (word === 'Infinity' || word === 'infinity') return Infinity;
+    if (word === '-Infinity' || word === '-infinity') return -Infinity;
     if (/^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(word)) return Number(word);
     return error(pos >= text.length ? 'Invalid numeric literal at EOF' : 'Invalid literal');
   };

@@ -67,13 +67,23 @@ export function divide(a: V, b: V): V {
 export function modulo(a: V, b: V): V {
   if (typeof a === 'number' && typeof b === 'number') {
     if (a !== a || b !== b) return NaN;
-    const x = Math.trunc(a);
-    const y = Math.trunc(b);
-    if (y === 0) return binopError(a, b, 'divided (remainder) because the divisor is zero');
-    const r = x % Math.abs(y);
+    const x = toInt64(a);
+    const y = toInt64(b);
+    if (y === 0n) return binopError(a, b, 'divided (remainder) because the divisor is zero');
+    const r = Number(x % (y < 0n ? -y : y));
     return r === 0 ? 0 : r;
   }
   return binopError(a, b, 'divided (remainder)');
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/** C's saturating conversion of a double to intmax_t, as jq's `%` does. */
+function toInt64(x: number): bigint {
+  if (x >= 9223372036854775807) return INT64_MAX;
+  if (x <= -9223372036854775808) return INT64_MIN;
+  return BigInt(Math.trunc(x));
 }
 
 export function negate(a: V): V {

@@ -111,13 +111,25 @@ class Parser {
   }
 
   private parseComma(): Ast {
-    let left = this.parseAlt();
+    let left = this.parseBinding();
     while (this.isOp(',')) {
       const pos = this.tok.offset;
       this.i++;
-      left = { t: 'Comma', left, right: this.parseAlt(), pos };
+      left = { t: 'Comma', left, right: this.parseBinding(), pos };
     }
     return left;
+  }
+
+  /** `E as $x | body`: the binding takes everything up to the end of the pipe. */
+  private parseBinding(): Ast {
+    const source = this.parseAlt();
+    if (!this.isKeyword('as')) return source;
+    const pos = this.tok.offset;
+    this.i++;
+    const patterns = [this.parsePattern()];
+    while (this.eatOp('?//')) patterns.push(this.parsePattern());
+    this.expectOp('|');
+    return { t: 'Bind', source, patterns, body: this.parsePipe(), pos };
   }
 
   private parseAlt(): Ast {
@@ -200,11 +212,11 @@ class Parser {
       this.i++;
       return { t: 'Neg', body: this.parseUnary(), pos };
     }
-    return this.parsePostfix(true);
+    return this.parsePostfix();
   }
 
   /** A term with its suffixes (`.a`, `[i]`, `[a:b]`, `[]`, `?`), optionally followed by `as $x | body`. */
-  private parsePostfix(allowBinding: boolean): Ast {
+  private parsePostfix(): Ast {
     let term = this.parsePrimary();
     for (;;) {
       const t = this.tok;
@@ -223,14 +235,6 @@ class Parser {
         this.i++;
         term = { t: 'Try', body: term, handler: null, pos: t.offset };
       } else break;
-    }
-    if (allowBinding && this.isKeyword('as')) {
-      const pos = this.tok.offset;
-      this.i++;
-      const patterns = [this.parsePattern()];
-      while (this.eatOp('?//')) patterns.push(this.parsePattern());
-      this.expectOp('|');
-      return { t: 'Bind', source: term, patterns, body: this.parsePipe(), pos };
     }
     return term;
   }
@@ -283,6 +287,12 @@ class Parser {
         if (t.text === '__loc__') return { t: 'Lit', v: { file: '<top-level>', line: this.lineOf(pos) }, pos };
         return { t: 'Var', name: t.text, pos };
       case 'ident':
+        if (t.text === 'true' || t.text === 'false' || t.text === 'null') {
+          if (!(this.tokens[this.i + 1]?.kind === 'op' && this.tokens[this.i + 1]!.text === '(')) {
+            this.i++;
+            return { t: 'Lit', v: t.text === 'null' ? null : t.text === 'true', pos };
+          }
+        }
         return this.parseCall();
       case 'kw':
         return this.parseKeywordTerm();
@@ -347,7 +357,7 @@ class Parser {
       }
       case 'reduce': {
         this.i++;
-        const source = this.parsePostfix(false);
+        const source = this.parseOr();
         this.expectKeyword('as');
         const pattern = this.parsePattern();
         this.expectOp('(');
@@ -359,7 +369,7 @@ class Parser {
       }
       case 'foreach': {
         this.i++;
-        const source = this.parsePostfix(false);
+        const source = this.parseOr();
         this.expectKeyword('as');
         const pattern = this.parsePattern();
         this.expectOp('(');
@@ -386,7 +396,7 @@ class Parser {
       this.i++;
       return { t: 'Neg', body: this.parsePostfixNoBind(), pos };
     }
-    return this.parsePostfix(false);
+    return this.parsePostfix();
   }
 
   private parseIfRest(pos: number): Ast {
@@ -443,6 +453,10 @@ class Parser {
     let shorthand: Ast | null = null;
     if (t.kind === 'var') {
       this.i++;
+      if (this.isOp(':') && t.text !== '__loc__') {
+        this.i++;
+        return { key: { t: 'Var', name: t.text, pos }, value: this.parseObjectValue() };
+      }
       key = { t: 'Lit', v: t.text, pos };
       shorthand = t.text === '__loc__' ? { t: 'Lit', v: { file: '<top-level>', line: this.lineOf(pos) }, pos } : { t: 'Var', name: t.text, pos };
     } else if (t.kind === 'ident' || t.kind === 'kw') {
@@ -472,16 +486,9 @@ class Parser {
     throw new JqSyntaxError('May need parentheses around object key expression', pos);
   }
 
-  /** Object values are terms joined by `|` (jq's ExpD): `{a: 1 + 2}` needs parentheses. */
+  /** Object values are expressions without a top-level `,` (which separates entries). */
   private parseObjectValue(): Ast {
-    let left: Ast;
-    if (this.isOp('-')) {
-      const pos = this.tok.offset;
-      this.i++;
-      left = { t: 'Neg', body: this.parseObjectValue(), pos };
-      return left;
-    }
-    left = this.parsePostfix(false);
+    const left = this.parseAlt();
     if (this.isOp('|')) {
       const pos = this.tok.offset;
       this.i++;

@@ -203,7 +203,7 @@ function utf8Prefix(s: string, bytes: number): string {
 export function truncatedDump(v: V): string {
   const d = dump(v);
   if (utf8Length(d) <= 29) return d;
-  return utf8Prefix(d, typeof v === 'string' ? 25 : 26) + '...';
+  return typeof v === 'string' ? utf8Prefix(d, 25) + '..."' : utf8Prefix(d, 26) + '...';
 }
 
 /** `type (value)`, the way jq names a value in error messages. */
