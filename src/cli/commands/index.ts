@@ -2,8 +2,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { registerEval } from './eval.ts';
 import { registerRun } from './run.ts';
 import { registerValidate } from './validate.ts';
+import { registerWorker } from './worker.ts';
 
 /** Adds one subcommand to the `cairn` program. Each command lives in its own module. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerEval, registerValidate];
+export const commands: RegisterCommand[] = [registerRun, registerEval, registerValidate, registerWorker];

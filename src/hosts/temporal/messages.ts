@@ -11,6 +11,8 @@ export const DEFAULT_TASK_QUEUE = 'cairn-workflows';
 export interface ExecutionOptions {
   /** Ship progress batches through the `reportProgress` activity (the service wants them; the CLI reads the query). */
   reportProgress?: boolean;
+  /** When the client parsed the document, reported as the runner's parsing phases. */
+  parsing?: { startedAt: number; completedAt: number };
 }
 
 export interface ExecuteServerlessWorkflowInput {

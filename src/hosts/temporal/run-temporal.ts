@@ -24,6 +24,15 @@ export interface TemporalRunOptions extends LocalRunOptions {
   temporal?: TemporalConnectionOptions;
 }
 
+/** Temporal could not be reached, or no dev server could be started (the CLI's exit code 4). */
+export class TemporalUnavailableError extends Error {
+  readonly code = 'CAIRN_ERR_TEMPORAL_UNAVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
 /** Environment variable naming a Temporal server the temporal host uses when given no address. */
 export const TEMPORAL_ADDRESS_ENV = 'CAIRN_TEMPORAL_ADDRESS';
 
@@ -40,23 +49,31 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
   const taskQueue = options.temporal?.taskQueue ?? (startWorker ? `cairn-run-${executionId}` : DEFAULT_TASK_QUEUE);
   const namespace = options.temporal?.namespace ?? 'default';
   const address = options.temporal?.address ?? process.env[TEMPORAL_ADDRESS_ENV];
-  const devServer = address ? undefined : await acquireDevServer();
+  const devServer = address ? undefined : await acquireDevServer().catch((error: Error) => {
+    throw new TemporalUnavailableError(`no Temporal address given and no dev server could be started: ${error.message}`);
+  });
   const target = address ?? devServer!.address;
-  const connection = await Connection.connect({ address: target });
-  const workerConnection = startWorker ? await connectWorker(target) : undefined;
+  let connection: Connection | undefined;
+  let workerConnection: Awaited<ReturnType<typeof connectWorker>> | undefined;
   try {
+    try {
+      connection = await Connection.connect({ address: target });
+      workerConnection = startWorker ? await connectWorker(target) : undefined;
+    } catch (error) {
+      throw new TemporalUnavailableError(`cannot reach Temporal at ${target}: ${(error as Error).message}`);
+    }
     const worker = workerConnection
       ? await createCairnWorker({ connection: workerConnection, namespace, taskQueue, bus: options.bus, endpointRewrites: options.endpointRewrites, maxCachedWorkflows: 10 })
       : undefined;
     const client = new Client({ connection, namespace });
     const run = async (): Promise<ExecutionResult> => {
-      const handle = await startExecution(client, document, input, { executionId, taskQueue });
+      const handle = await startExecution(client, document, input, { executionId, taskQueue, options: options.parsing ? { parsing: options.parsing } : {} });
       const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal });
       return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };
     };
     return worker ? await worker.runUntil(run) : await run();
   } finally {
-    await connection.close();
+    await connection?.close();
     await workerConnection?.close();
     await devServer?.release();
   }

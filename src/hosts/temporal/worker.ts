@@ -7,6 +7,7 @@ import { InProcessBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
+import { registerSearchAttributes } from './register-search-attributes.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
 
@@ -43,8 +44,12 @@ export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
   maxCachedWorkflows?: number;
 }
 
-/** A worker for the generic workflow and Cairn's activities. Call `run()` on it; `shutdown()` to stop. */
+/**
+ * A worker for the generic workflow and Cairn's activities (registering Cairn's search attributes
+ * in the namespace first). Call `run()` on it; `shutdown()` to stop.
+ */
 export async function createCairnWorker(options: CairnWorkerOptions): Promise<Worker> {
+  await registerSearchAttributes(options.connection.operatorService, options.namespace ?? 'default');
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',

@@ -60,6 +60,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     engine,
     schemas: createAjvSchemaValidator(),
     runtimeMetadata: { host: 'temporal' },
+    ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
   });
   setStatus(result.status);
   await progress.flush(FINAL_FLUSH_MS);

@@ -1,0 +1,43 @@
+import type { Command } from '@commander-js/extra-typings';
+import { EXIT } from '../exit-codes.ts';
+
+/** Same value as the Temporal host's default; repeated so `cairn --help` does not load the Temporal SDK. */
+const DEFAULT_TASK_QUEUE = 'cairn-workflows';
+
+/**
+ * `cairn worker --temporal HOST:PORT`: runs the generic workflow and Cairn's activities for one
+ * task queue until SIGINT/SIGTERM, then drains (running activities finish) and exits 0.
+ * Exit code 4 when Temporal cannot be reached.
+ */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run a Temporal worker for workflows started with --host temporal')
+    .requiredOption('--temporal <host:port>', 'Temporal frontend address')
+    .option('--namespace <ns>', 'Temporal namespace', 'default')
+    .option('--task-queue <queue>', 'task queue to poll', DEFAULT_TASK_QUEUE)
+    .action(async (options) => {
+      const { connectWorker, createCairnWorker } = await import('../../hosts/temporal/worker.ts');
+      let connection;
+      try {
+        connection = await connectWorker(options.temporal);
+      } catch (error) {
+        process.stderr.write(`cairn worker: cannot reach Temporal at ${options.temporal}: ${(error as Error).message}\n`);
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
+      const worker = await createCairnWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue });
+      const stop = () => worker.shutdown();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      process.stderr.write(`cairn worker: polling ${options.taskQueue} on ${options.temporal} (namespace ${options.namespace})\n`);
+      try {
+        await worker.run();
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await connection.close();
+      }
+      process.exitCode = EXIT.ok;
+    });
+}
