@@ -5,7 +5,7 @@ import type { Json, JsonObject } from './json.ts';
  * then the host performs it (in-process, or as a Temporal activity whose input is this object,
  * so history shows exactly what was done).
  */
-export type EffectRequest = HttpEffect | OpenApiEffect | EmitEffect;
+export type EffectRequest = HttpEffect | OpenApiEffect | EmitEffect | RunShellEffect | RunScriptEffect | RunContainerEffect | RunWorkflowEffect;
 
 export type HttpOutputMode = 'content' | 'response' | 'raw';
 
@@ -59,4 +59,62 @@ export interface HttpResponseOutput {
   headers: Record<string, string>;
   content?: Json;
   [key: string]: Json | undefined;
+}
+
+/** What a `run` task outputs (spec `run.return`); `all` is `{ code, stdout, stderr }`. */
+export type ProcessReturn = 'stdout' | 'stderr' | 'code' | 'all' | 'none';
+
+/** Fields every process effect shares. `argv` items are passed as separate arguments, never through a shell string. */
+export interface ProcessEffectBase {
+  argv: string[];
+  stdin?: string;
+  /** Extra environment variables for the process (on top of a minimal inherited set). */
+  environment: Record<string, string>;
+  return: ProcessReturn;
+  /** When false the process is started and left running; the effect resolves with null at once. */
+  await: boolean;
+}
+
+/** `run: shell`: `/bin/sh -c command sh ...argv`, so arguments are `$1`, `$2`… inside the command. */
+export interface RunShellEffect extends ProcessEffectBase {
+  kind: 'run.shell';
+  command: string;
+}
+
+/** `run: script`: the code (or the source it is read from) runs in a separate `node` or `python3` process. */
+export interface RunScriptEffect extends ProcessEffectBase {
+  kind: 'run.script';
+  language: 'js' | 'python';
+  code?: string;
+  /** Where the code is read from: a file path, a `file:` URL or an http(s) URL. */
+  source?: string;
+}
+
+/** `run: container`: a `docker run` invocation (or any docker-compatible CLI). */
+export interface RunContainerEffect extends ProcessEffectBase {
+  kind: 'run.container';
+  image: string;
+  /** Container name (spec convention `{workflow.name}-{uuid}.{workflow.namespace}-{task.name}`). */
+  name: string;
+  /** A shell script run as `sh -c command sh ...argv` inside the container; without it argv goes to the image's CMD. */
+  command?: string;
+  /** host port → container port. */
+  ports: Record<string, string>;
+  /** host path → container path. */
+  volumes: Record<string, string>;
+  pullPolicy?: 'ifNotPresent' | 'always' | 'never';
+  /** `lifetime`: remove the container when it exits (`always`), never, or `eventually` after `afterMs`. */
+  cleanup: 'always' | 'never' | 'eventually';
+  cleanupAfterMs?: number;
+}
+
+/** `run: workflow`: a sub-workflow from the host's workflow registry; hosts run it as a child execution. */
+export interface RunWorkflowEffect {
+  kind: 'run.workflow';
+  namespace: string;
+  name: string;
+  version: string;
+  input: Json;
+  /** When false the child is started and left running; the effect resolves with null once it started. */
+  await: boolean;
 }

@@ -1,4 +1,6 @@
 import type { EventBus } from '../bus/event-bus.ts';
+import type { RunWorkflowEffect } from '../core/effects.ts';
+import type { Json } from '../core/json.ts';
 
 /** What a host gives the Node-side effect code besides the request itself. */
 export interface EffectContext {
@@ -11,4 +13,6 @@ export interface EffectContext {
    * → `http://127.0.0.1:PORT`), so tests can point public hosts at loopback fixtures.
    */
   endpointRewrites?: Record<string, string>;
+  /** Runs a sub-workflow as a child execution (hosts with a workflow registry provide it). */
+  runWorkflow?: (effect: RunWorkflowEffect, signal: AbortSignal) => Promise<Json>;
 }

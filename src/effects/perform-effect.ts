@@ -5,6 +5,10 @@ import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
 import { performHttp } from './http.ts';
 import { performOpenApi } from './openapi.ts';
+import { performRunContainer } from './run/container.ts';
+import { performRunScript } from './run/script.ts';
+import { performRunShell } from './run/shell.ts';
+import { performRunWorkflow } from './run/workflow.ts';
 
 export type { EffectContext } from './effect-context.ts';
 
@@ -17,6 +21,10 @@ const performers: EffectPerformers = {
   http: performHttp,
   openapi: performOpenApi,
   emit: performEmit,
+  'run.shell': performRunShell,
+  'run.script': performRunScript,
+  'run.container': performRunContainer,
+  'run.workflow': performRunWorkflow,
 };
 
 /**

@@ -38,6 +38,8 @@ export function registerRun(program: Command): void {
           engine,
           parsing,
           signal: cancel.signal,
+          // Users run their own file: run tasks may start processes (the service decides for itself).
+          allowProcesses: true,
           ...(options.quiet ? {} : { onEvent: createProgressLinePrinter(writeError, process.stderr.isTTY === true) }),
         });
         process.off('SIGINT', onSignal);

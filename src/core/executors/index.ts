@@ -8,7 +8,8 @@ import { raise } from './raise.ts';
 import { set } from './set.ts';
 import { runSwitch } from './switch.ts';
 import { runTry } from './try.ts';
-import { listen, run } from './unsupported.ts';
+import { run } from './run/index.ts';
+import { listen } from './unsupported.ts';
 import { wait } from './wait.ts';
 
 /** One executor per task kind; a kind without an executor is a compile error. */

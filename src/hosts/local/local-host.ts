@@ -3,16 +3,22 @@ import type { CancelScope, Host } from '../../core/host.ts';
 import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import type { ProgressSink } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
-import { CancelledError } from '../../core/errors.ts';
+import { CancelledError, workflowError } from '../../core/errors.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { performEffect } from '../../effects/perform-effect.ts';
+import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
 import { LocalCancelScope } from './local-scope.ts';
 
 export interface LocalHostOptions {
   onEvent: ProgressSink;
   bus: EventBus;
   endpointRewrites?: Record<string, string>;
+  /** Whether `run` tasks may start processes (shell, script, container); otherwise they fault with `authorization` (403). */
+  allowProcesses?: boolean;
+  /** Runs `run: workflow` sub-workflows; without it they fault with a configuration error. */
+  runWorkflow?: EffectContext['runWorkflow'];
 }
+
+const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
 
 /** The in-process host: the real clock, real timers, effects performed directly in this process. */
 export function createLocalHost(options: LocalHostOptions): Host & { rootScope: LocalCancelScope } {
@@ -26,7 +32,15 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
     perform: (request: EffectRequest, _options: EffectOptions, scope: CancelScope): Promise<Json> => {
       const local = asLocal(scope);
       if (local.cancelled) return Promise.reject(new CancelledError());
-      return performEffect(request, { signal: local.signal, bus: options.bus, ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}) });
+      if (PROCESS_EFFECTS.has(request.kind) && options.allowProcesses !== true) {
+        return Promise.reject(workflowError('authorization', `${request.kind} tasks are disabled on this host (enable allowProcesses to run processes)`));
+      }
+      return performEffect(request, {
+        signal: local.signal,
+        bus: options.bus,
+        ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
+        ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
+      });
     },
     report: options.onEvent,
   };

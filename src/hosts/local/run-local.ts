@@ -8,7 +8,9 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
+import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import { createLocalHost } from './local-host.ts';
+import { createSubWorkflowRunner } from './sub-workflow.ts';
 
 export interface LocalRunOptions {
   executionId?: string;
@@ -20,6 +22,10 @@ export interface LocalRunOptions {
   bus?: EventBus;
   secrets?: JsonObject;
   parsing?: { startedAt: number; completedAt: number };
+  /** Whether `run` tasks may start processes (shell, script, container). Off unless the caller opts in (`cairn run` does). */
+  allowProcesses?: boolean;
+  /** Sub-workflows for `run: workflow`; children share this run's options and report to `onEvent`. */
+  workflows?: WorkflowRegistry;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -31,15 +37,26 @@ export interface ExecutionResult extends WorkflowResult {
 export async function runLocal(document: WorkflowDocument, input: Json, options: LocalRunOptions = {}): Promise<ExecutionResult> {
   const executionId = options.executionId ?? randomUUID();
   const events: ProgressEvent[] = [];
+  const bus = options.bus ?? new InProcessEventBus();
+  const cancelled = new AbortController();
+  const runSubWorkflow = createSubWorkflowRunner(options.workflows, cancelled.signal, (child, childInput, signal) => {
+    const { executionId: _parentId, parsing: _parsing, signal: _signal, ...inherited } = options;
+    return runLocal(child, childInput, { ...inherited, bus, signal });
+  });
   const host = createLocalHost({
     onEvent: (event) => {
       events.push(event);
       options.onEvent?.(event);
     },
-    bus: options.bus ?? new InProcessEventBus(),
+    bus,
     ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
+    ...(options.allowProcesses ? { allowProcesses: true } : {}),
+    runWorkflow: runSubWorkflow,
   });
-  const onAbort = () => host.rootScope.cancel('execution cancelled');
+  const onAbort = () => {
+    host.rootScope.cancel('execution cancelled');
+    cancelled.abort();
+  };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -1,0 +1,32 @@
+import type { RunWorkflowEffect } from '../../core/effects.ts';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import type { WorkflowResult } from '../../core/interpreter.ts';
+import { CancelledError, WorkflowError, workflowError } from '../../core/errors.ts';
+import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
+
+/** Starts a child execution of `document`; aborting `signal` cancels it. */
+export type ChildStarter = (document: WorkflowDocument, input: Json, signal: AbortSignal) => Promise<WorkflowResult>;
+
+/**
+ * `run: workflow` on the local host: looks the document up in the registry and runs it through the
+ * same interpreter as a child execution. Awaited children are cancelled with the task; detached ones
+ * (`await: false`) with the parent execution (`detachedSignal`), and their outcome is not reported back.
+ */
+export function createSubWorkflowRunner(registry: WorkflowRegistry | undefined, detachedSignal: AbortSignal, start: ChildStarter) {
+  return async (effect: RunWorkflowEffect, signal: AbortSignal): Promise<Json> => {
+    const reference = `${effect.namespace}/${effect.name}:${effect.version}`;
+    const document = await registry?.find(effect.namespace, effect.name, effect.version);
+    if (!document) throw workflowError('configuration', `workflow ${reference} is not in the workflow registry`);
+    if (!effect.await) {
+      start(document, effect.input, detachedSignal).catch(() => undefined);
+      return null;
+    }
+    const result = await start(document, effect.input, signal);
+    if (result.status === 'completed') return result.output ?? null;
+    if (result.status === 'cancelled') throw signal.aborted ? new CancelledError() : workflowError('runtime', `sub-workflow ${reference} was cancelled`);
+    const problem = result.error!;
+    const { instance, ...rest } = problem;
+    return Promise.reject(new WorkflowError({ ...rest, detail: `sub-workflow ${reference} faulted at ${instance ?? '/'}: ${problem.detail ?? problem.title ?? problem.type}` }));
+  };
+}
