@@ -23,6 +23,9 @@ function implode(v: V): V {
   return s;
 }
 
+/** Unicode White_Space, which jq's trim functions remove. */
+const WS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+
 function trimmer(name: string, re: RegExp): void {
   defineSimple(name, (v) => (typeof v === 'string' ? v.replace(re, '') : fail('trim input must be a string')));
 }
@@ -34,9 +37,9 @@ export function registerStrings(): void {
   defineSimple('implode', implode);
   defineSimple('ascii_downcase', (v) => (typeof v === 'string' ? v.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : fail('ascii_downcase input must be a string')));
   defineSimple('ascii_upcase', (v) => (typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()) : fail('ascii_upcase input must be a string')));
-  trimmer('trim', /^\s+|\s+$/g);
-  trimmer('ltrim', /^\s+/);
-  trimmer('rtrim', /\s+$/);
+  trimmer('trim', new RegExp(`^${WS}+|${WS}+$`, 'g'));
+  trimmer('ltrim', new RegExp(`^${WS}+`));
+  trimmer('rtrim', new RegExp(`${WS}+$`));
   defineSimple('utf8bytelength', (v) => (typeof v === 'string' ? utf8Encode(v).length : fail(`${describe(v)} only strings have UTF-8 byte length`)));
   defineValues('split', 1, (v, sep) => (typeof v === 'string' && typeof sep === 'string' ? splitString(v, sep) : fail('split input and separator must be strings')));
   defineValues('_strindices', 1, (v, i) => {

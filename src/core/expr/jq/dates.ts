@@ -18,7 +18,7 @@ function gmtime(v: V): V {
 
 function brokenDown(v: V, fn: string): number[] {
   if (!Array.isArray(v)) return fail(`${fn} requires parsed datetime inputs`);
-  if (v.some((x) => typeof x !== 'number')) return fail(`${fn} requires array of 6 numbers`);
+  if (v.some((x) => typeof x !== 'number')) return fail(`${fn} requires parsed datetime inputs`);
   const t = v as number[];
   return [t[0] ?? 1900, t[1] ?? 0, t[2] ?? 0, t[3] ?? 0, t[4] ?? 0, t[5] ?? 0, t[6] ?? 0, t[7] ?? 0];
 }

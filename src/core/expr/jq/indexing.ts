@@ -88,8 +88,11 @@ export function iterateError(t: V): never {
   return fail(`Cannot iterate over ${describe(t)}`);
 }
 
+const MAX_PATH_LENGTH = 10000;
+
 export function getpath(t: V, path: V): V {
   if (!Array.isArray(path)) return fail('Path must be specified as an array');
+  if (path.length > MAX_PATH_LENGTH) return fail('Path too deep');
   let v = t;
   for (const k of path) {
     if (v === null) return null;
@@ -139,6 +142,7 @@ function setIndex(t: V, k: V, v: V): V {
 
 export function setpath(t: V, path: V, v: V, from = 0): V {
   if (!Array.isArray(path)) return fail('Path must be specified as an array');
+  if (path.length > MAX_PATH_LENGTH) return fail('Path too deep');
   if (from === path.length) return v;
   const k = path[from]!;
   const sub = t === null ? null : indexValue(t, k);
@@ -181,6 +185,7 @@ function delpath(t: V, path: V[], from: number): V {
 /** Negative array indices resolved against `t`, so that paths deleted together sort correctly. */
 function normalizePath(t: V, p: V): V {
   if (!Array.isArray(p)) return fail('Path must be specified as an array');
+  if (p.length > MAX_PATH_LENGTH) return fail('Path too deep');
   let v = t;
   const out: V[] = [];
   for (const k of p) {

@@ -531,6 +531,7 @@ class Parser {
         } else if (this.eatOp('(')) {
           key = this.parsePipe();
           this.expectOp(')');
+          if (key.t === 'Lit' && typeof key.v !== 'string') throw new JqSyntaxError(`Cannot use ${describe(key.v)} as object key`, k.offset);
         } else return this.unexpected();
         this.expectOp(':');
         entries.push({ key, bindVar: null, value: this.parsePattern() });
