@@ -1,11 +1,13 @@
 import type { Json, JsonObject } from '../../json.ts';
+import type { CallTask } from '../../model.ts';
 import type { EffectRequest } from '../../effects.ts';
-import { workflowError } from '../../errors.ts';
-import type { Executor, TaskContext } from '../types.ts';
+import type { Executor, ExecutorResult, TaskContext } from '../types.ts';
 import { resolveHttpCall } from './http.ts';
 import { resolveOpenApiCall } from './openapi.ts';
+import { runFunctionCall } from './function.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
+type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise<ExecutorResult>;
 
 /** One resolver per call protocol: each turns `with` into an effect request for the host. */
 const resolvers: Record<string, CallResolver> = {
@@ -13,13 +15,17 @@ const resolvers: Record<string, CallResolver> = {
   openapi: resolveOpenApiCall,
 };
 
-/** `call`: resolves the call into an effect request, and the host performs it. */
+/** Calls that need more than one effect, or tasks run by the interpreter between effects. */
+const runners: Record<string, CallRunner> = {};
+
+/**
+ * `call`: a built-in protocol resolves into an effect request the host performs; any other name
+ * is a custom function (`use.functions` or a resolved catalog function).
+ */
 export const call: Executor<'call'> = async (task, input, context) => {
-  const resolver = resolvers[task.call];
-  if (!resolver) {
-    throw workflowError('configuration', `call: ${task.call} is not supported by this runtime yet`, { instance: context.pointer });
-  }
-  const request = resolver(task.with ?? {}, input, context);
+  if (Object.hasOwn(runners, task.call)) return runners[task.call]!(task, input, context);
+  if (!Object.hasOwn(resolvers, task.call)) return runFunctionCall(task, input, context);
+  const request = resolvers[task.call]!(task.with ?? {}, input, context);
   const output = await context.execution.host.perform(request, { summary: context.pointer }, context.frame.scope);
   return { output };
 };
