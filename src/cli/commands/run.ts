@@ -6,7 +6,7 @@ import { loadWorkflowFile, WorkflowLoadError } from '../../loader/load-workflow.
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
-import { createProgressLinePrinter } from '../progress-lines.ts';
+import { createProgressView } from '../views/progress-view.ts';
 
 /**
  * `cairn run FILE`: validates and runs a workflow; the output goes to stdout as JSON, live task
@@ -21,6 +21,7 @@ export function registerRun(program: Command): void {
     .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
     .addOption(new Option('--host <host>', 'where the workflow runs').choices(HOST_NAMES).default('local' as HostName))
     .option('--quiet', 'do not show task progress on stderr')
+    .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .action(async (file, options) => {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
       let input;
@@ -34,14 +35,16 @@ export function registerRun(program: Command): void {
         const cancel = new AbortController();
         const onSignal = () => cancel.abort();
         process.once('SIGINT', onSignal);
+        const view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
         const result = await runOnHost(options.host as HostName, document, input, {
           engine,
           parsing,
           signal: cancel.signal,
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
-          ...(options.quiet ? {} : { onEvent: createProgressLinePrinter(writeError, process.stderr.isTTY === true) }),
+          ...(view ? { onEvent: view.onEvent } : {}),
         });
+        view?.finish();
         process.off('SIGINT', onSignal);
         if (result.status === 'completed') {
           process.stdout.write(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
