@@ -22,6 +22,8 @@ export const EFFECT_ACTIVITY_OPTIONS: ActivityOptions = {
 /** Suspension state, flipped by the suspend/resume signals. */
 export interface ExecutionControl {
   suspended: boolean;
+  /** Counts suspensions, so each one is reported once. */
+  suspensions: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface ExecutionControl {
  */
 export class TemporalHost implements Host {
   readonly rootScope: TemporalCancelScope = TemporalCancelScope.root();
+  private notifiedSuspension = 0;
+  private notifiedResume = 0;
 
   constructor(
     private readonly progress: ProgressLog,
@@ -72,15 +76,27 @@ export class TemporalHost implements Host {
 
   /**
    * Awaited by the core before each task (proposed `Host` addition): holds the execution while it
-   * is suspended, and lets a long run yield between activations while progress ships.
+   * is suspended, and lets a long run yield between activations while progress ships. `notify`
+   * reports the suspension through the core's own event sequence, once per suspension however
+   * many fork branches are waiting.
    */
-  async checkpoint(scope: CancelScope): Promise<void> {
+  async checkpoint(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
+    if (scope.cancelled) throw new CancelledError('cancelled before the task started');
     if (this.progress.backlog >= 1_000) await this.progress.settle();
     if (!this.control.suspended) return;
+    const suspension = this.control.suspensions;
+    if (this.notifiedSuspension < suspension) {
+      this.notifiedSuspension = suspension;
+      notify?.('suspended');
+    }
     try {
       await asTemporalScope(scope).run(() => condition(() => !this.control.suspended));
     } catch (error) {
       throw isCancellation(error) ? new CancelledError('cancelled while suspended') : error;
+    }
+    if (this.notifiedResume < suspension) {
+      this.notifiedResume = suspension;
+      notify?.('resumed');
     }
   }
 }

@@ -33,7 +33,7 @@ const FINAL_FLUSH_MS = 10_000;
  * cancelled run ends as Temporal's CANCELED; so Temporal's own UI and CLI tell the truth.
  */
 export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowInput): Promise<ExecutionOutcome> {
-  const control: ExecutionControl = { suspended: false };
+  const control: ExecutionControl = { suspended: false, suspensions: 0 };
   let status: ExecutionStatus = 'running';
   const setStatus = (next: ExecutionStatus): void => {
     status = next;
@@ -45,6 +45,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setHandler(suspendSignal, () => {
     if (status !== 'running') return;
     control.suspended = true;
+    control.suspensions += 1;
     setStatus('suspended');
   });
   setHandler(resumeSignal, () => {
