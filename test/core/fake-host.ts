@@ -138,14 +138,19 @@ export class FakeHost implements Host {
     if (this.options.maxEvents !== undefined && this.events.length >= this.options.maxEvents) this.rootScope.cancel();
   }
 
+  /** Moves the virtual clock forward (never back) without firing anything. */
+  setTime(epochMs: number): void {
+    this.clock = Math.max(this.clock, epochMs);
+  }
+
   get pendingTimers(): number {
     return this.timers.length;
   }
 
-  /** Fires the earliest timer, advancing the virtual clock to it; false when there is none. */
-  advance(): boolean {
-    if (this.timers.length === 0) return false;
+  /** Fires the earliest timer due by `until`, advancing the virtual clock to it; false when there is none. */
+  advance(until = Number.POSITIVE_INFINITY): boolean {
     this.timers.sort((a, b) => a.due - b.due || a.order - b.order);
+    if (this.timers.length === 0 || this.timers[0]!.due > until) return false;
     const timer = this.timers.shift()!;
     this.clock = Math.max(this.clock, timer.due);
     timer.fire();
@@ -160,6 +165,8 @@ export interface FakeRunOptions extends FakeHostOptions {
   runtimeMetadata?: JsonObject;
   /** Gives up (and throws) after this many timers fired without the run settling. */
   maxTimers?: number;
+  /** Cancels the execution from outside once this many virtual milliseconds have passed. */
+  cancelAfterMs?: number;
 }
 
 export interface FakeRun {
@@ -185,12 +192,19 @@ export async function runOnFakeHost(document: WorkflowDocument, input: Json, opt
   });
   let fired = 0;
   const maxTimers = options.maxTimers ?? 10_000;
+  const cancelAt = options.cancelAfterMs === undefined ? undefined : host.now() + options.cancelAfterMs;
   for (;;) {
     await nextMacrotask();
     if (settled) break;
     if (fired >= maxTimers) throw new Error(`the run did not settle after ${maxTimers} timers`);
-    if (!host.advance()) throw new Error('the run is stuck: no timer pending and the workflow has not settled');
-    fired += 1;
+    if (host.advance(cancelAt)) {
+      fired += 1;
+    } else if (cancelAt !== undefined && !host.rootScope.cancelled) {
+      host.setTime(cancelAt);
+      host.rootScope.cancel();
+    } else {
+      throw new Error('the run is stuck: no timer pending and the workflow has not settled');
+    }
   }
   return { result: await running, host };
 }

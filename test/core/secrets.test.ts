@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { runOnFakeHost } from './fake-host.ts';
+import { testEngine, workflow } from './test-workflow.ts';
+
+const SECRETS = { apiKey: 'sk-live-5e3f9a7c', db: { password: 'correct-horse-battery' } };
+
+describe('secret redaction on the fake host', () => {
+  it('no progress event carries a secret value, wherever the workflow copies it', async () => {
+    const document = await workflow(`
+use:
+  secrets: [apiKey, db]
+do:
+  - copy:
+      input:
+        from: '\${ {key: $secrets.apiKey, connection: "postgres://app:\\($secrets.db.password)@db/app"} }'
+      set: '\${ . }'
+      export:
+        as: '\${ {remembered: .key} }'
+  - announce:
+      emit:
+        event:
+          with:
+            source: https://test.example
+            type: test.secret
+            data: '\${ {context: $context, key: .key} }'
+  - leak:
+      raise:
+        error:
+          type: https://serverlessworkflow.io/spec/1.0.0/errors/runtime
+          status: 500
+          detail: '\${ "cannot connect with " + .data.key }'
+`);
+    const { result, host } = await runOnFakeHost(document, {}, { engine: await testEngine(), secrets: SECRETS });
+    expect(result.status).toBe('faulted');
+    const everything = JSON.stringify(host.events);
+    expect(everything).not.toContain(SECRETS.apiKey);
+    expect(everything).not.toContain(SECRETS.db.password);
+    expect(everything).toContain('[redacted]');
+    // The values really flowed (so the redaction was needed): the emitted event carried them to the host.
+    expect(JSON.stringify(host.effects)).toContain(SECRETS.apiKey);
+    const state = host.events.find((event) => event.type === 'io.cairn.task.state.v1' && event.subject === '/do/0/copy')!;
+    expect(state.data.output).toEqual({ key: '[redacted]', connection: 'postgres://app:[redacted]@db/app' });
+    // The error handed back to the caller is redacted too: it ends up in logs and the service.
+    expect(result.error?.detail).toBe('cannot connect with [redacted]');
+  });
+});
