@@ -1,6 +1,6 @@
 import type { EffectOptions, EffectRequest } from './effects.ts';
 import type { ProgressEvent } from './events.ts';
-import type { Json } from './json.ts';
+import type { Json, JsonObject } from './json.ts';
 
 /**
  * A unit of work that can be cancelled as a whole: a fork branch that lost the race, a task
@@ -32,6 +32,14 @@ export interface Host {
   sleep(ms: number, scope: CancelScope): Promise<void>;
   /** Performs an effect; rejects with `WorkflowError` (no `instance`) or `CancelledError`. */
   perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json>;
+  /**
+   * The next CloudEvent delivered to this execution (`listen`). A scope's subscription starts at its
+   * first call and ends when the scope is cancelled; events arriving in between are buffered in
+   * arrival order, so none is lost while the caller is busy. Resolves undefined when `timeoutMs`
+   * passes first; rejects with `CancelledError` when the scope is cancelled. Optional while hosts
+   * adopt it: without it `listen` faults with a configuration error.
+   */
+  nextEvent?(scope: CancelScope, timeoutMs?: number): Promise<JsonObject | undefined>;
   /** Hands over a progress event. Never awaited: reporting must not block or fail the workflow. */
   report(event: ProgressEvent): void;
 }

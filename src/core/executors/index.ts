@@ -9,7 +9,7 @@ import { set } from './set.ts';
 import { runSwitch } from './switch.ts';
 import { runTry } from './try.ts';
 import { run } from './run/index.ts';
-import { listen } from './unsupported.ts';
+import { listen } from './listen.ts';
 import { wait } from './wait.ts';
 
 /** One executor per task kind; a kind without an executor is a compile error. */

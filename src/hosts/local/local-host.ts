@@ -6,6 +6,7 @@ import type { Json } from '../../core/json.ts';
 import { CancelledError, workflowError } from '../../core/errors.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
+import { EventInbox } from './event-inbox.ts';
 import { LocalCancelScope } from './local-scope.ts';
 
 export interface LocalHostOptions {
@@ -23,6 +24,7 @@ const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell'
 /** The in-process host: the real clock, real timers, effects performed directly in this process. */
 export function createLocalHost(options: LocalHostOptions): Host & { rootScope: LocalCancelScope } {
   const rootScope = new LocalCancelScope();
+  const inbox = new EventInbox(options.bus);
   return {
     rootScope,
     now: () => Date.now(),
@@ -42,6 +44,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
         ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
       });
     },
+    nextEvent: (scope, timeoutMs) => inbox.next(asLocal(scope), timeoutMs),
     report: options.onEvent,
   };
 }
