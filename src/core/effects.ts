@@ -5,7 +5,7 @@ import type { Json, JsonObject } from './json.ts';
  * then the host performs it (in-process, or as a Temporal activity whose input is this object,
  * so history shows exactly what was done).
  */
-export type EffectRequest = HttpEffect | OpenApiEffect | EmitEffect | RunShellEffect | RunScriptEffect | RunContainerEffect | RunWorkflowEffect;
+export type EffectRequest = HttpEffect | OpenApiEffect | EmitEffect | RunShellEffect | RunScriptEffect | RunContainerEffect | RunWorkflowEffect | CallProtocolEffect;
 
 export type HttpOutputMode = 'content' | 'response' | 'raw';
 
@@ -36,6 +36,23 @@ export interface OpenApiEffect {
   parameters: JsonObject;
   output: HttpOutputMode;
   redirect: boolean;
+  authentication?: ResolvedAuthentication;
+}
+
+/** Requests of the call protocols beyond HTTP and OpenAPI. */
+export type CallProtocolEffect = GrpcEffect;
+
+/** `call: grpc`: a dynamic client built from the proto; server-streaming methods output an array. */
+export interface GrpcEffect {
+  kind: 'grpc';
+  /** Where the proto file is read from (file path, `file:` or http(s) URL). */
+  proto: string;
+  /** Fully qualified service name, e.g. `greeter.Greeter`. */
+  service: string;
+  host: string;
+  port?: number;
+  method: string;
+  arguments: JsonObject;
   authentication?: ResolvedAuthentication;
 }
 

@@ -3,6 +3,7 @@ import { workflowError } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
+import { performGrpc } from './grpc.ts';
 import { performHttp } from './http.ts';
 import { performOpenApi } from './openapi.ts';
 import { performRunContainer } from './run/container.ts';
@@ -21,6 +22,7 @@ const performers: EffectPerformers = {
   http: performHttp,
   openapi: performOpenApi,
   emit: performEmit,
+  grpc: performGrpc,
   'run.shell': performRunShell,
   'run.script': performRunScript,
   'run.container': performRunContainer,

@@ -5,6 +5,7 @@ import type { Executor, ExecutorResult, TaskContext } from '../types.ts';
 import { resolveHttpCall } from './http.ts';
 import { resolveOpenApiCall } from './openapi.ts';
 import { runFunctionCall } from './function.ts';
+import { resolveGrpcCall } from './grpc.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
 type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise<ExecutorResult>;
@@ -13,6 +14,7 @@ type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise
 const resolvers: Record<string, CallResolver> = {
   http: resolveHttpCall,
   openapi: resolveOpenApiCall,
+  grpc: resolveGrpcCall,
 };
 
 /** Calls that need more than one effect, or tasks run by the interpreter between effects. */

@@ -1,0 +1,49 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { CancelledError, isCancelledError, workflowError } from '../core/errors.ts';
+import type { EffectContext } from './effect-context.ts';
+import { performHttp } from './http.ts';
+
+/** How proto messages map to JSON: field names as written, 64-bit integers and enums as strings. */
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+
+/** Loaded protos per location for the life of the process; a failed load is not kept. */
+const cache = new Map<string, Promise<grpc.GrpcObject>>();
+
+/**
+ * Loads a proto file from a path, a `file:` URL or an http(s) URL (downloaded through the HTTP
+ * effect, so endpoint rewrites and errors match) into gRPC service constructors.
+ */
+export function loadProto(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
+  let loaded = cache.get(location);
+  if (!loaded) {
+    loaded = load(location, context);
+    cache.set(location, loaded);
+    loaded.catch(() => cache.delete(location));
+  }
+  return loaded;
+}
+
+async function load(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
+  let path: string;
+  if (/^https?:\/\//i.test(location)) {
+    const text = await performHttp({ kind: 'http', method: 'GET', uri: location, headers: { accept: 'text/plain' }, query: {}, output: 'raw', redirect: false }, context);
+    if (context.signal.aborted) throw new CancelledError('grpc call cancelled');
+    const directory = await mkdtemp(join(tmpdir(), 'cairn-proto-'));
+    path = join(directory, 'service.proto');
+    await writeFile(path, Buffer.from(String(text), 'base64'));
+  } else {
+    path = location.startsWith('file:') ? fileURLToPath(location) : location;
+  }
+  try {
+    return grpc.loadPackageDefinition(await protoLoader.load(path, LOADER_OPTIONS));
+  } catch (error) {
+    if (isCancelledError(error)) throw error;
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw workflowError('configuration', `cannot load proto ${location}: ${reason}`);
+  }
+}

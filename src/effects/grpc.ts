@@ -1,0 +1,104 @@
+import * as grpc from '@grpc/grpc-js';
+import type { GrpcEffect } from '../core/effects.ts';
+import { CancelledError, workflowError } from '../core/errors.ts';
+import type { Json, JsonObject } from '../core/json.ts';
+import { authorizationHeader } from './credentials.ts';
+import type { EffectContext } from './effect-context.ts';
+import { loadProto } from './grpc-proto.ts';
+
+/** gRPC status codes as HTTP statuses, so `try.catch` can filter communication errors on `status`. */
+const HTTP_STATUS: Record<number, number> = {
+  [grpc.status.CANCELLED]: 499,
+  [grpc.status.INVALID_ARGUMENT]: 400,
+  [grpc.status.DEADLINE_EXCEEDED]: 504,
+  [grpc.status.NOT_FOUND]: 404,
+  [grpc.status.ALREADY_EXISTS]: 409,
+  [grpc.status.PERMISSION_DENIED]: 403,
+  [grpc.status.RESOURCE_EXHAUSTED]: 429,
+  [grpc.status.FAILED_PRECONDITION]: 400,
+  [grpc.status.ABORTED]: 409,
+  [grpc.status.OUT_OF_RANGE]: 400,
+  [grpc.status.UNIMPLEMENTED]: 501,
+  [grpc.status.UNAVAILABLE]: 503,
+  [grpc.status.UNAUTHENTICATED]: 401,
+};
+
+type ServiceClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+type MethodDefinition = grpc.MethodDefinition<unknown, unknown>;
+
+/**
+ * Calls a gRPC method through a client built at run time from the proto. Unary methods output the
+ * response message; server-streaming methods output the array of messages. A non-OK status is a
+ * communication error whose `status` is the matching HTTP status, with `grpcStatus` and `grpcCode`.
+ */
+export async function performGrpc(effect: GrpcEffect, context: EffectContext): Promise<Json> {
+  if (context.signal.aborted) throw new CancelledError('grpc call cancelled before it started');
+  const root = await loadProto(effect.proto, context);
+  const Service = lookupService(root, effect.service, effect.proto);
+  const definition = Service.service[effect.method] ?? Object.values(Service.service).find((method) => method.originalName === effect.method);
+  if (definition === undefined) {
+    throw workflowError('configuration', `service ${effect.service} has no method ${effect.method} (methods: ${Object.keys(Service.service).join(', ')})`);
+  }
+  if (definition.requestStream) throw workflowError('configuration', `${effect.service}/${effect.method} is a client-streaming method, which call: grpc does not support`);
+
+  const target = `${effect.host}:${effect.port ?? 443}`;
+  const credentials = effect.port === 443 || effect.port === undefined ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  const client = new Service(target, credentials) as ServiceClient;
+  const metadata = new grpc.Metadata();
+  if (effect.authentication !== undefined) metadata.set('authorization', authorizationHeader(effect.authentication));
+  const label = `${effect.service}/${effect.method} at ${target}`;
+  try {
+    return definition.responseStream
+      ? await serverStream(client, definition, effect.arguments, metadata, label, context.signal)
+      : await unary(client, definition, effect.arguments, metadata, label, context.signal);
+  } finally {
+    client.close();
+  }
+}
+
+function lookupService(root: grpc.GrpcObject, name: string, proto: string): grpc.ServiceClientConstructor {
+  let node: unknown = root;
+  for (const part of name.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  if (typeof node !== 'function' || !('service' in node)) throw workflowError('configuration', `proto ${proto} defines no service ${name}`);
+  return node as grpc.ServiceClientConstructor;
+}
+
+function unary(client: ServiceClient, definition: MethodDefinition, request: JsonObject, metadata: grpc.Metadata, label: string, signal: AbortSignal): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const call = client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, {}, (error, response) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) reject(new CancelledError(`${label} cancelled`));
+      else if (error) reject(statusError(error, label));
+      else resolve(response as Json);
+    });
+    const onAbort = () => call.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function serverStream(client: ServiceClient, definition: MethodDefinition, request: JsonObject, metadata: grpc.Metadata, label: string, signal: AbortSignal): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const messages: Json[] = [];
+    const call = client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, {});
+    const onAbort = () => call.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.on('data', (message: Json) => messages.push(message));
+    call.on('error', (error: grpc.ServiceError) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(signal.aborted ? new CancelledError(`${label} cancelled`) : statusError(error, label));
+    });
+    call.on('end', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(messages);
+    });
+  });
+}
+
+function statusError(error: grpc.ServiceError, label: string) {
+  const name = grpc.status[error.code] ?? String(error.code);
+  return workflowError('communication', `${label} failed with ${name}: ${error.details || error.message}`, {
+    status: HTTP_STATUS[error.code] ?? 500,
+    grpcStatus: name,
+    grpcCode: error.code,
+  });
+}

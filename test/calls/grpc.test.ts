@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowDocument } from '../../src/core/model.ts';
+import { loadCallWorkflow, runDocument } from './call-helpers.ts';
+import { GREETER_PROTO, startGreeterServer, type GreeterServer } from './fixtures/grpc-greeter-server.ts';
+
+/** Points every gRPC task of the document at the test server (the schema only allows a literal port). */
+function withPort(document: WorkflowDocument, port: number): WorkflowDocument {
+  const text = JSON.stringify(document).replaceAll('"port":50051', `"port":${port}`);
+  return JSON.parse(text) as WorkflowDocument;
+}
+
+describe('call: grpc against a real gRPC server on loopback', () => {
+  let greeter: GreeterServer;
+  let protoServer: Server;
+  let protoUrl: string;
+
+  beforeAll(async () => {
+    greeter = await startGreeterServer();
+    const proto = await readFile(GREETER_PROTO, 'utf8');
+    protoServer = createServer((request, response) => {
+      if (request.url === '/protos/greeter.proto') response.writeHead(200, { 'content-type': 'text/plain' }).end(proto);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => protoServer.listen(0, '127.0.0.1', resolve));
+    const address = protoServer.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    protoUrl = `http://127.0.0.1:${address.port}/protos/greeter.proto`;
+  });
+  afterAll(async () => {
+    await greeter.close();
+    await new Promise((resolve) => protoServer.close(resolve));
+  });
+
+  it('calls a unary method with evaluated arguments and bearer metadata, outputting the reply as JSON', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-unary'), greeter.port);
+    const result = await runDocument(document, { proto: GREETER_PROTO, token: 'sesame', user: { name: 'Ada', visits: '9007199254740993' } });
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual({ message: 'Hello, Ada!', mood: 'HAPPY', visits: '9007199254740994' });
+    expect(greeter.authorizations.at(-1)).toBe('Bearer sesame');
+  });
+
+  it('reads the proto from an http URL and collects a server stream into an array', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-stream'), greeter.port);
+    const result = await runDocument(document, { proto: protoUrl, port: greeter.port });
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual(['Hello, Ada!', 'Bonjour, Ada!', 'Hallo, Ada!']);
+  });
+
+  it('turns a NOT_FOUND status into a communication error with status 404 that try/catch can filter', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-caught'), greeter.port);
+    const result = await runDocument(document, { proto: GREETER_PROTO, port: greeter.port, method: 'SayHello' });
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual({ caught: expect.stringContaining('NOT_FOUND: no such person') });
+  });
+
+  it('faults with a configuration error naming the methods when the method does not exist', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-caught'), greeter.port);
+    const result = await runDocument(document, { proto: GREETER_PROTO, port: greeter.port, method: 'SayGoodbye' });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 400, instance: '/do/0/lookup/try/0/greet' });
+    expect(result.error?.detail).toContain('has no method SayGoodbye (methods: SayHello, SayHellos)');
+  });
+
+  it('faults with a communication error (503) when nothing listens on the port', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-stream'), 1);
+    const result = await runDocument(document, { proto: GREETER_PROTO });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 503, grpcStatus: 'UNAVAILABLE' });
+  });
+});
