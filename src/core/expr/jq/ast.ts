@@ -7,9 +7,10 @@ export type Ast =
   | { t: 'Lit'; v: V; pos: number }
   | { t: 'Str'; parts: (string | Ast)[]; format: string | null; pos: number }
   | { t: 'Format'; name: string; pos: number }
-  | { t: 'Index'; target: Ast; index: Ast; pos: number }
-  | { t: 'Slice'; target: Ast; from: Ast | null; to: Ast | null; pos: number }
-  | { t: 'Iterate'; target: Ast; pos: number }
+  /** `optional`: a `?` right after the suffix suppresses errors of this access only, not of `target` */
+  | { t: 'Index'; target: Ast; index: Ast; pos: number; optional?: boolean }
+  | { t: 'Slice'; target: Ast; from: Ast | null; to: Ast | null; pos: number; optional?: boolean }
+  | { t: 'Iterate'; target: Ast; pos: number; optional?: boolean }
   | { t: 'Array'; body: Ast | null; pos: number }
   | { t: 'Object'; entries: ObjectEntry[]; pos: number }
   | { t: 'Neg'; body: Ast; pos: number }

@@ -95,10 +95,11 @@ function keysOf(items: V[], f: Code, env: Env | null): V[] {
   });
 }
 
+/** `name(f)` is `_impl(map([f]))` in jq: the keys are computed (over any iterable) before the type check. */
 function defineBy(name: string, what: string, fn: (items: V[], keys: V[]) => V): void {
   defineNative(name, 1, ([f]) => codeOne((input, env) => {
-    const items = requireArray(input, what);
-    return fn(items, keysOf(items, f!, env));
+    const keys = keysOf(values(input), f!, env);
+    return fn(requireArray(input, what), keys);
   }));
 }
 

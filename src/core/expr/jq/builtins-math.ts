@@ -103,6 +103,7 @@ const BINARY: Record<string, (x: number, y: number) => number> = {
   scalbln: ldexp,
   copysign: (x, y) => Math.abs(x) * (y < 0 || Object.is(y, -0) ? -1 : 1),
   drem: (x, y) => x - y * roundHalfEven(x / y),
+  remainder: (x, y) => x - y * roundHalfEven(x / y),
   fdim: (x, y) => (x > y ? x - y : 0),
   fmax: (x, y) => (x !== x ? y : y !== y ? x : Math.max(x, y)),
   fmin: (x, y) => (x !== x ? y : y !== y ? x : Math.min(x, y)),

@@ -3,8 +3,10 @@ import { registerCore } from './builtins-core.ts';
 import { registerMath } from './builtins-math.ts';
 import { registerStrings } from './builtins-strings.ts';
 import { registerDates } from './dates.ts';
-import { defineSimple } from './natives.ts';
-import { NATIVES } from './natives.ts';
+import { fail } from './errors.ts';
+import { getFormat } from './format.ts';
+import { NATIVES, defineSimple, defineValues } from './natives.ts';
+import { describe } from './values.ts';
 import { registerRegex } from './regex.ts';
 
 let registered = false;
@@ -20,4 +22,8 @@ export function registerBuiltins(preludeNames: () => string[]): void {
   registerDates();
   defineSimple('builtins', () => [...new Set([...[...NATIVES.keys()].filter((n) => !n.startsWith('_')), ...preludeNames()])]);
   defineSimple('input_line_number', () => 0);
+  defineValues('format', 1, (v, name) => {
+    const f = typeof name === 'string' ? getFormat(name) : undefined;
+    return f ? f(v) : fail(`${typeof name === 'string' ? name : describe(name)} is not a valid format`);
+  });
 }

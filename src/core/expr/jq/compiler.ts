@@ -2,7 +2,7 @@ import type { Ast, FuncDefinition } from './ast.ts';
 import { compileAssign } from './compile-assign.ts';
 import { compileBind, compileForeach, compileReduce } from './compile-bind.ts';
 import { compileFnCall } from './compile-call.ts';
-import { BreakSignal, fail } from './errors.ts';
+import { BreakSignal, JqError, fail } from './errors.ts';
 import { getFormat } from './format.ts';
 import { indexValue, invalidPathAccess, invalidPathIterate, iterateError, sliceValue } from './indexing.ts';
 import { NATIVES } from './natives.ts';
@@ -41,12 +41,14 @@ export class Compiler {
         const f = this.format(ast.name, ast.pos);
         return codeOne((input) => f(input));
       }
-      case 'Index':
-        return this.compileIndex(this.compile(ast.target, scope), this.compile(ast.index, scope));
+      case 'Index': {
+        const c = this.compileIndex(this.compile(ast.target, scope), this.compile(ast.index, scope), ast.optional ? optionally(indexValue) : indexValue);
+        return c;
+      }
       case 'Slice':
         return this.compileSlice(ast, scope);
       case 'Iterate':
-        return this.compileIterate(this.compile(ast.target, scope));
+        return this.compileIterate(this.compile(ast.target, scope), ast.optional === true);
       case 'Array': {
         if (!ast.body) return codeOne(() => []);
         const body = this.compile(ast.body, scope);
@@ -231,44 +233,68 @@ export class Compiler {
     });
   }
 
-  private compileIndex(target: Code, index: Code): Code {
+  private compileIndex(target: Code, index: Code, get: (t: V, i: V) => V | typeof SKIP): Code {
     const to = target.one;
     const io = index.one;
     const pv: Code['pv'] = (input, path, env, k) =>
       index.ev(input, env, (i) =>
         target.pv(input, path, env, (t, p) => {
           if (p === null) invalidPathAccess(i, t);
-          k(indexValue(t, i), [...p, i]);
+          const v = get(t, i);
+          if (v !== SKIP) k(v, [...p, i]);
         }),
       );
-    if (to && io) return { ev: (input, env, k) => k(indexValue(to(input, env), io(input, env))), pv, one: (input, env) => indexValue(to(input, env), io(input, env)) };
-    return { ev: (input, env, k) => index.ev(input, env, (i) => target.ev(input, env, (t) => k(indexValue(t, i)))), pv };
+    if (get === indexValue) {
+      if (to && io) return { ev: (input, env, k) => k(indexValue(to(input, env), io(input, env))), pv, one: (input, env) => indexValue(to(input, env), io(input, env)) };
+      return { ev: (input, env, k) => index.ev(input, env, (i) => target.ev(input, env, (t) => k(indexValue(t, i)))), pv };
+    }
+    return {
+      ev: (input, env, k) =>
+        index.ev(input, env, (i) =>
+          target.ev(input, env, (t) => {
+            const v = get(t, i);
+            if (v !== SKIP) k(v);
+          }),
+        ),
+      pv,
+    };
   }
 
   private compileSlice(ast: Extract<Ast, { t: 'Slice' }>, scope: Scope | null): Code {
+    const slice = ast.optional ? optionally(sliceValue) : sliceValue;
     const target = this.compile(ast.target, scope);
     const from = ast.from ? this.compile(ast.from, scope) : codeOne(() => null);
     const to = ast.to ? this.compile(ast.to, scope) : codeOne(() => null);
     return {
-      ev: (input, env, k) => from.ev(input, env, (f) => to.ev(input, env, (e) => target.ev(input, env, (t) => k(sliceValue(t, f, e))))),
+      ev: (input, env, k) =>
+        from.ev(input, env, (f) =>
+          to.ev(input, env, (e) =>
+            target.ev(input, env, (t) => {
+              const v = slice(t, f, e);
+              if (v !== SKIP) k(v);
+            }),
+          ),
+        ),
       pv: (input, path, env, k) =>
         from.ev(input, env, (f) =>
           to.ev(input, env, (e) =>
             target.pv(input, path, env, (t, p) => {
               const key = { start: f, end: e };
               if (p === null) invalidPathAccess(key, t);
-              k(sliceValue(t, f, e), [...p, key]);
+              const v = slice(t, f, e);
+              if (v !== SKIP) k(v, [...p, key]);
             }),
           ),
         ),
     };
   }
 
-  private compileIterate(target: Code): Code {
+  private compileIterate(target: Code, optional: boolean): Code {
     return {
-      ev: (input, env, k) => target.ev(input, env, (t) => iterate(t, k)),
+      ev: (input, env, k) => target.ev(input, env, (t) => (optional && !isIterable(t) ? undefined : iterate(t, k))),
       pv: (input, path, env, k) =>
         target.pv(input, path, env, (t, p) => {
+          if (optional && !isIterable(t)) return;
           if (p === null) invalidPathIterate(t);
           if (Array.isArray(t)) {
             for (let i = 0; i < t.length; i++) {
@@ -389,6 +415,24 @@ export function objectKey(key: V): string {
   return fail(`Object keys must be strings`);
 }
 
+/** Marks an access whose error a `?` suppressed: it produces no output. */
+const SKIP: unique symbol = Symbol('skip');
+
+function optionally<A extends unknown[]>(f: (t: V, ...a: A) => V): (t: V, ...a: A) => V | typeof SKIP {
+  return (t, ...a) => {
+    try {
+      return f(t, ...a);
+    } catch (e) {
+      if (e instanceof JqError) return SKIP;
+      throw e;
+    }
+  };
+}
+
+function isIterable(t: V): boolean {
+  return t !== null && typeof t === 'object';
+}
+
 export function iterate(t: V, k: K): void {
   if (Array.isArray(t)) {
     for (let i = 0; i < t.length; i++) {
@@ -412,26 +456,39 @@ export function pipe(l: Code, r: Code): Code {
   return { ev: (input, env, k) => l.ev(input, env, (v) => r.ev(v, env, k)), pv };
 }
 
+/** `a // b`: the truthy outputs of `a`, or else those of `b`; errors in `a` propagate (jq 1.8). */
 function compileAlt(l: Code, r: Code): Code {
+  const lo = l.one;
+  const ro = r.one;
+  const pv: Code['pv'] = (input, path, env, k) => {
+    let any = false;
+    l.pv(input, path, env, (v, p) => {
+      if (isTruthy(v)) {
+        any = true;
+        k(v, p);
+      }
+    });
+    if (!any) r.pv(input, path, env, k);
+  };
+  if (lo && ro) {
+    const one = (input: V, env: Env | null): V => {
+      const v = lo(input, env);
+      return isTruthy(v) ? v : ro(input, env);
+    };
+    return { ev: (input, env, k) => k(one(input, env)), pv, one };
+  }
   return {
     ev: (input, env, k) => {
       let any = false;
-      guarded(
-        (kk) => l.ev(input, env, (v) => { if (isTruthy(v)) { any = true; kk(v); } }),
-        k,
-        () => {},
-      );
+      l.ev(input, env, (v) => {
+        if (isTruthy(v)) {
+          any = true;
+          k(v);
+        }
+      });
       if (!any) r.ev(input, env, k);
     },
-    pv: (input, path, env, k) => {
-      let any = false;
-      guardedPath(
-        (kk) => l.pv(input, path, env, (v, p) => { if (isTruthy(v)) { any = true; kk(v, p); } }),
-        k,
-        () => {},
-      );
-      if (!any) r.pv(input, path, env, k);
-    },
+    pv,
   };
 }
 

@@ -217,7 +217,9 @@ class Parser {
 
   /** A term with its suffixes (`.a`, `[i]`, `[a:b]`, `[]`, `?`), optionally followed by `as $x | body`. */
   private parsePostfix(): Ast {
+    const parenthesized = this.isOp('(');
     let term = this.parsePrimary();
+    let accessed = !parenthesized;
     for (;;) {
       const t = this.tok;
       if (t.kind === 'field') {
@@ -233,8 +235,11 @@ class Parser {
         term = this.parseBracketSuffix(term, t.offset);
       } else if (t.kind === 'op' && t.text === '?') {
         this.i++;
-        term = { t: 'Try', body: term, handler: null, pos: t.offset };
+        if (accessed && (term.t === 'Index' || term.t === 'Slice' || term.t === 'Iterate') && !term.optional) term = { ...term, optional: true };
+        else term = { t: 'Try', body: term, handler: null, pos: t.offset };
+        continue;
       } else break;
+      accessed = true;
     }
     return term;
   }

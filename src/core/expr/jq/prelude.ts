@@ -55,14 +55,15 @@ def scan($re; $flags): match($re; "g" + ($flags // "")) | if (.captures | length
 def scan($re): scan($re; null);
 def splits($re; flags): split($re; flags) | .[];
 def splits($re): splits($re; null);
-def sub($re; str; $flags): . as $in |
-  (reduce match($re; $flags) as $edit ({result: [], previous: 0};
+def sub($re; str; $flags): . as $in | [match($re; $flags)] as $edits |
+  if $edits == [] then $in else
+  [reduce $edits[] as $edit ({result: [], previous: 0};
       $in[.previous: ($edit | .offset)] as $gap
     | [reduce ($edit | .captures | .[] | select(.name != null) | {key: .name, value: .string}) as $pair ({}; . + {($pair.key): $pair.value}) | str] as $inserts
     | reduce range(0; $inserts | length) as $ix (.; .result[$ix] += $gap + $inserts[$ix])
     | .previous = ($edit | .offset + .length))
-  | .result[] + $in[.previous:])
-  // $in;
+  | .result[] + $in[.previous:]] as $results
+  | if $results == [] then $in else $results[] end end;
 def sub($re; str): sub($re; str; "");
 def gsub($re; str; $flags): sub($re; str; $flags + "g");
 def gsub($re; str): sub($re; str; "g");
@@ -89,7 +90,7 @@ def finites: select(isinfinite or isnan | not);
 def have_literal_numbers: false;
 def have_decnum: false;
 def toarray: if type == "array" then . else [.] end;
-def abs: if type == "number" and . < 0 then - . else . end;
+def abs: if . < 0 then - . else . end;
 def trimstr($x): ltrimstr($x) | rtrimstr($x);
 `;
 
