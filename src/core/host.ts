@@ -40,6 +40,13 @@ export interface Host {
    * adopt it: without it `listen` faults with a configuration error.
    */
   nextEvent?(scope: CancelScope, timeoutMs?: number): Promise<JsonObject | undefined>;
+  /**
+   * Awaited before each task starts: holds the execution while it is suspended (a suspended
+   * workflow starts no new task; running ones go on). `notify` is called once per suspension and
+   * once per resumption, however many branches wait, so the core reports them in its own sequence.
+   * Rejects with `CancelledError` when the scope is cancelled. Hosts without suspension omit it.
+   */
+  checkpoint?(scope: CancelScope, notify: (change: 'suspended' | 'resumed') => void): Promise<void>;
   /** Hands over a progress event. Never awaited: reporting must not block or fail the workflow. */
   report(event: ProgressEvent): void;
 }

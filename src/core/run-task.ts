@@ -28,6 +28,7 @@ export async function runTask(
 ): Promise<ExecutorResult> {
   throwIfCancelled(frame.scope);
   const { evaluator, progress, host } = execution;
+  if (host.checkpoint) await host.checkpoint(frame.scope, (change) => reportSuspension(execution, change));
   const instance = taskInstance(pointer, frame);
   const taskEvent = { workflow: execution.instanceName, task: pointer };
   const startedAt = host.now();
@@ -116,6 +117,14 @@ function fault(execution: Execution, error: unknown, pointer: string, instance: 
     : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: pointer });
   progress.emit(EVENT_TYPES.taskFaulted, { ...taskEvent, faultedAt: iso(host.now()), error: problemToJson(workflowFault.problem) }, instance);
   return workflowFault;
+}
+
+function reportSuspension(execution: Execution, change: 'suspended' | 'resumed'): void {
+  const at = iso(execution.host.now());
+  const name = execution.instanceName;
+  if (change === 'suspended') execution.progress.emit(EVENT_TYPES.workflowSuspended, { name, suspendedAt: at });
+  else execution.progress.emit(EVENT_TYPES.workflowResumed, { name, resumedAt: at });
+  execution.progress.emit(EVENT_TYPES.workflowStatusChanged, { name, status: change === 'suspended' ? 'suspended' : 'running', updatedAt: at });
 }
 
 function iso(epochMs: number): string {

@@ -8,6 +8,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
 import { EventInbox } from './event-inbox.ts';
 import { LocalCancelScope } from './local-scope.ts';
+import type { LocalSuspension } from './suspension.ts';
 
 export interface LocalHostOptions {
   onEvent: ProgressSink;
@@ -17,6 +18,8 @@ export interface LocalHostOptions {
   allowProcesses?: boolean;
   /** Runs `run: workflow` sub-workflows; without it they fault with a configuration error. */
   runWorkflow?: EffectContext['runWorkflow'];
+  /** Lets the caller suspend and resume the execution between tasks. */
+  suspension?: LocalSuspension;
 }
 
 const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
@@ -45,6 +48,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
       });
     },
     nextEvent: (scope, timeoutMs) => inbox.next(asLocal(scope), timeoutMs),
+    ...(options.suspension ? { checkpoint: options.suspension.checkpoint.bind(options.suspension) as Host['checkpoint'] } : {}),
     report: options.onEvent,
   };
 }

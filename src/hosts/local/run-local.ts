@@ -11,6 +11,7 @@ import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import { createLocalHost } from './local-host.ts';
 import { createSubWorkflowRunner } from './sub-workflow.ts';
+import type { LocalSuspension } from './suspension.ts';
 
 export interface LocalRunOptions {
   executionId?: string;
@@ -26,6 +27,8 @@ export interface LocalRunOptions {
   allowProcesses?: boolean;
   /** Sub-workflows for `run: workflow`; children share this run's options and report to `onEvent`. */
   workflows?: WorkflowRegistry;
+  /** Suspends and resumes the execution between tasks (the service's suspend/resume). */
+  suspension?: LocalSuspension;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -40,7 +43,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
   const bus = options.bus ?? new InProcessEventBus();
   const cancelled = new AbortController();
   const runSubWorkflow = createSubWorkflowRunner(options.workflows, cancelled.signal, (child, childInput, signal) => {
-    const { executionId: _parentId, parsing: _parsing, signal: _signal, ...inherited } = options;
+    const { executionId: _parentId, parsing: _parsing, signal: _signal, suspension: _suspension, ...inherited } = options;
     return runLocal(child, childInput, { ...inherited, bus, signal });
   });
   const host = createLocalHost({
@@ -52,6 +55,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
     ...(options.allowProcesses ? { allowProcesses: true } : {}),
     runWorkflow: runSubWorkflow,
+    ...(options.suspension ? { suspension: options.suspension } : {}),
   });
   const onAbort = () => {
     host.rootScope.cancel('execution cancelled');
