@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import { applyEvent, foldTaskTree } from '../../src/cli/views/task-tree-state.ts';
-import { formatDuration, renderTaskTree } from '../../src/cli/views/task-tree.ts';
+import { formatDuration } from '../../src/cli/views/format-duration.ts';
+import { renderTaskTree } from '../../src/cli/views/task-tree.ts';
 import { CLOCK_START, recordEvents } from './recorded-events.ts';
 
 const at = (events: ProgressEvent[]) => Date.parse(events.at(-1)!.time) + 5;

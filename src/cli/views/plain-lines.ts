@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ProgressEvent } from '../../core/events.ts';
 import { applyEvent, createTaskTree, type TaskNode } from './task-tree-state.ts';
-import { formatDuration } from './task-tree.ts';
+import { formatDuration } from './format-duration.ts';
 
 function describe(node: TaskNode): string {
   const iteration = node.iteration === undefined ? '' : ` [${node.iteration}]`;

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { TaskStatus, WorkflowStatus } from '../../core/events.ts';
 import { lastToken } from '../../core/pointer.ts';
+import { formatDuration } from './format-duration.ts';
 import type { TaskNode, TaskTree } from './task-tree-state.ts';
 
 export interface RenderOptions {
@@ -39,14 +40,6 @@ function paint(colours: Colours, status: TaskStatus | WorkflowStatus, text: stri
     default:
       return colours.dim(text);
   }
-}
-
-/** `850 ms`, `12.3 s`, `4m 05s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.floor(ms / 1000);
-  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 function duration(startedAt: number | undefined, endedAt: number | undefined, now: number): string {
