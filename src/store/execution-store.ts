@@ -1,0 +1,151 @@
+import type { ProgressEvent, TaskStatus, WorkflowStatus } from '../core/events.ts';
+import type { Json, JsonObject } from '../core/json.ts';
+
+/** Which workflow definition an execution runs. */
+export interface WorkflowRef {
+  namespace: string;
+  name: string;
+  version: string;
+}
+
+export interface NewExecution {
+  id: string;
+  workflow: WorkflowRef;
+  /** The YAML/JSON text the execution runs, kept so watchers can draw the task graph. */
+  document: string;
+  input: Json;
+  /** Creation time, ISO 8601. */
+  createdAt: string;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  workflow: WorkflowRef;
+  status: WorkflowStatus;
+  input: Json;
+  output?: Json;
+  error?: JsonObject;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  updatedAt: string;
+  /** Highest sequence number up to which every event is stored (no gap below it). */
+  lastSeq: number;
+  /** Highest sequence number stored; above `lastSeq` when events are missing in between. */
+  maxSeq: number;
+  /** Set when a stored column could not be decoded: the record is served, not crashed on. */
+  malformed?: string[];
+}
+
+/** One task instance (task reference plus loop iteration), folded from its events. */
+export interface TaskState {
+  ref: string;
+  iteration?: string;
+  status: TaskStatus;
+  createdAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Number of runs: 1 for a task that never retried. */
+  attempts: number;
+  output?: Json;
+  error?: JsonObject;
+  /** Sequence number of the last event that changed this state. */
+  seq: number;
+}
+
+/** Inclusive range of missing sequence numbers. */
+export interface SeqGap {
+  from: number;
+  to: number;
+}
+
+export interface AppendResult {
+  executionId: string;
+  inserted: number;
+  duplicates: number;
+  lastSeq: number;
+  maxSeq: number;
+  gaps: SeqGap[];
+  /** Status after the append (events can move it). */
+  status: WorkflowStatus;
+}
+
+export interface ExecutionFilter {
+  namespace?: string;
+  name?: string;
+  version?: string;
+  status?: WorkflowStatus[];
+  /** Inclusive lower bound on `createdAt` (ISO 8601). */
+  createdAfter?: string;
+  /** Exclusive upper bound on `createdAt` (ISO 8601). */
+  createdBefore?: string;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ExecutionPage {
+  items: ExecutionRecord[];
+  nextCursor?: string;
+}
+
+/** Fields the engine writes when an execution ends without a terminal event (or to fill output in). */
+export interface ExecutionOutcome {
+  status: WorkflowStatus;
+  output?: Json;
+  error?: JsonObject;
+  at: string;
+}
+
+export interface WorkflowDocumentRecord extends WorkflowRef {
+  document: string;
+  registeredAt: string;
+}
+
+export interface WorkflowSummary {
+  namespace: string;
+  name: string;
+  versions: string[];
+  latest: string;
+}
+
+/**
+ * Durable state of the execution service. Both implementations (SQLite and PostgreSQL) share
+ * one SQL code path, and one test suite (`test/store/store.suite.ts`) proves they behave alike.
+ */
+export interface ExecutionStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  createExecution(execution: NewExecution): Promise<ExecutionRecord>;
+  getExecution(id: string): Promise<ExecutionRecord | undefined>;
+  /** The workflow text the execution runs. */
+  getExecutionDocument(id: string): Promise<string | undefined>;
+  listExecutions(filter: ExecutionFilter): Promise<ExecutionPage>;
+  /** Records the engine's final result unless a terminal event already set the status. */
+  finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined>;
+  /**
+   * Stores events idempotently (an event id seen before is ignored), advances each execution's
+   * contiguous `lastSeq`, updates its status from workflow lifecycle events, and reports gaps.
+   * Events of an unknown execution create it (so reports from runs started elsewhere are kept).
+   */
+  appendEvents(events: ProgressEvent[]): Promise<AppendResult[]>;
+  /** Events with `afterSeq < seq <= throughSeq` in order (`throughSeq` defaults to `lastSeq`: never past a gap). */
+  readEvents(executionId: string, afterSeq: number, options?: { throughSeq?: number; limit?: number }): Promise<ProgressEvent[]>;
+  findGaps(executionId: string): Promise<SeqGap[]>;
+  /** Per-task state folded from the stored events in sequence order. */
+  getTasks(executionId: string): Promise<TaskState[]>;
+  registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }>;
+  getWorkflow(namespace: string, name: string, version?: string): Promise<WorkflowDocumentRecord | undefined>;
+  listWorkflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]>;
+  listWorkflows(): Promise<WorkflowSummary[]>;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'CAIRN_ERR_STORE_CONFLICT' | 'CAIRN_ERR_STORE_INVALID' | 'CAIRN_ERR_STORE_UNAVAILABLE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}

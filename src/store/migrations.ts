@@ -1,0 +1,84 @@
+import type { SqlDriver } from './sql-driver.ts';
+
+/**
+ * Versioned schema changes, applied in order, each once, each in its own transaction.
+ * Never edit a released migration: add the next version. The SQL stays in the dialect both
+ * SQLite and PostgreSQL accept (TEXT timestamps in ISO 8601 sort correctly as strings).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'executions, events and workflow documents',
+    sql: `
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        document TEXT NOT NULL,
+        input TEXT NOT NULL,
+        output TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        ended_at TEXT,
+        updated_at TEXT NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        max_seq INTEGER NOT NULL DEFAULT 0,
+        status_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX executions_by_created ON executions (created_at, id);
+      CREATE INDEX executions_by_workflow ON executions (namespace, name, version, created_at);
+      CREATE INDEX executions_by_status ON executions (status, created_at);
+      CREATE TABLE events (
+        execution_id TEXT NOT NULL REFERENCES executions (id),
+        seq INTEGER NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        subject TEXT,
+        time TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (execution_id, seq)
+      );
+      CREATE TABLE workflows (
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        document TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        PRIMARY KEY (namespace, name, version)
+      );
+    `,
+  },
+];
+
+/** Applies the migrations the database lacks; safe when several services start at once. */
+export async function migrate(driver: SqlDriver, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  await driver.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    await driver.transaction(async (tx) => {
+      // PostgreSQL: a second service migrating concurrently waits here; SQLite's BEGIN IMMEDIATE already did.
+      if (driver.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(7412031)');
+      const done = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
+      if (done.length > 0) return;
+      await tx.exec(migration.sql);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}

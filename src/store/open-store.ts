@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ExecutionStore } from './execution-store.ts';
+import { migrate } from './migrations.ts';
+import { PostgresDriver } from './postgres-driver.ts';
+import type { SqlDriver } from './sql-driver.ts';
+import { SqlExecutionStore } from './sql-execution-store.ts';
+import { SqliteDriver } from './sqlite-driver.ts';
+
+/**
+ * Opens and migrates a store. `location` is a `postgres://` / `postgresql://` URL, or the path
+ * of an SQLite database file (its directory is created), or `:memory:`.
+ */
+export async function openStore(location: string): Promise<ExecutionStore> {
+  let driver: SqlDriver;
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    driver = new PostgresDriver(location);
+  } else {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    driver = new SqliteDriver(location);
+  }
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+  return new SqlExecutionStore(driver);
+}

@@ -1,0 +1,197 @@
+import type { ProgressEvent } from '../core/events.ts';
+import { appendExecutionEvents, checkEvent, gapsAbove } from './append-events.ts';
+import {
+  StoreError,
+  type AppendResult,
+  type ExecutionFilter,
+  type ExecutionOutcome,
+  type ExecutionPage,
+  type ExecutionRecord,
+  type ExecutionStore,
+  type NewExecution,
+  type SeqGap,
+  type TaskState,
+  type WorkflowDocumentRecord,
+  type WorkflowSummary,
+} from './execution-store.ts';
+import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFromRow, workflowFromRow } from './rows.ts';
+import type { SqlDriver, SqlParam } from './sql-driver.ts';
+import { foldTaskStates } from './task-states.ts';
+import { isTerminal } from './workflow-transition.ts';
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
+
+/** `ExecutionStore` over any `SqlDriver`: the one code path behind SQLite and PostgreSQL. */
+export class SqlExecutionStore implements ExecutionStore {
+  constructor(private readonly driver: SqlDriver) {}
+
+  get dialect() {
+    return this.driver.dialect;
+  }
+
+  async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
+    const { id, workflow, document, input, createdAt } = execution;
+    const changed = await this.driver.run(
+      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt],
+    );
+    if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+    return (await this.getExecution(id))!;
+  }
+
+  async getExecution(id: string): Promise<ExecutionRecord | undefined> {
+    const rows = await this.driver.all('SELECT * FROM executions WHERE id = ?', [id]);
+    return rows[0] ? executionFromRow(rows[0]) : undefined;
+  }
+
+  async getExecutionDocument(id: string): Promise<string | undefined> {
+    const rows = await this.driver.all('SELECT document FROM executions WHERE id = ?', [id]);
+    return rows[0] ? String(rows[0].document) : undefined;
+  }
+
+  async listExecutions(filter: ExecutionFilter): Promise<ExecutionPage> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    const add = (clause: string, ...values: SqlParam[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (filter.namespace !== undefined) add('namespace = ?', filter.namespace);
+    if (filter.name !== undefined) add('name = ?', filter.name);
+    if (filter.version !== undefined) add('version = ?', filter.version);
+    if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
+    if (filter.createdAfter !== undefined) add('created_at >= ?', filter.createdAfter);
+    if (filter.createdBefore !== undefined) add('created_at < ?', filter.createdBefore);
+    if (filter.cursor !== undefined) {
+      const position = decodeCursor(filter.cursor);
+      if (!position) throw new StoreError('CAIRN_ERR_STORE_INVALID', 'field "cursor" is not a cursor this service issued');
+      add('(created_at < ? OR (created_at = ? AND id < ?))', position[0], position[0], position[1]);
+    }
+    const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    const rows = await this.driver.all(
+      `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...params, limit + 1],
+    );
+    const items = rows.slice(0, limit).map(executionFromRow);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.createdAt, last.id) } : { items };
+  }
+
+  async finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined> {
+    return this.driver.transaction(async (tx) => {
+      const rows = await tx.all(`SELECT * FROM executions WHERE id = ?${this.driver.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+      if (!rows[0]) return undefined;
+      const current = executionFromRow(rows[0]);
+      // A terminal event is the authority on status; the engine's result only fills what events left out.
+      const terminal = isTerminal(current.status);
+      const output = current.output ?? outcome.output;
+      const error = current.error ?? outcome.error;
+      await tx.run('UPDATE executions SET status = ?, output = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
+        terminal ? current.status : outcome.status,
+        output === undefined ? null : JSON.stringify(output),
+        error === undefined ? null : JSON.stringify(error),
+        current.endedAt ?? outcome.at,
+        outcome.at,
+        id,
+      ]);
+      return executionFromRow((await tx.all('SELECT * FROM executions WHERE id = ?', [id]))[0]!);
+    });
+  }
+
+  async appendEvents(events: ProgressEvent[]): Promise<AppendResult[]> {
+    events.forEach(checkEvent);
+    const byExecution = new Map<string, ProgressEvent[]>();
+    for (const event of events) {
+      const group = byExecution.get(event.executionid);
+      if (group) group.push(event);
+      else byExecution.set(event.executionid, [event]);
+    }
+    const results: AppendResult[] = [];
+    for (const group of byExecution.values()) {
+      results.push(await this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.driver.dialect)));
+    }
+    return results;
+  }
+
+  async readEvents(executionId: string, afterSeq: number, options: { throughSeq?: number; limit?: number } = {}): Promise<ProgressEvent[]> {
+    let throughSeq = options.throughSeq;
+    if (throughSeq === undefined) {
+      const execution = await this.getExecution(executionId);
+      if (!execution) return [];
+      throughSeq = execution.lastSeq;
+    }
+    const rows = await this.driver.all(
+      'SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      [executionId, afterSeq, throughSeq, options.limit ?? 1_000_000],
+    );
+    return rows.map((row) => eventFromRow(row, executionId));
+  }
+
+  async findGaps(executionId: string): Promise<SeqGap[]> {
+    const execution = await this.getExecution(executionId);
+    if (!execution) return [];
+    const rows = await this.driver.all('SELECT seq FROM events WHERE execution_id = ? AND seq > ? ORDER BY seq', [executionId, execution.lastSeq]);
+    return gapsAbove(
+      execution.lastSeq,
+      rows.map((row) => Number(row.seq)),
+      execution.maxSeq,
+    );
+  }
+
+  async getTasks(executionId: string): Promise<TaskState[]> {
+    const rows = await this.driver.all(
+      'SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject IS NOT NULL ORDER BY seq',
+      [executionId],
+    );
+    return foldTaskStates(rows.map((row) => eventFromRow(row, executionId)));
+  }
+
+  async registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }> {
+    const { namespace, name, version, document, registeredAt } = workflow;
+    const changed = await this.driver.run(
+      'INSERT INTO workflows (namespace, name, version, document, registered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [namespace, name, version, document, registeredAt],
+    );
+    if (changed > 0) return { created: true };
+    const existing = await this.getWorkflow(namespace, name, version);
+    if (existing?.document !== document) {
+      throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `workflow ${namespace}/${name}@${version} is already registered with a different document`);
+    }
+    return { created: false };
+  }
+
+  async getWorkflow(namespace: string, name: string, version?: string): Promise<WorkflowDocumentRecord | undefined> {
+    if (version !== undefined) {
+      const rows = await this.driver.all('SELECT * FROM workflows WHERE namespace = ? AND name = ? AND version = ?', [namespace, name, version]);
+      return rows[0] ? workflowFromRow(rows[0]) : undefined;
+    }
+    const versions = await this.listWorkflowVersions(namespace, name);
+    return versions[versions.length - 1];
+  }
+
+  async listWorkflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]> {
+    const rows = await this.driver.all('SELECT * FROM workflows WHERE namespace = ? AND name = ?', [namespace, name]);
+    return rows.map(workflowFromRow).sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  async listWorkflows(): Promise<WorkflowSummary[]> {
+    const rows = await this.driver.all('SELECT namespace, name, version FROM workflows ORDER BY namespace, name');
+    const summaries = new Map<string, WorkflowSummary>();
+    for (const row of rows) {
+      const key = `${row.namespace}/${row.name}`;
+      const summary = summaries.get(key) ?? { namespace: String(row.namespace), name: String(row.name), versions: [], latest: '' };
+      summary.versions.push(String(row.version));
+      summaries.set(key, summary);
+    }
+    return [...summaries.values()].map((summary) => {
+      const versions = summary.versions.sort(compareVersions);
+      return { ...summary, versions, latest: versions[versions.length - 1]! };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}

@@ -1,0 +1,212 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../src/core/events.ts';
+import type { ExecutionStore, NewExecution } from '../../src/store/execution-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { completedRun, progressEvent as ev } from './events.ts';
+
+/** Where a suite run keeps its data: SQLite files or PostgreSQL databases. */
+export interface StoreTarget {
+  /** A fresh, empty location (file path or database URL). */
+  freshLocation(): Promise<string>;
+  /** Runs raw SQL there, bypassing the store (to corrupt records on purpose). */
+  rawSql(location: string, sql: string): Promise<void>;
+}
+
+function execution(id: string, overrides: Partial<NewExecution> = {}): NewExecution {
+  return {
+    id,
+    workflow: { namespace: 'test', name: 'hello', version: '1.0.0' },
+    document: 'document: {}',
+    input: { who: 'world' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The one behaviour both stores must have; each dialect's test file calls this. */
+export function defineStoreSuite(name: string, target: StoreTarget | undefined): void {
+  describe.skipIf(!target)(`execution store (${name})`, () => {
+    const open: ExecutionStore[] = [];
+    let location = '';
+    async function fresh(): Promise<ExecutionStore> {
+      location = await target!.freshLocation();
+      const store = await openStore(location);
+      open.push(store);
+      return store;
+    }
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((store) => store.close()));
+    });
+
+    it('applies versioned migrations once and keeps data across reopening', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const again = await openStore(location);
+      open.push(again);
+      expect((await again.getExecution('e1'))?.input).toEqual({ who: 'world' });
+    });
+
+    it('creates an execution once and reads it back pending', async () => {
+      const store = await fresh();
+      const created = await store.createExecution(execution('e1'));
+      expect(created).toMatchObject({ id: 'e1', status: 'pending', lastSeq: 0, workflow: { name: 'hello' }, input: { who: 'world' } });
+      await expect(store.createExecution(execution('e1'))).rejects.toMatchObject({ code: 'CAIRN_ERR_STORE_CONFLICT' });
+      expect(await store.getExecutionDocument('e1')).toBe('document: {}');
+      expect(await store.getExecution('missing')).toBeUndefined();
+    });
+
+    it('appends events idempotently on event id and moves the execution to its final status', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const run = completedRun('e1');
+      const [first] = await store.appendEvents(run);
+      expect(first).toMatchObject({ inserted: 5, duplicates: 0, lastSeq: 5, gaps: [], status: 'completed' });
+      const [again] = await store.appendEvents(run);
+      expect(again).toMatchObject({ inserted: 0, duplicates: 5, lastSeq: 5 });
+      expect((await store.readEvents('e1', 0)).map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.readEvents('e1', 0)).toEqual(run);
+      const stored = await store.getExecution('e1');
+      expect(stored).toMatchObject({ status: 'completed', output: { greeting: 'hello' }, lastSeq: 5, startedAt: run[0]!.time, endedAt: run[4]!.time });
+    });
+
+    it('detects sequence gaps, never reads past one, and closes them when backfilled', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const run = completedRun('e1');
+      const [withGap] = await store.appendEvents([run[0]!, run[1]!, run[4]!]);
+      expect(withGap).toMatchObject({ lastSeq: 2, maxSeq: 5, gaps: [{ from: 3, to: 4 }], status: 'completed' });
+      expect(await store.findGaps('e1')).toEqual([{ from: 3, to: 4 }]);
+      expect((await store.readEvents('e1', 0)).map((event) => event.seq)).toEqual([1, 2]);
+      const [filled] = await store.appendEvents([run[3]!, run[2]!]);
+      expect(filled).toMatchObject({ inserted: 2, lastSeq: 5, gaps: [] });
+      expect(await store.findGaps('e1')).toEqual([]);
+      // The terminal event arrived before the start: status follows sequence order, not arrival order.
+      expect((await store.getExecution('e1'))?.status).toBe('completed');
+    });
+
+    it('keeps per-execution order when concurrent batches interleave', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const events = Array.from({ length: 60 }, (_, index) => ev('e1', index + 1, EVENT_TYPES.taskState, { subject: `/do/${index}/t`, data: { output: index } }));
+      const batches = [events.slice(0, 20), events.slice(40), events.slice(20, 40), events.slice(10, 30)];
+      await Promise.all(batches.map((batch) => store.appendEvents(batch)));
+      expect(await store.getExecution('e1')).toMatchObject({ lastSeq: 60, maxSeq: 60 });
+      expect((await store.readEvents('e1', 0)).map((event) => event.seq)).toEqual(events.map((event) => event.seq));
+    });
+
+    it('derives per-task state: status, timestamps, attempts, iterations, output and error', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const error = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication', status: 503 };
+      await store.appendEvents([
+        ev('e1', 1, EVENT_TYPES.workflowStarted),
+        ev('e1', 2, EVENT_TYPES.taskStarted, { subject: '/do/0/call', attempt: 0, time: '2026-01-01T00:00:02.000Z' }),
+        ev('e1', 3, EVENT_TYPES.taskFaulted, { subject: '/do/0/call', attempt: 0, data: { error } }),
+        ev('e1', 4, EVENT_TYPES.taskRetried, { subject: '/do/0/call', attempt: 1 }),
+        ev('e1', 5, EVENT_TYPES.taskStarted, { subject: '/do/0/call', attempt: 1 }),
+        ev('e1', 6, EVENT_TYPES.taskCompleted, { subject: '/do/0/call', attempt: 1, data: { output: { ok: true }, completedAt: '2026-01-01T00:01:00.000Z' } }),
+        ev('e1', 7, EVENT_TYPES.taskStarted, { subject: '/do/1/loop/for/do/0/step', iteration: '0' }),
+        ev('e1', 8, EVENT_TYPES.taskStarted, { subject: '/do/1/loop/for/do/0/step', iteration: '1' }),
+        ev('e1', 9, EVENT_TYPES.taskCompleted, { subject: '/do/1/loop/for/do/0/step', iteration: '1', data: { output: 1 } }),
+        ev('e1', 10, EVENT_TYPES.taskFaulted, { subject: '/do/1/loop/for/do/0/step', iteration: '0', data: { error } }),
+        ev('e1', 11, EVENT_TYPES.taskSkipped, { subject: '/do/2/maybe' }),
+      ]);
+      const tasks = await store.getTasks('e1');
+      expect(tasks).toEqual([
+        { ref: '/do/0/call', status: 'completed', attempts: 2, startedAt: '2026-01-01T00:00:02.000Z', endedAt: '2026-01-01T00:01:00.000Z', output: { ok: true }, seq: 6 },
+        { ref: '/do/1/loop/for/do/0/step', iteration: '0', status: 'faulted', attempts: 1, startedAt: expect.any(String), endedAt: expect.any(String), error, seq: 10 },
+        { ref: '/do/1/loop/for/do/0/step', iteration: '1', status: 'completed', attempts: 1, startedAt: expect.any(String), endedAt: expect.any(String), output: 1, seq: 9 },
+        { ref: '/do/2/maybe', status: 'skipped', attempts: 0, endedAt: expect.any(String), seq: 11 },
+      ]);
+    });
+
+    it('records the faulted status and error of a workflow', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      const error = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime', status: 500, detail: 'boom' };
+      await store.appendEvents([ev('e1', 1, EVENT_TYPES.workflowStarted), ev('e1', 2, EVENT_TYPES.workflowFaulted, { data: { error } })]);
+      expect(await store.getExecution('e1')).toMatchObject({ status: 'faulted', error });
+    });
+
+    it('lets a terminal event win over the engine result, which only fills what is missing', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      await store.appendEvents([ev('e1', 1, EVENT_TYPES.workflowStarted), ev('e1', 2, EVENT_TYPES.workflowCancelled)]);
+      const finished = await store.finishExecution('e1', { status: 'completed', output: { late: true }, at: '2026-01-02T00:00:00.000Z' });
+      expect(finished).toMatchObject({ status: 'cancelled', output: { late: true } });
+      await store.createExecution(execution('e2'));
+      expect(await store.finishExecution('e2', { status: 'faulted', error: { type: 'x', status: 400 }, at: '2026-01-02T00:00:00.000Z' })).toMatchObject({
+        status: 'faulted',
+        error: { type: 'x', status: 400 },
+        endedAt: '2026-01-02T00:00:00.000Z',
+      });
+    });
+
+    it('keeps events of an execution it did not start, under the workflow its start event names', async () => {
+      const store = await fresh();
+      await store.appendEvents(completedRun('elsewhere'));
+      expect(await store.getExecution('elsewhere')).toMatchObject({ status: 'completed', workflow: { namespace: 'test', name: 'hello', version: '1.0.0' }, lastSeq: 5 });
+    });
+
+    it('rejects an event it cannot index, naming the field', async () => {
+      const store = await fresh();
+      const bad = { ...completedRun('e1')[0]!, seq: 0 };
+      await expect(store.appendEvents([bad])).rejects.toThrow('event 0: field "seq" must be an integer ≥ 1');
+    });
+
+    it('lists executions newest first with filters and cursor pagination', async () => {
+      const store = await fresh();
+      for (let index = 0; index < 7; index++) {
+        await store.createExecution(
+          execution(`e${index}`, {
+            createdAt: `2026-01-0${index + 1}T00:00:00.000Z`,
+            workflow: { namespace: 'test', name: index % 2 ? 'odd' : 'even', version: '1.0.0' },
+          }),
+        );
+      }
+      await store.appendEvents([ev('e2', 1, EVENT_TYPES.workflowStarted)]);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listExecutions({ limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((item) => item.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(['e6', 'e5', 'e4', 'e3', 'e2', 'e1', 'e0']);
+      expect((await store.listExecutions({ name: 'odd' })).items.map((item) => item.id)).toEqual(['e5', 'e3', 'e1']);
+      expect((await store.listExecutions({ status: ['running'] })).items.map((item) => item.id)).toEqual(['e2']);
+      const window = await store.listExecutions({ createdAfter: '2026-01-02T00:00:00.000Z', createdBefore: '2026-01-04T00:00:00.000Z' });
+      expect(window.items.map((item) => item.id)).toEqual(['e2', 'e1']);
+      await expect(store.listExecutions({ cursor: 'garbage' })).rejects.toMatchObject({ code: 'CAIRN_ERR_STORE_INVALID' });
+    });
+
+    it('registers immutable workflow versions and finds the latest', async () => {
+      const store = await fresh();
+      const doc = (version: string) => ({ namespace: 'ns', name: 'flow', version, document: `version: ${version}`, registeredAt: '2026-01-01T00:00:00.000Z' });
+      expect(await store.registerWorkflow(doc('1.2.0'))).toEqual({ created: true });
+      expect(await store.registerWorkflow(doc('1.10.0'))).toEqual({ created: true });
+      expect(await store.registerWorkflow(doc('1.2.0'))).toEqual({ created: false });
+      await expect(store.registerWorkflow({ ...doc('1.2.0'), document: 'changed' })).rejects.toMatchObject({ code: 'CAIRN_ERR_STORE_CONFLICT' });
+      expect((await store.listWorkflowVersions('ns', 'flow')).map((w) => w.version)).toEqual(['1.2.0', '1.10.0']);
+      expect((await store.getWorkflow('ns', 'flow'))?.document).toBe('version: 1.10.0');
+      expect((await store.getWorkflow('ns', 'flow', '1.2.0'))?.document).toBe('version: 1.2.0');
+      expect(await store.getWorkflow('ns', 'other')).toBeUndefined();
+      expect(await store.listWorkflows()).toEqual([{ namespace: 'ns', name: 'flow', versions: ['1.2.0', '1.10.0'], latest: '1.10.0' }]);
+    });
+
+    it('serves malformed stored records instead of crashing', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      await store.appendEvents(completedRun('e1'));
+      await target!.rawSql(location, `UPDATE executions SET input = '{broken', status = 'exploded' WHERE id = 'e1'`);
+      await target!.rawSql(location, `UPDATE events SET body = 'not json' WHERE execution_id = 'e1' AND seq = 4`);
+      const stored = await store.getExecution('e1');
+      expect(stored).toMatchObject({ input: null, malformed: ['status', 'input'] });
+      const events = await store.readEvents('e1', 0);
+      expect(events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(events[3]).toMatchObject({ seq: 4, type: EVENT_TYPES.taskCompleted, subject: '/do/0/greet', data: { malformed: true } });
+      expect(await store.getTasks('e1')).toMatchObject([{ ref: '/do/0/greet', status: 'completed' }]);
+      expect((await store.listExecutions({})).items).toHaveLength(1);
+    });
+  });
+}
