@@ -40,7 +40,7 @@ export interface OpenApiEffect {
 }
 
 /** Requests of the call protocols beyond HTTP and OpenAPI. */
-export type CallProtocolEffect = GrpcEffect;
+export type CallProtocolEffect = GrpcEffect | AsyncApiPublishEffect | AsyncApiSubscribeEffect | AsyncApiReceiveEffect | AsyncApiUnsubscribeEffect;
 
 /** `call: grpc`: a dynamic client built from the proto; server-streaming methods output an array. */
 export interface GrpcEffect {
@@ -54,6 +54,54 @@ export interface GrpcEffect {
   method: string;
   arguments: JsonObject;
   authentication?: ResolvedAuthentication;
+}
+
+/** Which AsyncAPI operation, on which server: shared by publish and subscribe. */
+export interface AsyncApiTarget {
+  /** Where the AsyncAPI document is read from (file path, `file:` or http(s) URL). */
+  document: string;
+  /** AsyncAPI 3 operation name. */
+  operation?: string;
+  /** AsyncAPI 2.6 channel name. */
+  channel?: string;
+  server?: { name: string; variables: Record<string, string> };
+  protocol?: string;
+  authentication?: ResolvedAuthentication;
+}
+
+/** An AsyncAPI message as workflows see it. */
+export interface AsyncApiMessage {
+  payload?: Json;
+  headers?: Record<string, string>;
+  correlationId?: string;
+  [key: string]: Json | undefined;
+}
+
+/** `call: asyncapi` with `message`: publishes once; the output is the message as sent. */
+export interface AsyncApiPublishEffect extends AsyncApiTarget {
+  kind: 'asyncapi.publish';
+  message: { payload?: Json; headers: Record<string, string> };
+}
+
+/**
+ * `call: asyncapi` with `subscription`: opens a subscription and answers `{ subscription: id }`.
+ * The interpreter then pulls messages one by one (`asyncapi.receive`), so filters, `while`,
+ * `until` and `foreach` run in the core between messages; messages arriving meanwhile are queued.
+ */
+export interface AsyncApiSubscribeEffect extends AsyncApiTarget {
+  kind: 'asyncapi.subscribe';
+}
+
+/** The next message of an open subscription, or null when none came within `timeoutMs` or the stream ended. */
+export interface AsyncApiReceiveEffect {
+  kind: 'asyncapi.receive';
+  subscription: string;
+  timeoutMs?: number;
+}
+
+export interface AsyncApiUnsubscribeEffect {
+  kind: 'asyncapi.unsubscribe';
+  subscription: string;
 }
 
 export interface EmitEffect {

@@ -3,6 +3,7 @@ import { workflowError } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
+import { performAsyncApiPublish, performAsyncApiReceive, performAsyncApiSubscribe, performAsyncApiUnsubscribe } from './asyncapi.ts';
 import { performGrpc } from './grpc.ts';
 import { performHttp } from './http.ts';
 import { performOpenApi } from './openapi.ts';
@@ -23,6 +24,10 @@ const performers: EffectPerformers = {
   openapi: performOpenApi,
   emit: performEmit,
   grpc: performGrpc,
+  'asyncapi.publish': performAsyncApiPublish,
+  'asyncapi.subscribe': performAsyncApiSubscribe,
+  'asyncapi.receive': performAsyncApiReceive,
+  'asyncapi.unsubscribe': performAsyncApiUnsubscribe,
   'run.shell': performRunShell,
   'run.script': performRunScript,
   'run.container': performRunContainer,

@@ -6,6 +6,7 @@ import { resolveHttpCall } from './http.ts';
 import { resolveOpenApiCall } from './openapi.ts';
 import { runFunctionCall } from './function.ts';
 import { resolveGrpcCall } from './grpc.ts';
+import { runAsyncApiCall } from './asyncapi.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
 type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise<ExecutorResult>;
@@ -18,7 +19,9 @@ const resolvers: Record<string, CallResolver> = {
 };
 
 /** Calls that need more than one effect, or tasks run by the interpreter between effects. */
-const runners: Record<string, CallRunner> = {};
+const runners: Record<string, CallRunner> = {
+  asyncapi: runAsyncApiCall,
+};
 
 /**
  * `call`: a built-in protocol resolves into an effect request the host performs; any other name

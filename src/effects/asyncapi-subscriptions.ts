@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { AsyncApiMessage } from '../core/effects.ts';
+import { CancelledError, workflowError, type WorkflowError } from '../core/errors.ts';
+
+/** A transport's side of a subscription: it pushes messages, ends, or fails; `close` stops it. */
+export interface MessageSource {
+  close(): Promise<void>;
+}
+
+export interface MessageSink {
+  push(message: AsyncApiMessage): void;
+  end(error?: WorkflowError): void;
+}
+
+/**
+ * An open subscription: messages that arrive before the workflow asks for them wait in a FIFO
+ * queue (the spec's foreach must finish one message before the next).
+ */
+class Subscription implements MessageSink {
+  readonly #queue: AsyncApiMessage[] = [];
+  #waiter: (() => void) | undefined;
+  #ended = false;
+  #error: WorkflowError | undefined;
+  source: MessageSource | undefined;
+
+  push(message: AsyncApiMessage): void {
+    if (this.#ended) return;
+    this.#queue.push(message);
+    this.#waiter?.();
+  }
+
+  end(error?: WorkflowError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#waiter?.();
+  }
+
+  /** The next message; null when the stream ended or `timeoutMs` passed first. */
+  async next(timeoutMs: number | undefined, signal: AbortSignal): Promise<AsyncApiMessage | null> {
+    while (this.#queue.length === 0) {
+      if (this.#error) throw this.#error;
+      if (this.#ended) return null;
+      if (signal.aborted) throw new CancelledError('subscription cancelled');
+      const arrived = await new Promise<boolean>((resolve) => {
+        const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(false), timeoutMs);
+        const onAbort = () => settle(true);
+        const settle = (value: boolean) => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          this.#waiter = undefined;
+          resolve(value);
+        };
+        this.#waiter = () => settle(true);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      if (!arrived) return null;
+    }
+    return this.#queue.shift()!;
+  }
+}
+
+const open = new Map<string, Subscription>();
+
+/**
+ * Opens a subscription: `start` connects the transport, feeding the returned sink. The
+ * subscription is closed when `closeSignal` aborts (the task's scope was cancelled).
+ */
+export async function openSubscription(start: (sink: MessageSink) => Promise<MessageSource>, closeSignal: AbortSignal): Promise<string> {
+  const subscription = new Subscription();
+  subscription.source = await start(subscription);
+  const id = randomUUID();
+  open.set(id, subscription);
+  closeSignal.addEventListener('abort', () => void closeSubscription(id), { once: true });
+  return id;
+}
+
+export function receive(id: string, timeoutMs: number | undefined, signal: AbortSignal): Promise<AsyncApiMessage | null> {
+  const subscription = open.get(id);
+  if (!subscription) {
+    return Promise.reject(workflowError('runtime', `AsyncAPI subscription ${id} is not open in this process (subscriptions do not survive a worker restart)`));
+  }
+  return subscription.next(timeoutMs, signal);
+}
+
+export async function closeSubscription(id: string): Promise<void> {
+  const subscription = open.get(id);
+  if (!subscription) return;
+  open.delete(id);
+  subscription.end();
+  await subscription.source?.close();
+}
