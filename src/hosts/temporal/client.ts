@@ -2,7 +2,7 @@ import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { workflowError, type ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
-import type { Json } from '../../core/json.ts';
+import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import { problemOf } from './failures.ts';
 import {
@@ -19,11 +19,14 @@ export interface StartExecutionOptions {
   executionId: string;
   taskQueue?: string;
   options?: ExecutionOptions;
+  /** Only with a client whose payload codec encrypts (they would otherwise sit in history in clear). */
+  secrets?: JsonObject;
 }
 
 /** Starts the generic workflow; the execution id is the Temporal workflow id. */
 export function startExecution(client: Client, document: WorkflowDocument, input: Json, start: StartExecutionOptions): Promise<WorkflowHandle> {
   const args: ExecuteServerlessWorkflowInput = { document, input, executionId: start.executionId, options: start.options ?? {} };
+  if (start.secrets) args.secrets = start.secrets;
   const header = document.document;
   return client.workflow.start(WORKFLOW_TYPE, {
     workflowId: start.executionId,

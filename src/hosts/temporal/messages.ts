@@ -1,8 +1,9 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
-import type { Json } from '../../core/json.ts';
+import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
+import type { SandboxEngineKind } from './sandbox-engine.ts';
 
 /** The generic workflow's type name, as registered on the worker and started by clients. */
 export const WORKFLOW_TYPE = 'ExecuteServerlessWorkflow';
@@ -11,6 +12,8 @@ export const DEFAULT_TASK_QUEUE = 'cairn-workflows';
 export interface ExecutionOptions {
   /** Ship progress batches through the `reportProgress` activity (the service wants them; the CLI reads the query). */
   reportProgress?: boolean;
+  /** The jq implementation inside the workflow (default `native`). */
+  expressionEngine?: SandboxEngineKind;
   /** When the client parsed the document, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
 }
@@ -21,6 +24,8 @@ export interface ExecuteServerlessWorkflowInput {
   input: Json;
   executionId: string;
   options?: ExecutionOptions;
+  /** `$secrets`: only ever sent through the encrypting payload codec (see encryption-codec.ts). */
+  secrets?: JsonObject;
 }
 
 export type ExecutionStatus = 'running' | 'suspended' | 'completed' | 'faulted' | 'cancelled';

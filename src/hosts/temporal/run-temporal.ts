@@ -4,6 +4,7 @@ import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
 import { followExecution, startExecution } from './client.ts';
+import { CODEC_KEY_ENV, EncryptionCodec, payloadCodecs } from './encryption-codec.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { acquireDevServer } from './shared-dev-server.ts';
 import { connectWorker, createCairnWorker } from './worker.ts';
@@ -18,6 +19,11 @@ export interface TemporalConnectionOptions {
    */
   startWorker?: boolean;
   taskQueue?: string;
+  /**
+   * Base64 AES-256 key of the payload codec (default `CAIRN_TEMPORAL_CODEC_KEY`); required to pass
+   * secrets to an external worker. A run with its own worker and secrets makes a one-off key.
+   */
+  codecKey?: string;
 }
 
 export interface TemporalRunOptions extends LocalRunOptions {
@@ -41,11 +47,13 @@ export const TEMPORAL_ADDRESS_ENV = 'CAIRN_TEMPORAL_ADDRESS';
  * returns what the local host returns (status, output or error, every progress event in order).
  */
 export async function runTemporal(document: WorkflowDocument, input: Json, options: TemporalRunOptions = {}): Promise<ExecutionResult> {
-  if (options.secrets && Object.keys(options.secrets).length > 0) {
-    throw new Error('secrets are not supported on the temporal host yet: they would be written into Temporal history');
-  }
   const executionId = options.executionId ?? randomUUID();
   const startWorker = options.temporal?.startWorker ?? true;
+  const hasSecrets = options.secrets !== undefined && Object.keys(options.secrets).length > 0;
+  const codecKey = options.temporal?.codecKey ?? process.env[CODEC_KEY_ENV] ?? (hasSecrets && startWorker ? EncryptionCodec.generateKey() : undefined);
+  if (hasSecrets && !codecKey) {
+    throw new Error(`secrets need an encrypting payload codec shared with the worker: set ${CODEC_KEY_ENV} on both, so they never reach Temporal history in clear`);
+  }
   const taskQueue = options.temporal?.taskQueue ?? (startWorker ? `cairn-run-${executionId}` : DEFAULT_TASK_QUEUE);
   const namespace = options.temporal?.namespace ?? 'default';
   const address = options.temporal?.address ?? process.env[TEMPORAL_ADDRESS_ENV];
@@ -63,11 +71,16 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
       throw new TemporalUnavailableError(`cannot reach Temporal at ${target}: ${(error as Error).message}`);
     }
     const worker = workerConnection
-      ? await createCairnWorker({ connection: workerConnection, namespace, taskQueue, bus: options.bus, endpointRewrites: options.endpointRewrites, maxCachedWorkflows: 10 })
+      ? await createCairnWorker({ connection: workerConnection, namespace, taskQueue, bus: options.bus, endpointRewrites: options.endpointRewrites, maxCachedWorkflows: 10, codecKey })
       : undefined;
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) } });
     const run = async (): Promise<ExecutionResult> => {
-      const handle = await startExecution(client, document, input, { executionId, taskQueue, options: options.parsing ? { parsing: options.parsing } : {} });
+      const handle = await startExecution(client, document, input, {
+        executionId,
+        taskQueue,
+        options: options.parsing ? { parsing: options.parsing } : {},
+        ...(hasSecrets ? { secrets: options.secrets } : {}),
+      });
       const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal });
       return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };
     };

@@ -1,6 +1,7 @@
 import type { JqLoadOptions } from 'jq-wasm';
 import jqWasmDataUrl from 'jq-wasm/jq.wasm';
 import type { ExpressionEngine } from '../../core/expr/engine.ts';
+import { createNativeJqEngine } from '../../core/expr/jq/index.ts';
 import { createJqWasmEngine } from '../../expr/jq-wasm-engine.ts';
 
 type InstantiateWasm = NonNullable<JqLoadOptions['instantiateWasm']>;
@@ -8,10 +9,21 @@ type JqWasmImports = Parameters<InstantiateWasm>[0];
 type JqWasmInstance = Parameters<Parameters<InstantiateWasm>[1]>[0];
 
 /**
- * The expression engine inside the workflow sandbox: jq 1.8.2 as WebAssembly, its binary inlined
- * into the workflow bundle (worker.ts adds the webpack rule). Emscripten's own loader instantiates
- * asynchronously, which never resolves inside an activation, so the instance is built
- * synchronously here and handed over through `instantiateWasm`.
+ * Which jq evaluates expressions inside the workflow: the native TypeScript engine (default: no
+ * WebAssembly memory per cached execution, fast on replay) or jq 1.8.2 compiled to WebAssembly.
+ */
+export type SandboxEngineKind = 'native' | 'jq-wasm';
+
+export function loadSandboxEngine(kind: SandboxEngineKind = 'native'): Promise<ExpressionEngine> {
+  // `now` in expressions reads the workflow clock, so it replays identically.
+  if (kind === 'native') return Promise.resolve(createNativeJqEngine({ now: () => Date.now() / 1000 }));
+  return loadJqWasm();
+}
+
+/**
+ * jq-wasm's binary is inlined into the workflow bundle (worker.ts adds the webpack rule).
+ * Emscripten's own loader instantiates asynchronously, which never resolves inside an
+ * activation, so the instance is built synchronously here and handed over through `instantiateWasm`.
  */
 let compiled: WebAssembly.Module | undefined;
 
@@ -22,7 +34,7 @@ interface WasmConstructors {
   Instance: new (module: WebAssembly.Module, imports: JqWasmImports) => JqWasmInstance;
 }
 
-export function loadSandboxEngine(): Promise<ExpressionEngine> {
+function loadJqWasm(): Promise<ExpressionEngine> {
   installRandomFill();
   const module = (compiled ??= new wasm.Module(decodeDataUrl(jqWasmDataUrl)));
   return createJqWasmEngine({

@@ -5,6 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, t
 import type { Configuration as WebpackConfiguration } from 'webpack';
 import { InProcessBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
+import { CODEC_KEY_ENV, payloadCodecs } from './encryption-codec.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
@@ -40,6 +41,8 @@ export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
+  /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
+  codecKey?: string;
   /** Bounds memory: each cached execution holds its interpreter and jq instances. */
   maxCachedWorkflows?: number;
 }
@@ -61,6 +64,7 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
       progressSink: options.progressSink,
     }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
+    dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
   });
 }
 

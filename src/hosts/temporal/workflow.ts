@@ -54,13 +54,14 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     setStatus('running');
   });
 
-  const engine = await loadSandboxEngine();
+  const engine = await loadSandboxEngine(args.options?.expressionEngine);
   const host = new TemporalHost(progress, control);
   const result = await runWorkflow(args.document, args.input, host, {
     executionId: args.executionId,
     engine,
     schemas: createAjvSchemaValidator(),
     runtimeMetadata: { host: 'temporal' },
+    ...(args.secrets ? { secrets: args.secrets } : {}),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
   });
   setStatus(result.status);
