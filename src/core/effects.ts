@@ -9,9 +9,49 @@ export type EffectRequest = HttpEffect | OpenApiEffect | EmitEffect | RunShellEf
 
 export type HttpOutputMode = 'content' | 'response' | 'raw';
 
+/**
+ * A value the Node-side performer resolves: a literal, or a reference to an operator secret
+ * (`name` or `name.field`), so secret values never enter effect requests (Temporal history).
+ */
+export type SecretText = string | SecretReference;
+export interface SecretReference {
+  secret: string;
+}
+
+export function isSecretReference(value: unknown): value is SecretReference {
+  return typeof value === 'object' && value !== null && typeof (value as SecretReference).secret === 'string' && Object.keys(value).length === 1;
+}
+
+export interface UserCredentials {
+  username: SecretText;
+  password: SecretText;
+}
+
+/** OAuth2 / OpenID Connect settings (spec `oauth2` / `oidc`), with expressions evaluated and secrets as references. */
+export interface OAuth2Settings {
+  /** oauth2: the authority base URI; oidc: the issuer URI or its `/.well-known/openid-configuration`. */
+  authority: string;
+  grant: string;
+  /** oauth2 only: token endpoint path relative to the authority (default `/oauth2/token`). */
+  tokenEndpoint?: string;
+  client?: { id?: SecretText; secret?: SecretText; assertion?: SecretText; authentication?: string };
+  encoding?: 'application/x-www-form-urlencoded' | 'application/json';
+  issuers?: string[];
+  scopes?: string[];
+  audiences?: string[];
+  username?: SecretText;
+  password?: SecretText;
+  subject?: { token: SecretText; type: string };
+  actor?: { token: SecretText; type: string };
+}
+
+/** An authentication policy as the performer needs it; a bare reference means "the whole policy is this secret" (`use: secretName`). */
 export type ResolvedAuthentication =
-  | { basic: { username: string; password: string } }
-  | { bearer: { token: string } };
+  | { basic: UserCredentials | SecretReference }
+  | { bearer: { token: SecretText } | SecretReference }
+  | { digest: UserCredentials | SecretReference }
+  | { oauth2: OAuth2Settings | SecretReference }
+  | { oidc: OAuth2Settings | SecretReference };
 
 export interface HttpEffect {
   kind: 'http';
@@ -133,8 +173,8 @@ export type ProcessReturn = 'stdout' | 'stderr' | 'code' | 'all' | 'none';
 export interface ProcessEffectBase {
   argv: string[];
   stdin?: string;
-  /** Extra environment variables for the process (on top of a minimal inherited set). */
-  environment: Record<string, string>;
+  /** Extra environment variables for the process (on top of a minimal inherited set); secrets stay references. */
+  environment: Record<string, SecretText>;
   return: ProcessReturn;
   /** When false the process is started and left running; the effect resolves with null at once. */
   await: boolean;

@@ -1,17 +1,18 @@
 import type { ResolvedAuthentication } from '../core/effects.ts';
+import { staticAuthorizationHeader } from './auth/authenticated-exchange.ts';
+import type { EffectContext } from './effect-context.ts';
 
 /** Header names whose values are credentials: never copied into outputs, errors or logs. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
 export const REDACTED = '[redacted]';
 
-/** The Authorization header value for a resolved authentication policy. */
-export function authorizationHeader(authentication: ResolvedAuthentication): string {
-  if ('basic' in authentication) {
-    const { username, password } = authentication.basic;
-    return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-  }
-  return `Bearer ${authentication.bearer.token}`;
+/**
+ * The Authorization header value for a basic or bearer policy (secret references resolved from
+ * `context.secrets`); digest, oauth2 and oidc need an exchange (see auth/authenticated-exchange.ts).
+ */
+export function authorizationHeader(authentication: ResolvedAuthentication, context: Pick<EffectContext, 'secrets'> = {}): string {
+  return staticAuthorizationHeader(authentication, context);
 }
 
 /** A copy of `headers` with every credential-bearing value replaced by `[redacted]`. */

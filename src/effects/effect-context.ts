@@ -1,6 +1,7 @@
 import type { EventBus } from '../bus/event-bus.ts';
 import type { RunWorkflowEffect } from '../core/effects.ts';
 import type { Json } from '../core/json.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 
 /** What a host gives the Node-side effect code besides the request itself. */
 export interface EffectContext {
@@ -13,6 +14,8 @@ export interface EffectContext {
    * → `http://127.0.0.1:PORT`), so tests can point public hosts at loopback fixtures.
    */
   endpointRewrites?: Record<string, string>;
+  /** Resolves `{ secret }` references in requests; results and errors are scrubbed of its values. */
+  secrets?: SecretStore;
   /** Runs a sub-workflow as a child execution (hosts with a workflow registry provide it). */
   runWorkflow?: (effect: RunWorkflowEffect, signal: AbortSignal) => Promise<Json>;
 }

@@ -3,6 +3,7 @@ import { CancelledError, workflowError } from '../core/errors.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import { authorizationHeader, redactHeaders, withoutUserInfo } from './credentials.ts';
 import type { EffectContext } from './effect-context.ts';
+import { authenticatedExchange } from './auth/authenticated-exchange.ts';
 import { encodeBody } from './http-body.ts';
 import { decodeContent, toBase64 } from './http-content.ts';
 import { rewriteUrl } from './rewrite-url.ts';
@@ -24,7 +25,12 @@ export async function performHttp(effect: HttpEffect, context: EffectContext): P
   if (context.signal.aborted) throw new CancelledError('http call cancelled before it started');
   const request = prepareRequest(effect, context.endpointRewrites);
   const target = `${request.method} ${withoutUserInfo(request.url)}`;
-  const { response, bytes } = await exchange(request, target, context.signal);
+  // The request actually sent last (with its credentials), so `output: response` shows them redacted.
+  let sent = request;
+  const send = (prepared: PreparedRequest) => exchange((sent = prepared), target, context.signal);
+  const { response, bytes } = effect.authentication === undefined
+    ? await send(request)
+    : await authenticatedExchange(request, effect.authentication, context, send);
 
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -32,7 +38,7 @@ export async function performHttp(effect: HttpEffect, context: EffectContext): P
   });
   const content = decodeContent(bytes, response.headers.get('content-type'));
   const httpResponse: JsonObject = {
-    request: { method: request.method, uri: withoutUserInfo(request.url), headers: redactHeaders(request.headers) },
+    request: { method: request.method, uri: withoutUserInfo(request.url), headers: redactHeaders(sent.headers) },
     statusCode: response.status,
     headers: redactHeaders(headers),
     content,
@@ -89,10 +95,6 @@ function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | u
     const encoded = encodeBody(effect.body, contentTypeName === undefined ? undefined : headers[contentTypeName]);
     body = encoded.body;
     if (contentTypeName === undefined) headers['content-type'] = encoded.contentType;
-  }
-  if (effect.authentication !== undefined) {
-    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
-    headers.authorization = authorizationHeader(effect.authentication);
   }
   if (url.username !== '' || url.password !== '') {
     // fetch refuses URLs with credentials; send them as Basic auth unless a policy already did.

@@ -1,5 +1,5 @@
 import type { EffectRequest } from '../core/effects.ts';
-import { workflowError } from '../core/errors.ts';
+import { isWorkflowError, WorkflowError, workflowError, type ProblemDetails } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
@@ -44,5 +44,13 @@ export function performEffect(request: EffectRequest, context: EffectContext): P
   if (perform === undefined) {
     return Promise.reject(workflowError('configuration', `unknown effect kind ${JSON.stringify(request.kind)}`));
   }
-  return perform(request, context);
+  const secrets = context.secrets;
+  if (secrets === undefined) return perform(request, context);
+  // Whatever a performer hands back lands in events and Temporal history: scrub secret values first.
+  return perform(request, context).then(
+    (result) => secrets.redact(result),
+    (error: unknown) => {
+      throw isWorkflowError(error) ? new WorkflowError(secrets.redact(error.problem as never) as unknown as ProblemDetails) : error;
+    },
+  );
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { RunContainerEffect } from '../../core/effects.ts';
 import type { Json } from '../../core/json.ts';
 import type { EffectContext } from '../effect-context.ts';
+import { resolveEnvironment } from './environment.ts';
 import { runProcess } from './spawn-process.ts';
 
 /** The docker-compatible CLI to use (`podman` works too); overridable for hosts without `docker`. */
@@ -23,7 +24,7 @@ export function performRunContainer(effect: RunContainerEffect, context: EffectC
       args: dockerRunArguments(effect),
       ...(effect.stdin === undefined ? {} : { stdin: effect.stdin }),
       // Values reach docker through its own environment (`--env NAME`), not its argv, which `ps` shows.
-      environment: effect.environment,
+      environment: resolveEnvironment(effect.environment, context),
       return: effect.return,
       await: effect.await,
       label: `container ${effect.image}`,

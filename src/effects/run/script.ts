@@ -7,6 +7,7 @@ import type { RunScriptEffect } from '../../core/effects.ts';
 import type { Json } from '../../core/json.ts';
 import { workflowError } from '../../core/errors.ts';
 import type { EffectContext } from '../effect-context.ts';
+import { resolveEnvironment } from './environment.ts';
 import { runProcess } from './spawn-process.ts';
 
 const INTERPRETERS = {
@@ -35,7 +36,7 @@ export async function performRunScript(effect: RunScriptEffect, context: EffectC
       file: interpreter.file,
       args: [...interpreter.flags, file, ...effect.argv],
       ...(effect.stdin === undefined ? {} : { stdin: effect.stdin }),
-      environment: effect.environment,
+      environment: resolveEnvironment(effect.environment, context),
       return: effect.return,
       await: effect.await,
       label: interpreter.label,

@@ -6,6 +6,7 @@ import type { Json } from '../../core/json.ts';
 import { CancelledError, workflowError } from '../../core/errors.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
+import type { SecretStore } from '../../secrets/secret-store.ts';
 import { EventInbox } from './event-inbox.ts';
 import { LocalCancelScope } from './local-scope.ts';
 import type { LocalSuspension } from './suspension.ts';
@@ -16,6 +17,8 @@ export interface LocalHostOptions {
   endpointRewrites?: Record<string, string>;
   /** Whether `run` tasks may start processes (shell, script, container); otherwise they fault with `authorization` (403). */
   allowProcesses?: boolean;
+  /** The operator's secrets: performers resolve references from it and scrub its values from results and errors. */
+  secrets?: SecretStore;
   /** Runs `run: workflow` sub-workflows; without it they fault with a configuration error. */
   runWorkflow?: EffectContext['runWorkflow'];
   /** Lets the caller suspend and resume the execution between tasks. */
@@ -45,6 +48,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
         bus: options.bus,
         ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
         ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
+        ...(options.secrets ? { secrets: options.secrets } : {}),
       });
     },
     nextEvent: (scope, timeoutMs) => inbox.next(asLocal(scope), timeoutMs),

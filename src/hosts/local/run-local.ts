@@ -9,6 +9,7 @@ import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
+import { SecretStore } from '../../secrets/secret-store.ts';
 import { createLocalHost } from './local-host.ts';
 import { createSubWorkflowRunner } from './sub-workflow.ts';
 import type { LocalSuspension } from './suspension.ts';
@@ -21,6 +22,7 @@ export interface LocalRunOptions {
   /** Aborting it cancels the execution (status `cancelled`). */
   signal?: AbortSignal;
   bus?: EventBus;
+  /** `$secrets` (e.g. from `loadSecrets`): redacted from events, resolved by performers from references. */
   secrets?: JsonObject;
   parsing?: { startedAt: number; completedAt: number };
   /** Whether `run` tasks may start processes (shell, script, container). Off unless the caller opts in (`cairn run` does). */
@@ -54,6 +56,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     bus,
     ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
     ...(options.allowProcesses ? { allowProcesses: true } : {}),
+    ...(options.secrets ? { secrets: new SecretStore(options.secrets) } : {}),
     runWorkflow: runSubWorkflow,
     ...(options.suspension ? { suspension: options.suspension } : {}),
   });

@@ -1,34 +1,157 @@
 import type { Json, JsonObject } from '../../json.ts';
 import { isJsonObject } from '../../json.ts';
-import type { ResolvedAuthentication } from '../../effects.ts';
+import type { OAuth2Settings, ResolvedAuthentication, SecretReference, SecretText, UserCredentials } from '../../effects.ts';
+import { isSecretReference } from '../../effects.ts';
 import { workflowError } from '../../errors.ts';
 import type { TaskContext } from '../types.ts';
 
+const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc'] as const;
+type Scheme = (typeof SCHEMES)[number];
+
 /**
- * Resolves an `authentication` block (inline, or `use: name` from `use.authentications`) into
- * basic or bearer credentials with expressions evaluated.
+ * Resolves an `authentication` block (inline, `use: name` from `use.authentications`, or a scheme
+ * whose body is `use: secretName`) into a policy for the performer. Secrets stay references
+ * (`{ secret: 'name.field' }`): the Node side resolves them, so they never enter effect requests.
  */
 export function resolveAuthentication(authentication: Json | undefined, input: Json, context: TaskContext): ResolvedAuthentication | undefined {
   if (authentication === undefined || authentication === null) return undefined;
-  const { execution, variables, pointer } = context;
+  const { execution, pointer } = context;
   let policy = authentication;
   if (isJsonObject(policy) && typeof policy.use === 'string') {
     const named = execution.document.use?.authentications?.[policy.use];
     if (!named) throw workflowError('configuration', `authentication '${policy.use}' is not defined in use.authentications`, { instance: pointer });
     policy = named;
   }
-  const resolved = execution.evaluator.template(policy, input, variables, pointer);
-  if (isJsonObject(resolved) && isJsonObject(resolved.basic)) {
-    return { basic: { username: text(resolved.basic, 'username', pointer), password: text(resolved.basic, 'password', pointer) } };
+  if (!isJsonObject(policy)) throw workflowError('configuration', 'an authentication policy must be an object', { instance: pointer });
+  const scheme = SCHEMES.find((candidate) => isJsonObject(policy[candidate]));
+  if (scheme === undefined) {
+    const named = Object.keys(policy)[0] ?? 'none';
+    throw workflowError('configuration', `authentication scheme '${named}' is not supported (basic, bearer, digest, oauth2, oidc)`, { instance: pointer });
   }
-  if (isJsonObject(resolved) && isJsonObject(resolved.bearer)) {
-    return { bearer: { token: text(resolved.bearer, 'token', pointer) } };
-  }
-  throw workflowError('configuration', 'only inline basic and bearer authentication are supported by this runtime so far', { instance: pointer });
+  const body = policy[scheme] as JsonObject;
+  if (typeof body.use === 'string') return { [scheme]: declaredSecret(body.use, context) } as ResolvedAuthentication;
+  const resolved = secretAwareTemplate(body, input, context) as JsonObject;
+  return shaped(scheme, resolved, pointer);
 }
 
-function text(scheme: JsonObject, field: string, pointer: string): string {
-  const value = scheme[field];
-  if (typeof value !== 'string') throw workflowError('configuration', `authentication field '${field}' must be a string`, { instance: pointer });
-  return value;
+/**
+ * Evaluates a template like `ExpressionEvaluator.template`, but keeps secrets out: a field that is
+ * exactly `${ $secrets.name.field }` becomes a reference without being evaluated, and any string
+ * result equal to a secret value is replaced by a reference to it.
+ */
+export function secretAwareTemplate(value: Json, input: Json, context: TaskContext): Json {
+  const { execution, variables, pointer } = context;
+  const bySecretValue = secretPaths(execution.secrets);
+  const walk = (item: Json): Json => {
+    if (typeof item === 'string') {
+      const direct = /^\s*\$\{\s*\$secrets((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*\}\s*$/.exec(item);
+      if (direct) return declaredSecret(direct[1]!.slice(1), context) as unknown as Json;
+      const result = execution.evaluator.template(item, input, variables, pointer);
+      const path = typeof result === 'string' ? bySecretValue.get(result) : undefined;
+      return path === undefined ? result : ({ secret: path } as unknown as Json);
+    }
+    if (Array.isArray(item)) return item.map(walk);
+    if (isJsonObject(item)) {
+      const out: JsonObject = {};
+      for (const [key, field] of Object.entries(item)) out[key] = walk(field);
+      return out;
+    }
+    return item;
+  };
+  return walk(value);
+}
+
+/** A reference to a secret the document declares in `use.secrets` (spec: anything else is a 403). */
+function declaredSecret(path: string, { execution, pointer }: TaskContext): SecretReference {
+  const name = path.split('.')[0]!;
+  if (!(execution.document.use?.secrets ?? []).includes(name)) {
+    throw workflowError('authorization', `secret '${name}' is not declared in use.secrets`, { instance: pointer });
+  }
+  return { secret: path };
+}
+
+/** Secret string values → their dotted path (`name` or `name.field`). */
+function secretPaths(secrets: JsonObject): Map<string, string> {
+  const paths = new Map<string, string>();
+  const walk = (value: Json, path: string): void => {
+    if (typeof value === 'string' && value.length > 0) paths.set(value, path);
+    else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+  };
+  for (const [name, value] of Object.entries(secrets)) walk(value, name);
+  return paths;
+}
+
+function shaped(scheme: Scheme, body: JsonObject, pointer: string): ResolvedAuthentication {
+  const text = (field: string, optional = false): SecretText | undefined => {
+    const value = body[field];
+    if (typeof value === 'string' || isSecretReference(value)) return value;
+    if (optional && (value === undefined || value === null)) return undefined;
+    throw workflowError('configuration', `${scheme} authentication field '${field}' must be a string`, { instance: pointer });
+  };
+  switch (scheme) {
+    case 'basic':
+    case 'digest': {
+      const credentials: UserCredentials = { username: text('username')!, password: text('password')! };
+      return scheme === 'basic' ? { basic: credentials } : { digest: credentials };
+    }
+    case 'bearer':
+      return { bearer: { token: text('token')! } };
+    case 'oauth2':
+    case 'oidc': {
+      const settings = oauth2Settings(body, scheme, pointer);
+      return scheme === 'oauth2' ? { oauth2: settings } : { oidc: settings };
+    }
+  }
+}
+
+function oauth2Settings(body: JsonObject, scheme: Scheme, pointer: string): OAuth2Settings {
+  const fail = (message: string) => workflowError('configuration', `${scheme} authentication: ${message}`, { instance: pointer });
+  if (typeof body.authority !== 'string') throw fail('authority must be a string');
+  if (typeof body.grant !== 'string') throw fail('grant must be a string');
+  const secretText = (value: Json | undefined, field: string): SecretText | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' || isSecretReference(value)) return value;
+    throw fail(`${field} must be a string`);
+  };
+  const strings = (value: Json | undefined, field: string): string[] | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw fail(`${field} must be a list of strings`);
+    return value as string[];
+  };
+  const token = (value: Json | undefined, field: string): OAuth2Settings['subject'] => {
+    if (value === undefined || value === null) return undefined;
+    if (!isJsonObject(value) || typeof value.type !== 'string') throw fail(`${field} needs token and type`);
+    return { token: secretText(value.token, `${field}.token`) ?? '', type: value.type };
+  };
+  const settings: OAuth2Settings = { authority: body.authority, grant: body.grant };
+  const endpoints = isJsonObject(body.endpoints) ? body.endpoints : {};
+  if (typeof endpoints.token === 'string') settings.tokenEndpoint = endpoints.token;
+  if (isJsonObject(body.client)) {
+    const client: NonNullable<OAuth2Settings['client']> = {};
+    const id = secretText(body.client.id, 'client.id');
+    const secret = secretText(body.client.secret, 'client.secret');
+    const assertion = secretText(body.client.assertion, 'client.assertion');
+    if (id !== undefined) client.id = id;
+    if (secret !== undefined) client.secret = secret;
+    if (assertion !== undefined) client.assertion = assertion;
+    if (typeof body.client.authentication === 'string') client.authentication = body.client.authentication;
+    settings.client = client;
+  }
+  const encoding = isJsonObject(body.request) ? body.request.encoding : undefined;
+  if (encoding === 'application/json' || encoding === 'application/x-www-form-urlencoded') settings.encoding = encoding;
+  const issuers = strings(body.issuers, 'issuers');
+  const scopes = strings(body.scopes, 'scopes');
+  const audiences = strings(body.audiences, 'audiences');
+  const username = secretText(body.username, 'username');
+  const password = secretText(body.password, 'password');
+  const subject = token(body.subject, 'subject');
+  const actor = token(body.actor, 'actor');
+  if (issuers) settings.issuers = issuers;
+  if (scopes) settings.scopes = scopes;
+  if (audiences) settings.audiences = audiences;
+  if (username !== undefined) settings.username = username;
+  if (password !== undefined) settings.password = password;
+  if (subject) settings.subject = subject;
+  if (actor) settings.actor = actor;
+  return settings;
 }

@@ -1,8 +1,10 @@
 import type { Json, JsonObject } from '../../json.ts';
 import { isJsonObject } from '../../json.ts';
-import type { ProcessEffectBase, ProcessReturn } from '../../effects.ts';
+import type { ProcessEffectBase, ProcessReturn, SecretText } from '../../effects.ts';
+import { isSecretReference } from '../../effects.ts';
 import { workflowError } from '../../errors.ts';
 import type { TaskContext } from '../types.ts';
+import { secretAwareTemplate } from '../call/authentication.ts';
 
 /** `run.await` and `run.return`, read once by the run executor and handed to every process resolver. */
 export interface ProcessOptions {
@@ -19,7 +21,7 @@ export function resolveProcessFields(definition: JsonObject, options: ProcessOpt
   const evaluate = (value: Json | undefined) => execution.evaluator.template(value, input, variables, pointer);
   const fields: ProcessEffectBase = {
     argv: argumentList(evaluate(definition.arguments), pointer),
-    environment: environmentMap(evaluate(definition.environment), pointer),
+    environment: environmentMap(secretAwareTemplate(definition.environment ?? null, input, context), pointer),
     return: options.return,
     await: options.await,
   };
@@ -55,12 +57,16 @@ export function stringMap(value: Json, field: string, pointer: string): Record<s
   return out;
 }
 
-function environmentMap(value: Json, pointer: string): Record<string, string> {
-  const environment = stringMap(value, 'environment', pointer);
-  for (const name of Object.keys(environment)) {
+/** Environment values may be secrets: those stay `{ secret }` references until the process is spawned. */
+function environmentMap(value: Json, pointer: string): Record<string, SecretText> {
+  if (value === null) return {};
+  if (!isJsonObject(value)) throw workflowError('validation', 'run environment must be a map', { instance: pointer });
+  const environment: Record<string, SecretText> = {};
+  for (const [name, item] of Object.entries(value)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw workflowError('validation', `environment variable name '${name}' is not valid`, { instance: pointer });
     }
+    if (item !== null) environment[name] = isSecretReference(item) ? item : scalarText(item, 'run environment', pointer);
   }
   return environment;
 }
