@@ -28,6 +28,20 @@ const unary = fc.constantFrom(
 
 const binop = fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', 'and', 'or', '//', '|', ',');
 
+/** Path expressions: what `path(...)`, `del(...)` and assignments accept. */
+const pathArbitrary: fc.Arbitrary<string> = fc.letrec<{ p: string }>((tie) => ({
+  p: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    fc.constantFrom('.', '.a', '.b', '.[0]', '.[-1]', '.[]?', '.a.b', '.[1:]', '..', 'first(.[]?)', 'getpath(["a","b"])', '.tags[0]'),
+    fc.tuple(tie('p'), tie('p')).map(([a, b]) => `${a} | ${b}`),
+    fc.tuple(tie('p'), tie('p')).map(([a, b]) => `(${a}, ${b})`),
+    tie('p').map((a) => `select(${a} | type == "number")`),
+    fc.tuple(tie('p'), tie('p')).map(([a, b]) => `if .a then ${a} else ${b} end`),
+    fc.tuple(tie('p'), tie('p')).map(([a, b]) => `(${a} // ${b})`),
+    tie('p').map((a) => `(${a})?`),
+  ),
+})).p;
+
 export const expressionArbitrary: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small', maxDepth: 4, withCrossShrink: true },
@@ -46,9 +60,13 @@ export const expressionArbitrary: fc.Arbitrary<string> = fc.letrec<{ e: string }
     tie('e').map((e) => `(${e})?`),
     tie('e').map((e) => `try ${wrap(e)}`),
     tie('e').map((e) => `try ${wrap(e)} catch .`),
-    tie('e').map((e) => `.a |= ${wrap(e)}`),
-    tie('e').map((e) => `.b += ${wrap(e)}`),
-    tie('e').map((e) => `path(${e})`),
+    tie('e').map((e) => `(.a |= ${wrap(e)})`),
+    tie('e').map((e) => `(.b += ${wrap(e)})`),
+    pathArbitrary.map((p) => `path(${p})`),
+    pathArbitrary.map((p) => `[paths] | length`.replace('paths', `path(${p})`)),
+    pathArbitrary.map((p) => `del(${p})`),
+    fc.tuple(pathArbitrary, tie('e')).map(([p, e]) => `((${p}) |= ${wrap(e)})`),
+    fc.tuple(pathArbitrary, tie('e')).map(([p, e]) => `((${p}) = ${wrap(e)})`),
     tie('e').map((e) => `"s\\(${e})e"`),
     fc.tuple(tie('e'), tie('e'), tie('e')).map(([c, t, f]) => `if ${c} then ${t} else ${f} end`),
     fc.tuple(tie('e'), tie('e')).map(([c, t]) => `if ${c} then ${t} end`),

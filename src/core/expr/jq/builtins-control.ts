@@ -3,7 +3,7 @@ import { JqError, fail } from './errors.ts';
 import { getpath } from './indexing.ts';
 import { cartesianFirstOuter, defineNative } from './natives.ts';
 import { code, codeOne, tick, type Code, type Env, type K, type PK, type Path } from './runtime.ts';
-import { isTruthy, truncatedDump, type V } from './values.ts';
+import { describe, isTruthy, truncatedDump, type V } from './values.ts';
 
 const nothing: Code = { ev: () => {}, pv: () => {} };
 
@@ -229,7 +229,7 @@ export function registerControl(): void {
       };
       if (Array.isArray(input)) for (const x of input) { tick(); each(x); }
       else if (input !== null && typeof input === 'object') for (const key in input) { tick(); each(input[key]!); }
-      else fail(`Cannot iterate over ${input === null ? 'null' : truncatedDump(input)}`);
+      else fail(`Cannot iterate over ${describe(input)}`);
       return out;
     });
   });

@@ -1,5 +1,5 @@
 import { fail } from './errors.ts';
-import { arrayIndices, delpaths, setpath } from './indexing.ts';
+import { delpaths, setpath } from './indexing.ts';
 import { defineNative, defineSimple, defineValues } from './natives.ts';
 import { add } from './operators.ts';
 import { codeOne, tick, type Code, type Env } from './runtime.ts';
@@ -34,6 +34,7 @@ function keys(v: V, sorted: boolean): V {
 }
 
 function has(v: V, k: V): V {
+  if (v === null) return false;
   if (isObject(v) && typeof k === 'string') return hasOwn(v, k);
   if (Array.isArray(v) && typeof k === 'number') return k >= 0 && k < v.length;
   return fail(`Cannot check whether ${typeOf(v)} has a ${typeOf(k)} key`);
@@ -99,7 +100,8 @@ function keysOf(items: V[], f: Code, env: Env | null): V[] {
 function defineBy(name: string, what: string, fn: (items: V[], keys: V[]) => V): void {
   defineNative(name, 1, ([f]) => codeOne((input, env) => {
     const keys = keysOf(values(input), f!, env);
-    return fn(requireArray(input, what), keys);
+    if (!Array.isArray(input)) return fail(`${describe(input)} and ${describe(keys)} cannot be ${what}`);
+    return fn(input, keys);
   }));
 }
 
@@ -158,15 +160,6 @@ function join(v: V, sep: V): V {
   return out ?? '';
 }
 
-function transpose(v: V): V {
-  const rows = requireArray(v, 'transposed');
-  let n = 0;
-  for (const r of rows) n = Math.max(n, length(r) as number);
-  const out: V[] = [];
-  for (let i = 0; i < n; i++) out.push(rows.map((r) => (Array.isArray(r) ? (r[i] ?? null) : null)));
-  return out;
-}
-
 export function registerCore(): void {
   defineSimple('length', length);
   defineSimple('type', typeOf);
@@ -181,7 +174,7 @@ export function registerCore(): void {
   });
   defineSimple('tostring', tostring);
   defineSimple('tojson', dump);
-  defineSimple('fromjson', (v) => (typeof v === 'string' ? parseJson(v) : fail(`${describe(v)} cannot be parsed as JSON`)));
+  defineSimple('fromjson', (v) => (typeof v === 'string' ? parseJson(v) : fail(`${describe(v)} only strings can be parsed`)));
   defineSimple('tonumber', tonumber);
   defineSimple('toboolean', (v) => {
     if (typeof v === 'boolean') return v;
@@ -190,58 +183,35 @@ export function registerCore(): void {
     return fail(`${describe(v)} cannot be parsed as a boolean`);
   });
   defineSimple('sort', (v) => requireArray(v, 'sorted').slice().sort(compare));
-  defineBy('sort_by', 'sorted', sortByKeys);
-  defineBy('group_by', 'grouped', groupByKeys);
-  defineSimple('unique', (v) => groupByKeys(requireArray(v, 'sorted'), requireArray(v, 'sorted')).map((g) => g[0]!));
-  defineBy('unique_by', 'grouped', (items, ks) => groupByKeys(items, ks).map((g) => g[0]!));
-  defineSimple('min', (v) => extreme(requireArray(v, 'iterated over'), v as V[], false));
-  defineSimple('max', (v) => extreme(requireArray(v, 'iterated over'), v as V[], true));
+  const sorted = 'sorted, as they are not both arrays';
+  defineBy('sort_by', sorted, sortByKeys);
+  defineBy('group_by', sorted, groupByKeys);
+  defineSimple('unique', (v) => groupByKeys(requireArray(v, 'sorted'), v as V[]).map((g) => g[0]!));
+  defineBy('unique_by', sorted, (items, ks) => groupByKeys(items, ks).map((g) => g[0]!));
+  const notIterable = (v: V): never => fail(`${describe(v)} and ${describe(v)} cannot be iterated over`);
+  defineSimple('min', (v) => (Array.isArray(v) ? extreme(v, v, false) : notIterable(v)));
+  defineSimple('max', (v) => (Array.isArray(v) ? extreme(v, v, true) : notIterable(v)));
   defineBy('min_by', 'iterated over', (items, ks) => extreme(items, ks, false));
   defineBy('max_by', 'iterated over', (items, ks) => extreme(items, ks, true));
-  defineSimple('reverse', (v) => {
-    if (v === null) return [];
-    if (typeof v === 'string') return Array.from(v).reverse().join('');
-    return requireArray(v, 'reversed').slice().reverse();
-  });
-  defineSimple('flatten', (v) => flatten(requireArray(v, 'flattened'), -1));
+  defineSimple('flatten', (v) => flatten(values(v), -1));
   defineValues('flatten', 1, (v, d) => {
-    if (typeof d !== 'number') return fail('flatten depth must not be negative');
-    if (d < 0) return fail('flatten depth must not be negative');
-    return flatten(requireArray(v, 'flattened'), d);
+    if (typeof d !== 'number' || d < 0) return fail('flatten depth must not be negative');
+    return flatten(values(v), d);
   });
   defineValues('join', 1, join);
-  defineSimple('transpose', transpose);
   defineValues('bsearch', 1, bsearch);
   defineValues('setpath', 2, (v, p, x) => setpath(v, p, x));
   defineValues('delpaths', 1, delpaths);
-  defineValues('indices', 1, (v, i) => indices(v, i));
-  defineValues('index', 1, (v, i) => {
-    const r = indices(v, i);
-    return Array.isArray(r) ? (r[0] ?? null) : null;
-  });
-  defineValues('rindex', 1, (v, i) => {
-    const r = indices(v, i);
-    return Array.isArray(r) ? (r[r.length - 1] ?? null) : null;
-  });
   defineSimple('infinite', () => Infinity);
   defineSimple('nan', () => NaN);
-  defineSimple('isinfinite', (v) => (typeof v === 'number' ? v === Infinity || v === -Infinity : fail('number required')));
-  defineSimple('isnan', (v) => (typeof v === 'number' ? v !== v : fail('number required')));
-  defineSimple('isnormal', (v) => (typeof v === 'number' ? Number.isFinite(v) && v !== 0 && Math.abs(v) >= 2.2250738585072014e-308 : fail('number required')));
+  defineSimple('isinfinite', (v) => v === Infinity || v === -Infinity);
+  defineSimple('isnan', (v) => typeof v === 'number' && v !== v);
+  defineSimple('isnormal', (v) => typeof v === 'number' && Number.isFinite(v) && v !== 0 && Math.abs(v) >= 2.2250738585072014e-308);
   defineSimple('isvalid', () => true);
   defineSimple('to_entries', (v) => {
     if (!isObject(v)) return keys(v, false) && (v as V[]).map((x, i) => ({ key: i, value: x }));
     return Object.keys(v).map((k) => ({ key: k, value: v[k]! }));
   });
-}
-
-function indices(v: V, i: V): V {
-  if (v === null) return null;
-  if (typeof v === 'string' && typeof i === 'string') return stringIndices(v, i);
-  if (Array.isArray(v) && Array.isArray(i)) return arrayIndices(v, i);
-  if (Array.isArray(v)) return arrayIndices(v, [i]);
-  if (typeof v === 'string') return fail(`Cannot determine indices of ${describe(i)} in a string`);
-  return fail(`Cannot index ${typeOf(v)} with ${describe(i)}`);
 }
 
 /** Codepoint offsets of every (possibly overlapping) occurrence of `needle`. */

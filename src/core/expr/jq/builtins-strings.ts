@@ -6,7 +6,7 @@ import { utf8Encode } from './utf8.ts';
 import { describe, type V } from './values.ts';
 
 function explode(v: V): V {
-  if (typeof v !== 'string') return fail(`${describe(v)} cannot be exploded, as it is not a string`);
+  if (typeof v !== 'string') return fail('explode input must be a string');
   const out: number[] = [];
   for (const ch of v) out.push(ch.codePointAt(0)!);
   return out;
@@ -35,8 +35,8 @@ export function registerStrings(): void {
   defineValues('endswith', 1, (v, p) => (typeof v === 'string' && typeof p === 'string' ? v.endsWith(p) : fail('endswith() requires string inputs')));
   defineSimple('explode', explode);
   defineSimple('implode', implode);
-  defineSimple('ascii_downcase', (v) => (typeof v === 'string' ? v.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : fail('ascii_downcase input must be a string')));
-  defineSimple('ascii_upcase', (v) => (typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()) : fail('ascii_upcase input must be a string')));
+  defineSimple('ascii_downcase', (v) => (typeof v === 'string' ? v.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : fail('explode input must be a string')));
+  defineSimple('ascii_upcase', (v) => (typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()) : fail('explode input must be a string')));
   trimmer('trim', new RegExp(`^${WS}+|${WS}+$`, 'g'));
   trimmer('ltrim', new RegExp(`^${WS}+`));
   trimmer('rtrim', new RegExp(`${WS}+$`));

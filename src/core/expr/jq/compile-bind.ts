@@ -1,10 +1,9 @@
 import type { Ast, Pattern } from './ast.ts';
 import type { Compiler } from './compiler.ts';
-import { fail } from './errors.ts';
 import { indexValue } from './indexing.ts';
 import { guarded, guardedPath, type Code, type Env, type K, type PK, type Path } from './runtime.ts';
 import { push, type Scope } from './scope.ts';
-import { typeOf, type V } from './values.ts';
+import type { V } from './values.ts';
 
 /** Fills `vals` (one slot per pattern variable) from a value, once per combination of key outputs. */
 type Binder = (value: V, input: V, env: Env | null, vals: V[], k: () => void) => void;
@@ -30,13 +29,13 @@ function compilePattern(c: Compiler, p: Pattern, vars: string[], scope: Scope | 
   }
   if (p.t === 'PArray') {
     const elements = p.elements.map((e) => compilePattern(c, e, vars, scope));
+    // jq destructures array patterns from the last element to the first
     return (value, input, env, vals, k) => {
-      if (value !== null && !Array.isArray(value)) fail(`Cannot index ${typeOf(value)} with number`);
       const step = (i: number): void => {
-        if (i === elements.length) k();
-        else elements[i]!(indexValue(value, i), input, env, vals, () => step(i + 1));
+        if (i < 0) k();
+        else elements[i]!(indexValue(value, i), input, env, vals, () => step(i - 1));
       };
-      step(0);
+      step(elements.length - 1);
     };
   }
   const entries = p.entries.map((e) => ({
@@ -52,7 +51,6 @@ function compilePattern(c: Compiler, p: Pattern, vars: string[], scope: Scope | 
       }
       const e = entries[i]!;
       e.key.ev(input, env, (key) => {
-        if (typeof key !== 'string') fail(`Cannot index ${typeOf(value)} with ${typeOf(key)}`);
         const sub = indexValue(value, key);
         if (e.slot >= 0) vals[e.slot] = sub;
         if (e.value) e.value(sub, input, env, vals, () => step(i + 1));
@@ -123,11 +121,15 @@ export function compileReduce(c: Compiler, ast: Extract<Ast, { t: 'Reduce' }>, s
   const binder = p.binders[0]!;
   const uo = update.one;
   return {
-    ev: (input, env, k) =>
+    ev: (input, env, k) => {
+      // jq 1.8 runs the source against null for every output of `init` after the first
+      let src = input;
       init.ev(input, env, (start) => {
         let acc = start;
-        source.ev(input, env, (x) =>
-          bindAll(p, binder, x, input, env, (e) => {
+        const from = src;
+        src = null;
+        source.ev(from, env, (x) =>
+          bindAll(p, binder, x, from, env, (e) => {
             if (uo) {
               acc = uo(acc, e);
               return;
@@ -140,7 +142,8 @@ export function compileReduce(c: Compiler, ast: Extract<Ast, { t: 'Reduce' }>, s
           }),
         );
         k(acc);
-      }),
+      });
+    },
     pv: (input, path, env, k) =>
       init.pv(input, path, env, (start, startPath) => {
         let acc = start;
@@ -176,6 +179,7 @@ export function compileForeach(c: Compiler, ast: Extract<Ast, { t: 'Foreach' }>,
         source.ev(input, env, (x) =>
           bindAll(p, binder, x, input, env, (e) => {
             const prev = state;
+            state = null;
             update.ev(prev, e, (u) => {
               state = u;
               if (extract) extract.ev(u, e, k);
@@ -192,6 +196,8 @@ export function compileForeach(c: Compiler, ast: Extract<Ast, { t: 'Foreach' }>,
           bindAll(p, binder, x, input, env, (e) => {
             const prev = state;
             const prevPath = statePath;
+            state = null;
+            statePath = null;
             update.pv(prev, prevPath, e, (u, up) => {
               state = u;
               statePath = up;

@@ -10,7 +10,7 @@ import { add, divide, modulo, multiply, negate, subtract } from './operators.ts'
 import { code, codeOne, guarded, guardedPath, tick, walk, type Closure, type Code, type Env, type K, type PK, type Path } from './runtime.ts';
 import { lookupCell, lookupFn, push, syntaxError, type FnInfo, type Scope } from './scope.ts';
 import { tostring } from './tostring.ts';
-import { compare, equals, isTruthy, setKey, type Obj, type V } from './values.ts';
+import { compare, describe, equals, isTruthy, setKey, type Obj, type V } from './values.ts';
 
 export interface CompileContext {
   /** names of the program's global `$variables`, by slot */
@@ -245,7 +245,13 @@ export class Compiler {
         }),
       );
     if (get === indexValue) {
-      if (to && io) return { ev: (input, env, k) => k(indexValue(to(input, env), io(input, env))), pv, one: (input, env) => indexValue(to(input, env), io(input, env)) };
+      if (to && io) {
+        const one = (input: V, env: Env | null): V => {
+          const i = io(input, env);
+          return indexValue(to(input, env), i);
+        };
+        return { ev: (input, env, k) => k(one(input, env)), pv, one };
+      }
       return { ev: (input, env, k) => index.ev(input, env, (i) => target.ev(input, env, (t) => k(indexValue(t, i)))), pv };
     }
     return {
@@ -351,7 +357,13 @@ export class Compiler {
     const f = BINOPS[op]!;
     const lo = l.one;
     const ro = r.one;
-    if (lo && ro) return codeOne((input, env) => f(lo(input, env), ro(input, env)));
+    // jq evaluates the right operand first (it is the outer loop)
+    if (lo && ro) {
+      return codeOne((input, env) => {
+        const b = ro(input, env);
+        return f(lo(input, env), b);
+      });
+    }
     return code((input, env, k) => r.ev(input, env, (b) => l.ev(input, env, (a) => k(f(a, b)))));
   }
 
@@ -412,7 +424,7 @@ export const globalsRef = { values: [] as V[] };
 
 export function objectKey(key: V): string {
   if (typeof key === 'string') return key;
-  return fail(`Object keys must be strings`);
+  return fail(`Cannot use ${describe(key)} as object key`);
 }
 
 /** Marks an access whose error a `?` suppressed: it produces no output. */

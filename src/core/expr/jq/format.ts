@@ -98,7 +98,7 @@ function html(s: string): string {
 }
 
 function row(v: V, kind: 'csv' | 'tsv'): string {
-  if (!Array.isArray(v)) return fail(`${describe(v)} cannot be ${kind}-formatted, only an array can be`);
+  if (!Array.isArray(v)) return fail(`${describe(v)} cannot be ${kind}-formatted, only array`);
   return v
     .map((x) => {
       if (typeof x === 'number') return formatNumber(x);
@@ -108,7 +108,7 @@ function row(v: V, kind: 'csv' | 'tsv'): string {
         if (kind === 'csv') return '"' + x.replace(/"/g, '""') + '"';
         return x.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
       }
-      return fail(`${describe(x)} is not valid in a ${kind} row`);
+      return fail(`${describe(x)} is not valid in a csv row`);
     })
     .join(kind === 'csv' ? ',' : '\t');
 }

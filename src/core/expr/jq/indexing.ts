@@ -34,7 +34,7 @@ export function sliceValue(t: V, from: V, to: V): V {
     const [s, e] = sliceBounds(t.length, from, to);
     return t.slice(s, e);
   }
-  return fail(`Cannot index ${typeOf(t)} with object`);
+  return fail(`Cannot index ${typeOf(t)} with ${describe({ start: from, end: to })}`);
 }
 
 /** Positions where array `needle` occurs inside array `hay` (jq's `.[array]`). */
@@ -151,6 +151,7 @@ export function setpath(t: V, path: V, v: V, from = 0): V {
 
 function deleteIndex(t: V, k: V): V {
   if (t === null) return null;
+  if (typeof t !== 'object') return fail(`Cannot delete fields from ${typeOf(t)}`);
   if (typeof k === 'string') {
     if (!isObject(t)) return fail(`Cannot delete field at object index of ${typeOf(t)}`);
     if (!Object.prototype.hasOwnProperty.call(t, k)) return t;
@@ -202,6 +203,7 @@ export function delpaths(t: V, paths: V): V {
   let v = t;
   for (let i = sorted.length - 1; i >= 0; i--) {
     const p = sorted[i]!;
+    if (i + 1 < sorted.length && compare(p, sorted[i + 1]!) === 0) continue;
     if (!Array.isArray(p)) return fail('Path must be specified as an array');
     if (p.length === 0) return null;
     v = delpath(v, p, 0);

@@ -147,7 +147,9 @@ class Parser {
     const t = this.tok;
     if (t.kind === 'op' && ASSIGN_OPS.has(t.text)) {
       this.i++;
-      const right = this.parseAlt();
+      const right = this.parseOr();
+      const next = this.tok;
+      if (next.kind === 'op' && ASSIGN_OPS.has(next.text)) this.unexpected(next);
       return { t: 'Assign', op: t.text as AssignOperator, left, right, pos: t.offset };
     }
     return left;

@@ -16,20 +16,25 @@ def normals: select(isnormal);
 def isfinite: type == "number" and (isinfinite | not);
 def map_values(f): .[] |= f;
 def recurse(f; cond): def r: ., (f | select(cond) | r); r;
-def from_entries: reduce .[] as $x ({};
-    . + { ($x | if type == "object" then (if has("key") then .key elif has("k") then .k elif has("name") then .name elif has("Name") then .Name elif has("Key") then .Key elif has("K") then .K else null end) else . end
-          | if type == "string" then . elif type == "null" then "null" elif type == "boolean" or type == "number" then tojson else error("Cannot use \\(type) (\\(tojson)) as object key") end):
-          ($x | if type == "object" then (if has("value") then .value elif has("v") then .v elif has("Value") then .Value elif has("V") then .V else null end) else null end) });
+def from_entries: reduce .[] as $x ({}; . + { ($x | .key // .Key // .name // .Name): ($x | if has("value") then .value else .Value end) });
+def reverse: [.[length - 1 - range(0; length)]];
+def transpose: [range(0; map(length) | max // 0) as $i | [.[][$i]]];
+def indices($i): if type == "array" and ($i | type) == "array" then .[$i]
+  elif type == "array" then .[[$i]]
+  elif type == "string" and ($i | type) == "string" then _strindices($i)
+  else .[$i] end;
+def index($i): indices($i) | .[0];
+def rindex($i): indices($i) | .[-1:][0];
 def with_entries(f): to_entries | map(f) | from_entries;
 def del(f): delpaths([path(f)]);
 def paths(node_filter): . as $dot | paths | select(. as $p | $dot | getpath($p) | node_filter);
 def leaf_paths: paths(scalars);
 def pick(pathexps): . as $top | reduce path(pathexps) as $p (null; setpath($p; $top | getpath($p)));
 def add(f): reduce f as $x (null; . + $x);
-def any: reduce .[] as $x (false; . or $x);
-def all: reduce .[] as $x (true; . and $x);
-def any(f): reduce (.[] | f) as $x (false; . or $x);
-def all(f): reduce (.[] | f) as $x (true; . and $x);
+def any: any(.[]; .);
+def all: all(.[]; .);
+def any(f): any(.[]; f);
+def all(f): all(.[]; f);
 def in(xs): . as $x | xs | has($x);
 def inside(xs): . as $x | xs | contains($x);
 def combinations: if length == 0 then [] else .[0][] as $x | (.[1:] | combinations) as $w | [$x] + $w end;

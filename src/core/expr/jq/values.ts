@@ -75,7 +75,8 @@ export function compare(a: V, b: V): number {
     case 3: {
       const x = a as number;
       const y = b as number;
-      return x < y ? -1 : x > y ? 1 : 0;
+      // jq orders NaN below every number, itself included
+      return x < y || x !== x ? -1 : x === y ? 0 : 1;
     }
     case 4:
       return compareStrings(a as string, b as string);
@@ -115,7 +116,7 @@ export function equals(a: V, b: V): boolean {
 
 /** Formats a number like jq 1.8: shortest round-trip digits, exponent outside [1e-5, 1e17). */
 export function formatNumber(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return Object.is(x, -0) ? '-0' : String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
   if (x !== x) return 'null';
   if (x === Infinity) return '1.7976931348623157e+308';
   if (x === -Infinity) return '-1.7976931348623157e+308';
@@ -203,7 +204,8 @@ function utf8Prefix(s: string, bytes: number): string {
 export function truncatedDump(v: V): string {
   const d = dump(v);
   if (utf8Length(d) <= 29) return d;
-  return typeof v === 'string' ? utf8Prefix(d, 25) + '..."' : utf8Prefix(d, 26) + '...';
+  const closer = typeof v === 'string' ? '"' : Array.isArray(v) ? ']' : v !== null && typeof v === 'object' ? '}' : '';
+  return utf8Prefix(d, 26 - closer.length) + '...' + closer;
 }
 
 /** `type (value)`, the way jq names a value in error messages. */
