@@ -90,11 +90,15 @@ let runtimeInstalled = false;
  * is the workflow's: warnings and up only, minus activities failing with a DSL error (an HTTP 404
  * the workflow catches is not a worker problem; the progress events already report it).
  */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: withoutDslFailures(new DefaultLogger('WARN')) });
+    Runtime.install({
+      logger: withoutDslFailures(new DefaultLogger('WARN')),
+      // Core's own WARN lines (a failing replay, a retried poll) repeat what the tests and the TS logger report.
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
   } catch {
     // Another part of the process installed the runtime first; its logger stays.
   }
