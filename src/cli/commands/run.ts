@@ -3,6 +3,7 @@ import { Option } from '@commander-js/extra-typings';
 import { problemToJson } from '../../core/errors.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { loadWorkflowFile, WorkflowLoadError } from '../../loader/load-workflow.ts';
+import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
@@ -21,6 +22,7 @@ export function registerRun(program: Command): void {
     .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
     .addOption(new Option('--host <host>', 'where the workflow runs').choices(HOST_NAMES).default('local' as HostName))
     .option('--quiet', 'do not show task progress on stderr')
+    .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .action(async (file, options) => {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
@@ -28,6 +30,7 @@ export function registerRun(program: Command): void {
       let document;
       try {
         input = parseJsonArgument(options.input, '--input');
+        const secrets = await loadSecrets(options.secret.map(parseSecretSource));
         const engine = await loadDefaultEngine();
         const startedAt = Date.now();
         document = await loadWorkflowFile(file, { engine });
@@ -42,6 +45,7 @@ export function registerRun(program: Command): void {
           signal: cancel.signal,
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
+          secrets,
           ...(view ? { onEvent: view.onEvent } : {}),
         });
         view?.finish();
@@ -58,7 +62,7 @@ export function registerRun(program: Command): void {
         }
       } catch (error) {
         if (error instanceof WorkflowLoadError) writeError(error.format());
-        else if (error instanceof ArgumentError) writeError(`cairn run: ${error.message}`);
+        else if (error instanceof ArgumentError || error instanceof SecretSourceError) writeError(`cairn run: ${error.message}`);
         else throw error;
         process.exitCode = EXIT.invalid;
       }
