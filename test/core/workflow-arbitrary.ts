@@ -10,9 +10,15 @@ import type { WorkflowDocument } from '../../src/core/model.ts';
  */
 const TASK_NAMES = ['a', 'b', 'c', 'd'] as const;
 
+/** fc.record leaves optional keys out (never `undefined`), so its objects are JSON objects. */
+function jsonRecord<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<JsonObject> {
+  return arbitrary as unknown as fc.Arbitrary<JsonObject>;
+}
+
 /** Mostly well-behaved values, sometimes a risky one: documents should run several tasks deep before faulting. */
-function mostly<T>(safe: fc.Arbitrary<T>, risky: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ arbitrary: safe, weight: 6 }, { arbitrary: risky, weight: 1 });
+function mostly<A, B>(safe: fc.Arbitrary<A>, risky: fc.Arbitrary<B>): fc.Arbitrary<A | B> {
+  const either: fc.Arbitrary<A | B>[] = [safe, risky];
+  return fc.oneof({ arbitrary: either[0]!, weight: 6 }, { arbitrary: either[1]!, weight: 1 });
 }
 
 const expression = mostly(
@@ -77,12 +83,12 @@ const errorType = fc.constantFrom(
   '${ .a }',
 );
 
-const errorSpec = fc.record(
+const errorSpec = jsonRecord(fc.record(
   { type: errorType, status: fc.constantFrom(400, 401, 403, 404, 408, 500, 503), title: fc.constant('Generated'), detail: expression },
   { requiredKeys: ['type', 'status'] },
-);
+));
 
-const retryPolicy = fc.record(
+const retryPolicy = jsonRecord(fc.record(
   {
     delay: duration,
     backoff: fc.constantFrom({ constant: {} }, { linear: {} }, { exponential: {} }, { exponential: { factor: 3 } }),
@@ -92,11 +98,11 @@ const retryPolicy = fc.record(
     exceptWhen: condition,
   },
   { requiredKeys: ['limit'] },
-);
+));
 
 const setValue: fc.Arbitrary<Json> = fc.oneof(
   expression,
-  fc.dictionary(fc.constantFrom('n', 'a', 'items', 'x'), fc.oneof(expression, fc.integer({ min: -2, max: 5 }), fc.constant([1, 2])), { minKeys: 1, maxKeys: 3 }),
+  jsonRecord(fc.dictionary(fc.constantFrom('n', 'a', 'items', 'x'), fc.oneof(expression, fc.integer({ min: -2, max: 5 }), fc.constant([1, 2])), { minKeys: 1, maxKeys: 3 })),
 );
 
 const leafTask: fc.Arbitrary<JsonObject> = fc.oneof(
@@ -130,45 +136,40 @@ const commonFields: fc.Arbitrary<JsonObject> = rarely({
   timeout: mostly(fc.record({ after: duration }), fc.constantFrom('short', 'undefinedTimeout')),
 });
 
-const { taskList } = fc.letrec<{ taskList: JsonObject[]; task: JsonObject }>((tie) => ({
-  taskList: fc
-    .array(fc.tuple(fc.constantFrom(...TASK_NAMES), tie('task')), { minLength: 1, maxLength: 4 })
-    .map((entries) => entries.map(([name, task]) => ({ [name]: task }))),
-  task: fc
-    .tuple(
-      fc.oneof(
-        { maxDepth: 3, depthIdentifier: 'task' },
-        leafTask,
-        tie('taskList').map((list) => ({ do: list })),
-        fc
-          .record(
-            {
-              for: fc.record({ in: mostly(fc.constantFrom('${ [1, 2, 3] }', '.items? // []', '${ {x: 1, y: 2} }', '${ [] }'), expression), each: fc.constant('it'), at: fc.constant('i') }, { requiredKeys: ['in'] }),
-              while: condition,
-              do: tie('taskList'),
-            },
-            { requiredKeys: ['for', 'do'] },
-          ),
-        fc.record({ branches: tie('taskList'), compete: fc.boolean() }).map((fork) => ({ fork })),
-        fc.record({
-          try: tie('taskList'),
-          catch: fc.record(
-            {
-              errors: fc.record({ with: fc.record({ type: errorType, status: fc.constantFrom(500, 503, 408) }, { requiredKeys: [] }) }),
-              as: fc.constantFrom('error', 'err'),
-              when: condition,
-              exceptWhen: condition,
-              retry: fc.oneof(retryPolicy, fc.constantFrom('quick', 'undefinedRetry')),
-              do: tie('taskList'),
-            },
-            { requiredKeys: [] },
-          ),
-        }),
-      ),
-      commonFields,
-    )
-    .map(([task, common]) => ({ ...task, ...common })),
-}));
+const forIn = mostly(fc.constantFrom('${ [1, 2, 3] }', '.items? // []', '${ {x: 1, y: 2} }', '${ [] }'), expression);
+
+function forTask(body: fc.Arbitrary<JsonObject[]>): fc.Arbitrary<JsonObject> {
+  const loop = fc.record({ in: forIn, each: fc.constant('it'), at: fc.constant('i') }, { requiredKeys: ['in'] });
+  return jsonRecord(fc.record({ for: loop, while: condition, do: body }, { requiredKeys: ['for', 'do'] }));
+}
+
+function tryTask(list: fc.Arbitrary<JsonObject[]>): fc.Arbitrary<JsonObject> {
+  const filter = fc.record({ with: fc.record({ type: errorType, status: fc.constantFrom(500, 503, 408) }, { requiredKeys: [] }) });
+  const retry = fc.oneof(retryPolicy, fc.constantFrom('quick', 'undefinedRetry'));
+  const handler = fc.record(
+    { errors: filter, as: fc.constantFrom('error', 'err'), when: condition, exceptWhen: condition, retry, do: list },
+    { requiredKeys: [] },
+  );
+  return jsonRecord(fc.record({ try: list, catch: handler }));
+}
+
+const { taskList } = fc.letrec<{ taskList: JsonObject[]; task: JsonObject }>((tie) => {
+  const list = tie('taskList');
+  const kinds = fc.oneof(
+    { maxDepth: 3, depthIdentifier: 'task' },
+    leafTask,
+    list.map((tasks) => ({ do: tasks })),
+    forTask(list),
+    fc.record({ branches: list, compete: fc.boolean() }).map((fork) => ({ fork })),
+    tryTask(list),
+  );
+  return {
+    taskList: fc
+      .array(fc.tuple(fc.constantFrom(...TASK_NAMES), tie('task')), { minLength: 1, maxLength: 4 })
+      .map((entries) => entries.map(([name, task]) => ({ [name]: task }))),
+    task: fc.tuple(kinds, commonFields).map(([task, common]) => ({ ...task, ...common })),
+  };
+});
 
 const workflowFields: fc.Arbitrary<JsonObject> = rarely({
   input: fc.record({ from: expression }),
