@@ -1,0 +1,90 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExecutionStore } from '../store/execution-store.ts';
+import { AccessControl, type AccessOptions } from './access.ts';
+import type { ServiceContext } from './context.ts';
+import { ServiceError } from './errors.ts';
+import type { ExecutionEngine } from './execution-engine.ts';
+import { dualProtocolServerFactory } from './dual-protocol-server.ts';
+import { ExecutionService } from './execution-service.ts';
+import { LiveHub } from './live-hub.ts';
+import { createMetrics } from './metrics.ts';
+import { connectRoutes } from './routes/connect.ts';
+import { eventRoutes } from './routes/events.ts';
+import { executionRoutes } from './routes/executions.ts';
+import { healthRoutes } from './routes/health.ts';
+import { progressRoutes } from './routes/progress.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { websocketRoutes } from './routes/websocket.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+
+export interface AppOptions {
+  store: ExecutionStore;
+  engine: ExecutionEngine;
+  expressions: ExpressionEngine;
+  /** Where accepted CloudEvents go; the engine's `listen` tasks read the same bus. */
+  bus: EventBus;
+  access: AccessOptions;
+  /** fastify logger setting (false in tests). */
+  logger?: boolean | { level: string };
+  heartbeatMs?: number;
+  /** Extra plugins registered after the API (the dashboard's static routes, for example). */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+/** Builds the execution service; never listens (the caller does, or tests `inject()`). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === undefined ? false : options.logger,
+    // Secrets must not reach logs: request logging (URLs carry `access_token`) stays off.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024 * 1024,
+    // gRPC clients speak cleartext HTTP/2, browsers HTTP/1.1: one port serves both.
+    serverFactory: dualProtocolServerFactory as never,
+  }) as unknown as FastifyInstance;
+  const metrics = createMetrics();
+  const hub = new LiveHub();
+  const service = new ExecutionService({
+    store: options.store,
+    engine: options.engine,
+    expressions: options.expressions,
+    hub,
+    bus: options.bus,
+    metrics,
+    log: (message, error) => app.log.error({ err: error }, message),
+  });
+  const context: ServiceContext = {
+    service,
+    store: options.store,
+    access: new AccessControl(options.access),
+    hub,
+    metrics,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ServiceError) {
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, code: error.code, error: error.name, message: error.message, details: error.details });
+    }
+    const validation = (error as { validation?: unknown }).validation;
+    if (validation) {
+      return reply.code(400).send({ statusCode: 400, code: 'CAIRN_ERR_INVALID_REQUEST', error: 'Bad Request', message: (error as Error).message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({ statusCode: status, code: 'CAIRN_ERR_INVALID_REQUEST', error: 'Bad Request', message: (error as Error).message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
+  });
+
+  for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, streamRoutes, websocketRoutes, connectRoutes]) {
+    await app.register(routes, { context });
+  }
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  app.addHook('onClose', async () => {
+    await options.engine.close();
+  });
+  return app;
+}

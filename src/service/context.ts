@@ -1,0 +1,30 @@
+import type { FastifyRequest } from 'fastify';
+import type { ExecutionStore } from '../store/execution-store.ts';
+import { bearerToken, type AccessControl, type Principal } from './access.ts';
+import type { ExecutionService } from './execution-service.ts';
+import type { LiveHub } from './live-hub.ts';
+import type { ServiceMetrics } from './metrics.ts';
+
+/** What every route plugin is registered with. */
+export interface ServiceContext {
+  service: ExecutionService;
+  store: ExecutionStore;
+  access: AccessControl;
+  hub: LiveHub;
+  metrics: ServiceMetrics;
+  /** SSE heartbeat period. */
+  heartbeatMs: number;
+}
+
+export interface RouteOptions {
+  context: ServiceContext;
+}
+
+export function principalOf(context: ServiceContext, request: FastifyRequest): Principal {
+  return context.access.authenticate(bearerToken(request.headers.authorization, request.query));
+}
+
+/** Authenticates a client (API token) request; report tokens are refused. */
+export function requireClient(context: ServiceContext, request: FastifyRequest): void {
+  context.access.requireClient(principalOf(context, request));
+}

@@ -1,0 +1,28 @@
+import type { ProgressEvent } from '../core/events.ts';
+import type { Json } from '../core/json.ts';
+import type { WorkflowDocument } from '../core/model.ts';
+import type { ExecutionOutcome } from '../store/execution-store.ts';
+
+export interface EngineRun {
+  executionId: string;
+  document: WorkflowDocument;
+  input: Json;
+  /** Called for each progress event, in sequence order. */
+  onEvent: (event: ProgressEvent) => void;
+  /** Called once when the run ends, however it ends. */
+  onFinish: (outcome: ExecutionOutcome) => void;
+}
+
+/**
+ * What runs executions for the service: the embedded local host, or (later) Temporal.
+ * Control calls return false when this engine does not run the execution (any more).
+ */
+export interface ExecutionEngine {
+  readonly name: string;
+  start(run: EngineRun): void;
+  cancel(executionId: string): boolean;
+  suspend(executionId: string): boolean;
+  resume(executionId: string): boolean;
+  /** Cancels what still runs and waits for it to end. */
+  close(): Promise<void>;
+}

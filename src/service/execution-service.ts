@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { ProgressEvent } from '../core/events.ts';
+import type { ExpressionEngine } from '../core/expr/engine.ts';
+import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
+import type { WorkflowDocument } from '../core/model.ts';
+import { loadWorkflow, WorkflowLoadError } from '../loader/load-workflow.ts';
+import {
+  StoreError,
+  type AppendResult,
+  type ExecutionFilter,
+  type ExecutionPage,
+  type ExecutionRecord,
+  type ExecutionStore,
+  type TaskState,
+  type WorkflowDocumentRecord,
+  type WorkflowSummary,
+} from '../store/execution-store.ts';
+import { isTerminal } from '../store/workflow-transition.ts';
+import { ServiceError } from './errors.ts';
+import { EventWriter } from './event-writer.ts';
+import type { ExecutionEngine } from './execution-engine.ts';
+import type { LiveHub } from './live-hub.ts';
+import type { ServiceMetrics } from './metrics.ts';
+
+export interface StartRequest {
+  /** Inline workflow text (YAML or JSON). */
+  document?: string;
+  /** A registered workflow; without `version`, its latest. */
+  workflow?: { namespace?: string; name?: string; version?: string };
+  input?: Json;
+}
+
+export interface ExecutionSnapshot {
+  execution: ExecutionRecord;
+  tasks: TaskState[];
+}
+
+export interface ExecutionServiceOptions {
+  store: ExecutionStore;
+  engine: ExecutionEngine;
+  expressions: ExpressionEngine;
+  hub: LiveHub;
+  bus: EventBus;
+  metrics: ServiceMetrics;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Maps store errors to API errors, keeping their message. */
+async function storeCall<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof StoreError) {
+      throw new ServiceError(error.code === 'CAIRN_ERR_STORE_CONFLICT' ? 'CAIRN_ERR_CONFLICT' : 'CAIRN_ERR_INVALID_REQUEST', error.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The API's behaviour, once: the HTTP/JSON routes and the gRPC/Connect service both call this.
+ * Everything a watcher sees goes through the store first, then a hub notice.
+ */
+export class ExecutionService {
+  constructor(private readonly options: ExecutionServiceOptions) {}
+
+  private load(text: string, fileName: string): WorkflowDocument {
+    try {
+      return loadWorkflow(text, fileName, { engine: this.options.expressions });
+    } catch (error) {
+      if (error instanceof WorkflowLoadError) throw new ServiceError('CAIRN_ERR_INVALID_WORKFLOW', error.message, error.issues);
+      throw error;
+    }
+  }
+
+  async start(request: StartRequest): Promise<ExecutionRecord> {
+    let text: string;
+    if (typeof request.document === 'string') {
+      text = request.document;
+    } else {
+      const { namespace = 'default', name, version } = request.workflow ?? {};
+      if (!name) throw new ServiceError('CAIRN_ERR_INVALID_REQUEST', 'give either "document" (inline workflow text) or "workflow.name"');
+      const registered = await this.options.store.getWorkflow(namespace, name, version);
+      if (!registered) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}${version ? `@${version}` : ''} is not registered`);
+      text = registered.document;
+    }
+    const document = this.load(text, 'workflow.yaml');
+    const { namespace, name, version } = document.document;
+    const id = randomUUID();
+    const record = await this.options.store.createExecution({
+      id,
+      workflow: { namespace, name, version },
+      document: text,
+      input: request.input ?? {},
+      createdAt: new Date().toISOString(),
+    });
+    this.options.metrics.executionsStarted.inc();
+    this.options.hub.changed(record);
+    const writer = new EventWriter(
+      async (events) => {
+        await this.ingest(events);
+      },
+      (error) => this.options.log(`storing events of execution ${id} failed`, error),
+    );
+    this.options.engine.start({
+      executionId: id,
+      document,
+      input: record.input,
+      onEvent: (event) => writer.push(event),
+      onFinish: (outcome) => {
+        void writer
+          .flush()
+          .then(() => this.options.store.finishExecution(id, outcome))
+          .then((finished) => {
+            if (finished) this.announce(finished);
+          })
+          .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error));
+      },
+    });
+    return record;
+  }
+
+  async get(id: string): Promise<ExecutionSnapshot> {
+    const execution = await this.options.store.getExecution(id);
+    if (!execution) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
+    return { execution, tasks: await this.options.store.getTasks(id) };
+  }
+
+  async document(id: string): Promise<string> {
+    const document = await this.options.store.getExecutionDocument(id);
+    if (document === undefined) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
+    return document;
+  }
+
+  list(filter: ExecutionFilter): Promise<ExecutionPage> {
+    return storeCall(this.options.store.listExecutions(filter));
+  }
+
+  async control(id: string, action: 'cancel' | 'suspend' | 'resume'): Promise<ExecutionRecord> {
+    const { execution } = await this.get(id);
+    if (isTerminal(execution.status)) throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} already ended (${execution.status})`);
+    if (this.options.engine[action](id)) return execution;
+    if (action !== 'cancel') throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} is not running in this service's ${this.options.engine.name} engine`);
+    // Nobody runs it any more (the service restarted): cancelling just records the end.
+    const cancelled = await this.options.store.finishExecution(id, { status: 'cancelled', at: new Date().toISOString() });
+    if (cancelled) this.announce(cancelled);
+    return cancelled ?? execution;
+  }
+
+  /** ReportProgress: stores a batch (idempotently) and wakes the streams of the executions it touched. */
+  async ingest(events: ProgressEvent[]): Promise<AppendResult[]> {
+    const results = await storeCall(this.options.store.appendEvents(events));
+    for (const result of results) {
+      this.options.metrics.eventsIngested.inc(result.inserted);
+      this.options.metrics.eventsDuplicate.inc(result.duplicates);
+      if (result.gaps.length > 0) this.options.metrics.sequenceGaps.inc();
+      this.options.hub.progressed({ executionId: result.executionId, lastSeq: result.lastSeq, status: result.status });
+      if (result.inserted > 0) {
+        const record = await this.options.store.getExecution(result.executionId);
+        if (record) this.options.hub.changed(record);
+      }
+    }
+    return results;
+  }
+
+  /** Accepts CloudEvents for waiting `listen` tasks. */
+  async publish(events: JsonObject[]): Promise<number> {
+    events.forEach((event, index) => {
+      for (const attribute of ['specversion', 'id', 'source', 'type']) {
+        if (typeof event[attribute] !== 'string' || event[attribute] === '') {
+          throw new ServiceError('CAIRN_ERR_INVALID_REQUEST', `event ${index}: CloudEvent attribute "${attribute}" must be a non-empty string`);
+        }
+      }
+    });
+    for (const event of events) await this.options.bus.publish(event);
+    this.options.metrics.cloudEventsAccepted.inc(events.length);
+    return events.length;
+  }
+
+  async registerWorkflow(text: string): Promise<{ created: boolean; workflow: WorkflowDocumentRecord }> {
+    const document = this.load(text, 'workflow.yaml');
+    const { namespace, name, version } = document.document;
+    const workflow = { namespace, name, version, document: text, registeredAt: new Date().toISOString() };
+    const { created } = await storeCall(this.options.store.registerWorkflow(workflow));
+    return { created, workflow: created ? workflow : (await this.options.store.getWorkflow(namespace, name, version))! };
+  }
+
+  async listWorkflows(): Promise<WorkflowSummary[]> {
+    return this.options.store.listWorkflows();
+  }
+
+  async workflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]> {
+    const versions = await this.options.store.listWorkflowVersions(namespace, name);
+    if (versions.length === 0) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name} is not registered`);
+    return versions;
+  }
+
+  async workflow(namespace: string, name: string, version: string): Promise<WorkflowDocumentRecord> {
+    const workflow = await this.options.store.getWorkflow(namespace, name, version);
+    if (!workflow) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}@${version} is not registered`);
+    return workflow;
+  }
+
+  private announce(record: ExecutionRecord): void {
+    this.options.hub.progressed({ executionId: record.id, lastSeq: record.lastSeq, status: record.status });
+    this.options.hub.changed(record);
+  }
+}
+
+export function isCloudEventBatch(body: unknown): body is JsonObject[] {
+  return Array.isArray(body) && body.every(isJsonObject);
+}

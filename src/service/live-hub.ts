@@ -1,0 +1,50 @@
+import type { WorkflowStatus } from '../core/events.ts';
+import type { ExecutionRecord } from '../store/execution-store.ts';
+
+/** What changed about an execution: its stored events reached `lastSeq`, its status is `status`. */
+export interface ExecutionProgress {
+  executionId: string;
+  lastSeq: number;
+  status: WorkflowStatus;
+}
+
+type Listener<T> = (value: T) => void;
+
+/**
+ * In-process fan-out of "something was stored" notices. Streams never take events from here:
+ * they re-read the store after a notice, so what they send is always what was durably stored,
+ * in sequence order, however notices are coalesced or lost.
+ */
+export class LiveHub {
+  private readonly executions = new Map<string, Set<Listener<ExecutionProgress>>>();
+  private readonly lists = new Set<Listener<ExecutionRecord>>();
+
+  subscribeExecution(executionId: string, listener: Listener<ExecutionProgress>): () => void {
+    let listeners = this.executions.get(executionId);
+    if (!listeners) this.executions.set(executionId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.executions.delete(executionId);
+    };
+  }
+
+  subscribeList(listener: Listener<ExecutionRecord>): () => void {
+    this.lists.add(listener);
+    return () => this.lists.delete(listener);
+  }
+
+  progressed(progress: ExecutionProgress): void {
+    for (const listener of [...(this.executions.get(progress.executionId) ?? [])]) listener(progress);
+  }
+
+  changed(record: ExecutionRecord): void {
+    for (const listener of [...this.lists]) listener(record);
+  }
+
+  get subscriberCount(): number {
+    let count = this.lists.size;
+    for (const listeners of this.executions.values()) count += listeners.size;
+    return count;
+  }
+}

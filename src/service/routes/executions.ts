@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { WorkflowStatus } from '../../core/events.ts';
+import type { Json } from '../../core/json.ts';
+import { requireClient, type RouteOptions } from '../context.ts';
+import type { StartRequest } from '../execution-service.ts';
+import { errorResponses, executionSchema, pageSchema, snapshotSchema } from '../schemas.ts';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
+
+interface ListQuery {
+  namespace?: string;
+  name?: string;
+  version?: string;
+  status?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Start, read, list and control executions. */
+export async function executionRoutes(app: FastifyInstance, { context }: RouteOptions): Promise<void> {
+  app.addHook('onRequest', async (request) => requireClient(context, request));
+
+  app.post<{ Body: StartRequest & { input?: Json } }>(
+    '/v1/executions',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: {
+            document: { type: 'string', minLength: 1 },
+            workflow: { type: 'object', properties: { namespace: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' } } },
+            input: {},
+          },
+        },
+        response: { 201: executionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const execution = await context.service.start(request.body);
+      return reply.code(201).send({ ...execution, reportToken: context.access.reportToken(execution.id) });
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/v1/executions',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            namespace: { type: 'string' },
+            name: { type: 'string' },
+            version: { type: 'string' },
+            status: { type: 'string', description: 'one status or several separated by commas' },
+            createdAfter: { type: 'string', format: 'date-time' },
+            createdBefore: { type: 'string', format: 'date-time' },
+            cursor: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            access_token: { type: 'string' },
+          },
+        },
+        response: { 200: pageSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { status, ...filter } = request.query;
+      return context.service.list({ ...filter, ...(status ? { status: status.split(',') as WorkflowStatus[] } : {}) });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/executions/:id', { schema: { params: idParams, response: { 200: snapshotSchema, ...errorResponses } } }, (request) =>
+    context.service.get(request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/executions/:id/document',
+    { schema: { params: idParams, response: { 200: { type: 'object', properties: { document: { type: 'string' } } }, ...errorResponses } } },
+    async (request) => ({ document: await context.service.document(request.params.id) }),
+  );
+
+  for (const action of ['cancel', 'suspend', 'resume'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/v1/executions/:id/${action}`,
+      { schema: { params: idParams, response: { 200: executionSchema, ...errorResponses } } },
+      (request) => context.service.control(request.params.id, action),
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
+import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { buildApp } from '../../src/service/app.ts';
+import { LocalEngine } from '../../src/service/local-engine.ts';
+import type { ExecutionStore } from '../../src/store/execution-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+
+export const API_TOKEN = 'test-api-token';
+export const auth = { authorization: `Bearer ${API_TOKEN}` };
+
+export interface TestService {
+  app: FastifyInstance;
+  store: ExecutionStore;
+  bus: InProcessEventBus;
+  close(): Promise<void>;
+}
+
+/** A real service (SQLite in a temporary folder, the embedded local engine) that tests `inject()` into or listen on loopback. */
+export async function startTestService(options: { heartbeatMs?: number; location?: string } = {}): Promise<TestService> {
+  const store = await openStore(options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db'));
+  const expressions = await loadDefaultEngine();
+  const bus = new InProcessEventBus();
+  const app = await buildApp({
+    store,
+    engine: new LocalEngine({ engine: expressions, bus }),
+    expressions,
+    bus,
+    access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  return {
+    app,
+    store,
+    bus,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export const HELLO = `
+document:
+  dsl: '1.0.0'
+  namespace: test
+  name: hello
+  version: '1.0.0'
+do:
+  - greet:
+      set:
+        greeting: \${ "hello " + .who }
+  - shout:
+      set:
+        loud: \${ .greeting | ascii_upcase }
+`;
+
+/** Waits until the execution reaches a terminal status (polling the store; the service has no "wait" call). */
+export async function waitForEnd(store: ExecutionStore, id: string): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const execution = await store.getExecution(id);
+    if (execution && ['completed', 'faulted', 'cancelled'].includes(execution.status) && execution.lastSeq === execution.maxSeq) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`execution ${id} did not end`);
+}
