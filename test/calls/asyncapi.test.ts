@@ -39,7 +39,11 @@ describe('call: asyncapi over a real NATS broker (AsyncAPI 3)', () => {
 
   it('publishes the evaluated payload and headers on the operation channel address; the output is the message', async () => {
     const received: Array<{ payload: unknown; foo: string | undefined }> = [];
-    const subscription = client.subscribe('chat.greetings', { callback: (_error, msg) => received.push({ payload: msg.json(), foo: msg.headers?.get('foo') }) });
+    const subscription = client.subscribe('chat.greetings', {
+      callback: (_error, msg) => {
+        received.push({ payload: msg.json(), foo: msg.headers?.get('foo') });
+      },
+    });
     await client.flush();
     const result = await runDocument(await loadCallWorkflow('asyncapi-nats-publish'), { document: CHAT_V3, port: nats.port, name: 'Ada' });
     await client.flush();
