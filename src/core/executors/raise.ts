@@ -18,7 +18,12 @@ export const raise: Executor<'raise'> = async (task, input, { execution, variabl
     type: resolved.type,
     status,
     instance: resolved.instance ?? pointer,
-    ...(resolved.title === undefined ? {} : { title: String(resolved.title) }),
-    ...(resolved.detail === undefined ? {} : { detail: String(resolved.detail) }),
+    ...(resolved.title === undefined ? {} : { title: text(resolved.title) }),
+    ...(resolved.detail === undefined ? {} : { detail: text(resolved.detail) }),
   });
 };
+
+/** An expression may yield any JSON value: keep it readable rather than `[object Object]`. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
