@@ -76,7 +76,7 @@ export async function runTask(
       : await withDeadline(host, frame.scope, timeoutMs, execute, () =>
           workflowError('timeout', `task '${name}' timed out after ${msToIsoDuration(timeoutMs)}`, { instance: pointer }));
 
-    const outputVariables = { ...inputVariables, task: () => descriptor(rawInput, result.output) };
+    const outputVariables = { ...inputVariables, ...result.variables, task: () => descriptor(rawInput, result.output) };
     const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables, pointer) : result.output;
     validateWithSchema(execution, task.output?.schema, output, 'output', pointer);
     if (task.export?.as !== undefined) {

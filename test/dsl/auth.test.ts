@@ -95,4 +95,16 @@ describe('authentication against loopback fixtures', () => {
     const result = await runDslWorkflow('auth-basic-secret', {}, rewrite());
     expect(result.error).toMatchObject({ status: 403, instance: '/do/0/bySecret', detail: "secret 'httpCredentials' is not available to this workflow" });
   });
+
+  it('exposes $authorization { scheme, parameter } to output.as and export.as (parameter null when the host obtains the token)', async () => {
+    const result = await runDslWorkflow('auth-authorization-variable', {}, {
+      ...rewrite(),
+      secrets: { httpCredentials: { username: credentials.username, password: credentials.password } },
+    });
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual({
+      basic: { scheme: 'Basic', parameter: Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64') },
+      oauth: { oauthScheme: 'Bearer', oauthParameter: null },
+    });
+  });
 });

@@ -14,6 +14,8 @@ export interface ExecutorResult {
   then?: FlowDirective;
   /** A nested task said `then: end`: the whole workflow ends after this task. */
   ended?: boolean;
+  /** Extra variables for the task's `output.as` and `export.as` (a call's `$authorization`). */
+  variables?: Variables;
 }
 
 /** Everything an executor may use; executors never see the host's implementation. */

@@ -155,3 +155,70 @@ function oauth2Settings(body: JsonObject, scheme: Scheme, pointer: string): OAut
   if (actor) settings.actor = actor;
   return settings;
 }
+
+/**
+ * `$authorization` for a call's expressions: `{ scheme, parameter }`. The parameter is known to the
+ * core only for basic and bearer credentials whose values it holds (literals, or `$secrets` the host
+ * exposed); it is null when the host obtains it (digest challenge, oauth2/oidc token) or keeps it.
+ */
+export function authorizationDescriptor(authentication: ResolvedAuthentication | undefined, { execution }: TaskContext): Json {
+  if (authentication === undefined) return null;
+  const known = (value: SecretText): string | undefined => {
+    if (typeof value === 'string') return value;
+    let found: Json | undefined = execution.secrets;
+    for (const segment of value.secret.split('.')) found = isJsonObject(found) ? found[segment] : undefined;
+    return typeof found === 'string' ? found : undefined;
+  };
+  const body = Object.values(authentication)[0] as JsonObject | SecretReference;
+  const expanded = (isSecretReference(body) ? execution.secrets[body.secret] : body) as JsonObject | undefined;
+  const field = (name: string): string | undefined => {
+    const value = expanded?.[name];
+    return typeof value === 'string' || isSecretReference(value) ? known(value) : undefined;
+  };
+  if ('basic' in authentication) {
+    const username = field('username');
+    const password = field('password');
+    return { scheme: 'Basic', parameter: username === undefined || password === undefined ? null : base64(`${username}:${password}`) };
+  }
+  if ('bearer' in authentication) {
+    const token = isSecretReference(body) && typeof execution.secrets[body.secret] === 'string' ? (execution.secrets[body.secret] as string) : field('token');
+    return { scheme: 'Bearer', parameter: token ?? null };
+  }
+  return { scheme: 'digest' in authentication ? 'Digest' : 'Bearer', parameter: null };
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 of the UTF-8 bytes of `text` (the core has no Buffer or btoa in Temporal's sandbox). */
+function base64(text: string): string {
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) bytes.push(code);
+    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 63));
+    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+  }
+  let out = '';
+  for (let index = 0; index < bytes.length; index += 3) {
+    const [a, b, c] = [bytes[index]!, bytes[index + 1], bytes[index + 2]];
+    const triple = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
+    out += BASE64[(triple >> 18) & 63]! + BASE64[(triple >> 12) & 63]!;
+    out += b === undefined ? '=' : BASE64[(triple >> 6) & 63]!;
+    out += c === undefined ? '=' : BASE64[triple & 63]!;
+  }
+  return out;
+}
+
+/** `$authorization` as a lazy variable: the call's policy (`with.authentication`, `with.endpoint…`, `with.service…`) is resolved only if an expression asks. */
+export function lazyAuthorization(args: JsonObject, input: Json, context: TaskContext): () => Json {
+  let value: Json | undefined;
+  return () => {
+    if (value === undefined) {
+      const nested = (field: string): Json | undefined => (isJsonObject(args[field]) ? (args[field] as JsonObject).authentication : undefined);
+      const policy = args.authentication ?? nested('endpoint') ?? nested('service');
+      value = authorizationDescriptor(resolveAuthentication(policy, input, context), context);
+    }
+    return value;
+  };
+}

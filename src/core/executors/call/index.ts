@@ -7,6 +7,9 @@ import { resolveOpenApiCall } from './openapi.ts';
 import { runFunctionCall } from './function.ts';
 import { resolveGrpcCall } from './grpc.ts';
 import { runAsyncApiCall } from './asyncapi.ts';
+import { resolveA2aCall } from './a2a.ts';
+import { resolveMcpCall } from './mcp.ts';
+import { lazyAuthorization } from './authentication.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
 type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise<ExecutorResult>;
@@ -16,6 +19,8 @@ const resolvers: Record<string, CallResolver> = {
   http: resolveHttpCall,
   openapi: resolveOpenApiCall,
   grpc: resolveGrpcCall,
+  a2a: resolveA2aCall,
+  mcp: resolveMcpCall,
 };
 
 /** Calls that need more than one effect, or tasks run by the interpreter between effects. */
@@ -30,7 +35,8 @@ const runners: Record<string, CallRunner> = {
 export const call: Executor<'call'> = async (task, input, context) => {
   if (Object.hasOwn(runners, task.call)) return runners[task.call]!(task, input, context);
   if (!Object.hasOwn(resolvers, task.call)) return runFunctionCall(task, input, context);
-  const request = resolvers[task.call]!(task.with ?? {}, input, context);
+  const authorization = lazyAuthorization(task.with ?? {}, input, context);
+  const request = resolvers[task.call]!(task.with ?? {}, input, { ...context, variables: { ...context.variables, authorization } });
   const output = await context.execution.host.perform(request, { summary: context.pointer }, context.frame.scope);
-  return { output };
+  return { output, variables: { authorization } };
 };
