@@ -1,0 +1,104 @@
+import type { Command } from '@commander-js/extra-typings';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXIT } from '../exit-codes.ts';
+import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/** Reads a secret file of the data directory, creating it (mode 0600) on first start. */
+function secretFile(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return readFileSync(path, 'utf8').trim();
+}
+
+/**
+ * `cairn serve`: the execution service, the embedded local engine and an SQLite store under the
+ * data directory: one command, nothing else to start. `--database postgres://…` stores in
+ * PostgreSQL instead. Clients authenticate with the API token kept in `<data>/api-token`
+ * (or the comma-separated `$CAIRN_API_TOKENS`).
+ */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the execution service (HTTP/JSON, gRPC, SSE, WebSocket, dashboard) with an embedded local engine')
+    .option('--port <port>', 'port to listen on', String(DEFAULT_SERVICE_PORT))
+    .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
+    .option('--database <url>', 'postgres://… URL (default: SQLite under the data directory)')
+    .option('--data <dir>', 'data directory (default: $CAIRN_DATA or .cairn/data)')
+    .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
+    .option('--open', 'accept clients without an API token (loopback binds only)', false)
+    .action(async (options) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        process.stderr.write(`cairn serve: --port must be a port number, got "${options.port}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      if (options.open && !LOOPBACK.includes(options.host)) {
+        process.stderr.write('cairn serve: --open is only allowed when binding to loopback\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const dataDir = resolve(options.data ?? process.env.CAIRN_DATA ?? '.cairn/data');
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const tokenFile = join(dataDir, 'api-token');
+      const configuredTokens = (process.env.CAIRN_API_TOKENS ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+      const apiTokens = options.open ? [] : configuredTokens.length > 0 ? configuredTokens : [secretFile(tokenFile)];
+      const location = options.database ?? join(dataDir, 'cairn.db');
+
+      const [{ openStore }, { buildApp }, { LocalEngine }, { InProcessEventBus }, { loadDefaultEngine }, { dashboardRoutes }] = await Promise.all([
+        import('../../store/open-store.ts'),
+        import('../../service/app.ts'),
+        import('../../service/local-engine.ts'),
+        import('../../bus/in-process-bus.ts'),
+        import('../../expr/default-engine.ts'),
+        import('../../service/routes/dashboard.ts'),
+      ]);
+      let store;
+      try {
+        store = await openStore(location);
+      } catch (error) {
+        process.stderr.write(`cairn serve: cannot open the store (${options.database ? 'PostgreSQL' : location}): ${(error as Error).message}\n`);
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
+      const expressions = await loadDefaultEngine();
+      const bus = new InProcessEventBus();
+      const app = await buildApp({
+        store,
+        engine: new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses }),
+        expressions,
+        bus,
+        access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
+        logger: { level: 'info' },
+        plugins: [(instance) => dashboardRoutes(instance)],
+      });
+      try {
+        await app.listen({ port, host: options.host });
+      } catch (error) {
+        process.stderr.write(`cairn serve: cannot listen on ${options.host}:${port}: ${(error as Error).message}\n`);
+        await app.close();
+        await store.close();
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${bound}`;
+      process.stderr.write(
+        `cairn serve: listening on ${url} (HTTP/JSON, gRPC, SSE, WebSocket), store ${options.database ? 'PostgreSQL' : location}\n` +
+          (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`),
+      );
+      await new Promise<void>((resolveStop) => {
+        const stop = () => resolveStop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await app.close();
+      await store.close();
+      process.exitCode = EXIT.ok;
+    });
+}
