@@ -42,6 +42,12 @@ export interface GoldenExpectation {
   eventsUnder?: string;
 }
 
+/** `run.yaml`: how to drive a golden beyond its input and secrets. */
+export interface GoldenRunSettings {
+  /** Cancels the execution from outside after this many milliseconds (for `status: cancelled`). */
+  cancelAfterMs?: number;
+}
+
 /** What the run produced, projected on the expectation so one deep-equal compares them. */
 export interface GoldenReport {
   name: string;
@@ -78,13 +84,16 @@ export async function runGolden(host: GoldenHost, dir: string, options: GoldenRu
   const secrets = readOptionalYaml(join(dir, 'secrets.yaml')) as JsonObject | undefined;
   const expected = readOptionalYaml(join(dir, 'expected.yaml')) as GoldenExpectation | undefined;
   if (!expected) throw new Error(`golden ${name} has no expected.yaml`);
+  const settings = (readOptionalYaml(join(dir, 'run.yaml')) ?? {}) as GoldenRunSettings;
+  const deadline = AbortSignal.timeout(options.runTimeoutMs ?? 10_000);
+  const signal = settings.cancelAfterMs === undefined ? deadline : AbortSignal.any([deadline, AbortSignal.timeout(settings.cancelAfterMs)]);
 
   const run = typeof host === 'string' ? (d: WorkflowDocument, i: Json, o: RunOnHostOptions) => runOnHost(host, d, i, o) : host;
   const result = await run(document, input, {
     engine: options.engine,
     endpointRewrites: options.endpointRewrites,
     executionId: options.executionId ?? `golden-${name}-${randomUUID().slice(0, 8)}`,
-    signal: AbortSignal.timeout(options.runTimeoutMs ?? 10_000),
+    signal,
     ...(secrets ? { secrets } : {}),
   });
   return { name, expected, actual: project(result, expected), result };
