@@ -13,6 +13,9 @@ function JsonBlock({ title, value }: { title: string; value: Json | undefined })
   );
 }
 
+/** A loop of thousands of iterations shows its latest instances only. */
+const MAX_INSTANCES = 25;
+
 /** Everything known about one task: each instance (iteration, fork branch) with status, attempts, duration, input, output and error. */
 export function TaskPanel({ pointer, summary, now }: { pointer: string; summary: PointerSummary | undefined; now: number }) {
   return (
@@ -20,7 +23,8 @@ export function TaskPanel({ pointer, summary, now }: { pointer: string; summary:
       <h3>{pointer.slice(pointer.lastIndexOf('/') + 1)}</h3>
       <code className="muted pointer">{pointer}</code>
       {!summary ? <p className="muted">Not reached yet.</p> : null}
-      {summary?.instances.map((instance) => (
+      {summary && summary.instances.length > MAX_INSTANCES ? <p className="muted">{summary.instances.length - MAX_INSTANCES} earlier instances not shown.</p> : null}
+      {summary?.instances.slice(-MAX_INSTANCES).map((instance) => (
         <section key={instance.iteration ?? ''} className="instance" data-iteration={instance.iteration ?? ''}>
           <div className="instance-head">
             <StatusBadge status={instance.status} />

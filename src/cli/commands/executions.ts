@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import type { WorkflowStatus } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
@@ -59,13 +60,15 @@ export function registerExecutions(program: Command): void {
     });
 
   serviceCommand(executions, 'start')
-    .description('start a run of a registered workflow and print its id')
-    .argument('<workflow>', 'NAMESPACE/NAME[@VERSION] of a registered workflow')
+    .description('start a run (of a registered workflow or a workflow file) at the service and print its id')
+    .argument('<workflow>', 'NAMESPACE/NAME[@VERSION] of a registered workflow, or a workflow file (.yaml, .yml, .json)')
     .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
     .action(async (workflow, options) => {
       await runServiceCommand('executions start', async () => {
         const input: Json = parseJsonArgument(options.input, '--input');
-        const execution = await clientFrom(options).startExecution({ workflow: parseWorkflowName(workflow), input });
+        const isFile = /\.(ya?ml|json)$/i.test(workflow) && existsSync(workflow);
+        const target = isFile ? { document: readFileSync(workflow, 'utf8') } : { workflow: parseWorkflowName(workflow) };
+        const execution = await clientFrom(options).startExecution({ ...target, input });
         process.stdout.write(`${execution.id}\n`);
       });
     });

@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src/core/events.ts';
+import { startService, type RunningService } from './start-service.ts';
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cairn …` without blocking this process (the service under test lives in it). */
+function cairn(args: string[], env: Record<string, string> = {}): Promise<CliResult> & { started: Promise<void> } {
+  const child = spawn(process.execPath, ['bin/cairn.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr }))) as Promise<CliResult> & { started: Promise<void> };
+  result.started = new Promise((resolve) => child.on('spawn', () => resolve()));
+  return result;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cairn-service-cli-'));
+const workflowFile = (name: string, body: string) => {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, `document: { dsl: '1.0.3', namespace: cli, name: ${name}, version: '1.0.0' }\n${body}`);
+  return path;
+};
+const quick = workflowFile('quick', 'do:\n  - first:\n      set: { a: 1 }\n  - second:\n      set: { b: 2 }\n');
+const failing = workflowFile('failing', 'do:\n  - boom:\n      raise:\n        error: { type: https://serverlessworkflow.io/spec/1.0.0/errors/runtime, status: 500, detail: broken }\n');
+const slow = workflowFile('slow', 'do:\n  - nap:\n      wait: { seconds: 60 }\n');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('service commands against a real service on loopback', () => {
+  let service: RunningService;
+  let common: string[];
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${service.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    service = await startService();
+    common = ['--service', service.url, '--token', service.token];
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  it('registers and lists workflows, starts a run and lists it by workflow and status', async () => {
+    const registered = await cairn(['workflows', 'register', quick, ...common]);
+    expect(registered.status).toBe(0);
+    expect(JSON.parse(registered.stdout)).toMatchObject({ namespace: 'cli', name: 'quick', version: '1.0.0' });
+    const listed = await cairn(['workflows', 'list', ...common]);
+    expect(listed.stdout).toContain('cli/quick  latest 1.0.0');
+
+    const started = await cairn(['executions', 'start', 'cli/quick', '--input', '{"x":1}', ...common]);
+    expect(started.status).toBe(0);
+    const id = started.stdout.trim();
+    const watched = await cairn(['watch', id, '--json', ...common]);
+    expect(watched.status).toBe(0);
+
+    const list = await cairn(['executions', 'list', '--workflow', 'cli/quick', '--status', 'completed', '--json', ...common]);
+    expect((JSON.parse(list.stdout) as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(id);
+    const get = await cairn(['executions', 'get', id, ...common]);
+    expect(JSON.parse(get.stdout)).toMatchObject({ execution: { id, status: 'completed', input: { x: 1 }, output: { b: 2 } } });
+  });
+
+  it('watch prints every event once and in order, and exits 0 when the run completes', async () => {
+    const { id } = await api('POST', '/v1/executions', { document: `document: { dsl: '1.0.3', namespace: cli, name: q, version: '1.0.0' }\ndo:\n  - only:\n      set: { done: true }\n` });
+    const result = await cairn(['watch', String(id), '--json', ...common]);
+    expect(result.status).toBe(0);
+    const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as ProgressEvent);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.some((event) => event.type === 'io.serverlessworkflow.workflow.completed.v1')).toBe(true);
+  });
+
+  it('watch exits 1 when the run faults and draws the faulted task', async () => {
+    const started = await cairn(['executions', 'start', failing, ...common]);
+    const result = await cairn(['watch', started.stdout.trim(), ...common]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('✗ boom');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('faulted');
+  });
+
+  it('watch exits 3 when the run is cancelled, and cancel/suspend/resume report the new status', async () => {
+    const id = (await cairn(['executions', 'start', slow, ...common])).stdout.trim();
+    const watching = cairn(['watch', id, ...common]);
+    // Wait until the run is inside its 60 s wait before controlling it.
+    for (let tries = 0; tries < 100; tries++) {
+      const snapshot = (await api('GET', `/v1/executions/${id}`)) as { tasks?: Array<{ status: string }> };
+      if (snapshot.tasks?.some((task) => task.status === 'running')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const suspended = await cairn(['executions', 'suspend', id, ...common]);
+    expect(suspended.status).toBe(0);
+    expect(suspended.stdout.trim()).toMatch(new RegExp(`^${id} `));
+    const cancelled = await cairn(['executions', 'cancel', id, ...common]);
+    expect(cancelled.status).toBe(0);
+    const result = await watching;
+    expect(result.status).toBe(3);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('cancelled');
+  });
+
+  it('sends CloudEvents to the service', async () => {
+    const event = { specversion: '1.0', id: 'evt-1', source: 'urn:test', type: 'com.example.ping' };
+    const result = await cairn(['events', 'send', JSON.stringify(event), ...common]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ accepted: 1 });
+    const invalid = await cairn(['events', 'send', '{"id":"x"}', ...common]);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toContain('specversion');
+  });
+
+  it('exits 2 for an unknown execution or a wrong token, with the service\'s message', async () => {
+    const unknown = await cairn(['watch', 'no-such-execution', ...common]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('HTTP 404');
+    const badToken = await cairn(['executions', 'list', '--service', service.url, '--token', 'wrong']);
+    expect(badToken.status).toBe(2);
+    expect(badToken.stderr).toContain('HTTP 401');
+  });
+
+  it('takes the token from CAIRN_TOKEN', async () => {
+    const result = await cairn(['workflows', 'list', '--service', service.url], { CAIRN_TOKEN: service.token });
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('service commands without a service', () => {
+  it('exit 4 when nothing listens at --service (watch gives up after --retry-for)', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const watch = await cairn(['watch', 'some-id', '--service', url, '--retry-for', '1']);
+    expect(watch.status).toBe(4);
+    expect(watch.stderr).toContain('cannot reach the Cairn service');
+    const list = await cairn(['executions', 'list', '--service', url]);
+    expect(list.status).toBe(4);
+  });
+});
