@@ -80,7 +80,7 @@ export interface OpenApiEffect {
 }
 
 /** Requests of the call protocols beyond HTTP and OpenAPI. */
-export type CallProtocolEffect = GrpcEffect | AsyncApiPublishEffect | AsyncApiSubscribeEffect | AsyncApiReceiveEffect | AsyncApiUnsubscribeEffect;
+export type CallProtocolEffect = GrpcEffect | AsyncApiPublishEffect | AsyncApiSubscribeEffect | AsyncApiReceiveEffect | AsyncApiUnsubscribeEffect | A2aEffect | McpEffect;
 
 /** `call: grpc`: a dynamic client built from the proto; server-streaming methods output an array. */
 export interface GrpcEffect {
@@ -142,6 +142,33 @@ export interface AsyncApiReceiveEffect {
 export interface AsyncApiUnsubscribeEffect {
   kind: 'asyncapi.unsubscribe';
   subscription: string;
+}
+
+/** `call: a2a`: one JSON-RPC request to an A2A agent; streaming methods output the array of results. */
+export interface A2aEffect {
+  kind: 'a2a';
+  method: string;
+  /** The agent card's location; the server URL is read from it (`url`). */
+  agentCard?: string;
+  agentCardAuthentication?: ResolvedAuthentication;
+  /** The JSON-RPC endpoint, when no agent card is given. */
+  server?: string;
+  authentication?: ResolvedAuthentication;
+  /** The JSON-RPC params, defaults (message id) already filled in by the core. */
+  parameters: Json;
+}
+
+/** `call: mcp`: initialize, then one MCP request; the output is the JSON-RPC result. */
+export interface McpEffect {
+  kind: 'mcp';
+  protocolVersion: string;
+  method: string;
+  parameters: JsonObject;
+  transport:
+    | { http: { endpoint: string; headers: Record<string, string>; authentication?: ResolvedAuthentication } }
+    | { stdio: { command: string; arguments: string[]; environment: Record<string, string> } };
+  client: { name: string; version: string };
+  timeoutMs?: number;
 }
 
 export interface EmitEffect {

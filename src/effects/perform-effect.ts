@@ -4,7 +4,9 @@ import type { Json } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
 import { performAsyncApiPublish, performAsyncApiReceive, performAsyncApiSubscribe, performAsyncApiUnsubscribe } from './asyncapi.ts';
+import { performA2a } from './a2a.ts';
 import { performGrpc } from './grpc.ts';
+import { performMcp } from './mcp.ts';
 import { performHttp } from './http.ts';
 import { performOpenApi } from './openapi.ts';
 import { performRunContainer } from './run/container.ts';
@@ -28,6 +30,8 @@ const performers: EffectPerformers = {
   'asyncapi.subscribe': performAsyncApiSubscribe,
   'asyncapi.receive': performAsyncApiReceive,
   'asyncapi.unsubscribe': performAsyncApiUnsubscribe,
+  a2a: performA2a,
+  mcp: performMcp,
   'run.shell': performRunShell,
   'run.script': performRunScript,
   'run.container': performRunContainer,

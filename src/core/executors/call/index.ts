@@ -7,6 +7,8 @@ import { resolveOpenApiCall } from './openapi.ts';
 import { runFunctionCall } from './function.ts';
 import { resolveGrpcCall } from './grpc.ts';
 import { runAsyncApiCall } from './asyncapi.ts';
+import { resolveA2aCall } from './a2a.ts';
+import { resolveMcpCall } from './mcp.ts';
 import { lazyAuthorization } from './authentication.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
@@ -17,6 +19,8 @@ const resolvers: Record<string, CallResolver> = {
   http: resolveHttpCall,
   openapi: resolveOpenApiCall,
   grpc: resolveGrpcCall,
+  a2a: resolveA2aCall,
+  mcp: resolveMcpCall,
 };
 
 /** Calls that need more than one effect, or tasks run by the interpreter between effects. */
