@@ -1,6 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
 import { eventually, loadDslWorkflow, runDslWorkflow } from './dsl-helpers.ts';
@@ -168,6 +170,23 @@ describe('run: workflow', () => {
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({ type: 'https://example.com/errors/out-of-stock', status: 409, instance: '/do/0/callChild' });
     expect(result.error?.detail).toContain('sub-workflow test/failing-child:0.1.0 faulted at /do/0/fail');
+  });
+
+  it('faults with a runtime error instead of recursing forever when a workflow runs itself', async () => {
+    const recursive = await loadDslWorkflow('recursive');
+    const result = await runDslWorkflow('recursive', {}, { workflows: createWorkflowRegistry([recursive]) });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 500, instance: '/do/0/again' });
+    expect(result.error?.detail).toContain('would nest deeper than 16 levels');
+  });
+
+  it('cairn run --workflows DIR finds sub-workflows in a folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-registry-'));
+    for (const name of ['child-1.0.0', 'child-1.10.0']) copyFileSync(fileURLToPath(new URL(`./workflows/${name}.yaml`, import.meta.url)), join(dir, `${name}.yaml`));
+    const parent = fileURLToPath(new URL('./workflows/run-workflow-parent.yaml', import.meta.url));
+    const cli = spawnSync(process.execPath, ['bin/cairn.js', 'run', parent, '--input', '{"value":2}', '--workflows', dir, '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual({ result: 6, version: '1.10.0' });
   });
 
   it('faults with a configuration error when the workflow is not registered', async () => {

@@ -4,6 +4,7 @@ import { problemToJson } from '../../core/errors.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { loadWorkflowFile, WorkflowLoadError } from '../../loader/load-workflow.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
+import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
@@ -22,6 +23,7 @@ export function registerRun(program: Command): void {
     .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
     .addOption(new Option('--host <host>', 'where the workflow runs').choices(HOST_NAMES).default('local' as HostName))
     .option('--quiet', 'do not show task progress on stderr')
+    .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .action(async (file, options) => {
@@ -46,6 +48,7 @@ export function registerRun(program: Command): void {
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
           secrets,
+          ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadWorkflowFile(path, { engine })) } : {}),
           ...(view ? { onEvent: view.onEvent } : {}),
         });
         view?.finish();

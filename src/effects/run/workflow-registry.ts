@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { WorkflowDocument } from '../../core/model.ts';
 
 /** Where `run: workflow` finds sub-workflows: by namespace, name and version (`latest` = highest version). */
@@ -27,4 +29,24 @@ export function compareVersions(a: string, b: string): number {
     if (difference !== 0) return difference;
   }
   return 0;
+}
+
+/** Loads one workflow file (the caller's loader, with its validation). */
+export type WorkflowFileLoader = (path: string) => Promise<WorkflowDocument>;
+
+/**
+ * A registry over the `.yaml`, `.yml` and `.json` files of a folder (not recursive), loaded once on
+ * first use; a file that fails to load fails the lookup with its loader error.
+ */
+export function createDirectoryRegistry(directory: string, load: WorkflowFileLoader): WorkflowRegistry {
+  let registry: Promise<WorkflowRegistry> | undefined;
+  return {
+    find(namespace, name, version) {
+      registry ??= (async () => {
+        const files = (await readdir(directory)).filter((file) => /\.(ya?ml|json)$/i.test(file)).sort();
+        return createWorkflowRegistry(await Promise.all(files.map((file) => load(join(directory, file)))));
+      })();
+      return registry.then((loaded) => loaded.find(namespace, name, version));
+    },
+  };
 }

@@ -29,6 +29,8 @@ export interface LocalRunOptions {
   allowProcesses?: boolean;
   /** Sub-workflows for `run: workflow`; children share this run's options and report to `onEvent`. */
   workflows?: WorkflowRegistry;
+  /** How deep this execution is nested as a sub-workflow (set by the parent; 0 for a top-level run). */
+  subWorkflowDepth?: number;
   /** Suspends and resumes the execution between tasks (the service's suspend/resume). */
   suspension?: LocalSuspension;
 }
@@ -44,9 +46,10 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
   const events: ProgressEvent[] = [];
   const bus = options.bus ?? new InProcessEventBus();
   const cancelled = new AbortController();
-  const runSubWorkflow = createSubWorkflowRunner(options.workflows, cancelled.signal, (child, childInput, signal) => {
+  const depth = options.subWorkflowDepth ?? 0;
+  const runSubWorkflow = createSubWorkflowRunner(options.workflows, depth, cancelled.signal, (child, childInput, signal) => {
     const { executionId: _parentId, parsing: _parsing, signal: _signal, suspension: _suspension, ...inherited } = options;
-    return runLocal(child, childInput, { ...inherited, bus, signal });
+    return runLocal(child, childInput, { ...inherited, bus, signal, subWorkflowDepth: depth + 1 });
   });
   const host = createLocalHost({
     onEvent: (event) => {

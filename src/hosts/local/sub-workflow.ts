@@ -5,6 +5,9 @@ import type { WorkflowResult } from '../../core/interpreter.ts';
 import { CancelledError, WorkflowError, workflowError } from '../../core/errors.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 
+/** Sub-workflows nested deeper than this fault: a workflow that runs itself would otherwise never stop. */
+export const MAX_SUB_WORKFLOW_DEPTH = 16;
+
 /** Starts a child execution of `document`; aborting `signal` cancels it. */
 export type ChildStarter = (document: WorkflowDocument, input: Json, signal: AbortSignal) => Promise<WorkflowResult>;
 
@@ -13,9 +16,12 @@ export type ChildStarter = (document: WorkflowDocument, input: Json, signal: Abo
  * same interpreter as a child execution. Awaited children are cancelled with the task; detached ones
  * (`await: false`) with the parent execution (`detachedSignal`), and their outcome is not reported back.
  */
-export function createSubWorkflowRunner(registry: WorkflowRegistry | undefined, detachedSignal: AbortSignal, start: ChildStarter) {
+export function createSubWorkflowRunner(registry: WorkflowRegistry | undefined, depth: number, detachedSignal: AbortSignal, start: ChildStarter) {
   return async (effect: RunWorkflowEffect, signal: AbortSignal): Promise<Json> => {
     const reference = `${effect.namespace}/${effect.name}:${effect.version}`;
+    if (depth >= MAX_SUB_WORKFLOW_DEPTH) {
+      throw workflowError('runtime', `sub-workflow ${reference} would nest deeper than ${MAX_SUB_WORKFLOW_DEPTH} levels (a workflow that runs itself?)`);
+    }
     const document = await registry?.find(effect.namespace, effect.name, effect.version);
     if (!document) throw workflowError('configuration', `workflow ${reference} is not in the workflow registry`);
     if (!effect.await) {
