@@ -39,7 +39,7 @@ export function parseSource(text: string, limits: ParseLimits = DEFAULT_PARSE_LI
     return fail(ISSUE.tooDeep, `brackets nest more than ${MAX_FLOW_NESTING_BEFORE_PARSE} levels deep`, flowDepth.position);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
