@@ -21,6 +21,8 @@ export interface CairnActivityDependencies {
 export interface CairnActivities {
   performEffect(request: EffectRequest): Promise<Json>;
   reportProgress(events: ProgressEvent[]): Promise<void>;
+  /** Does nothing: run as a local activity, it lets a long run of workflow code yield its activation. */
+  yieldActivation(): Promise<void>;
 }
 
 /** Heartbeats keep a dead worker's effect from waiting out `startToCloseTimeout`, and deliver cancellation. */
@@ -47,5 +49,7 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
     async reportProgress(events: ProgressEvent[]): Promise<void> {
       await dependencies.progressSink?.(events);
     },
+
+    async yieldActivation(): Promise<void> {},
   };
 }

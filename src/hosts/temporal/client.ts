@@ -4,7 +4,7 @@ import { workflowError, type ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
-import { problemOf } from './failures.ts';
+import { lastSeqOf, problemOf } from './failures.ts';
 import {
   DEFAULT_TASK_QUEUE,
   progressQuery,
@@ -48,6 +48,12 @@ export interface FollowOptions {
   /** Aborting it cancels the execution. */
   signal?: AbortSignal;
   pollIntervalMs?: number;
+  /**
+   * Events pushed by this process's worker (the `reportProgress` activity): then the query is
+   * only used to fill a gap at the end, instead of polled. A query on a closed execution replays
+   * it, which costs as much CPU as the whole run.
+   */
+  pushed?: ProgressCollector;
 }
 
 export interface FollowedExecution extends ExecutionOutcome {
@@ -56,21 +62,37 @@ export interface FollowedExecution extends ExecutionOutcome {
 }
 
 /**
- * Follows an execution to its end: progress events through the progress query (no history cost,
- * works with any worker), the outcome from the workflow result. Events arrive in `seq` order, once.
+ * Progress events in `seq` order, each once, from at-least-once batches: a repeated event is
+ * dropped, and one after a gap waits for the gap to be filled (by a later batch or the query).
+ */
+export class ProgressCollector {
+  readonly events: ProgressEvent[] = [];
+  constructor(private readonly onEvent?: ProgressSink) {}
+
+  get lastSeq(): number {
+    return this.events.at(-1)?.seq ?? 0;
+  }
+
+  push(batch: readonly ProgressEvent[]): void {
+    for (const event of batch) {
+      if (event.seq !== this.lastSeq + 1) continue;
+      this.events.push(event);
+      this.onEvent?.(event);
+    }
+  }
+}
+
+/**
+ * Follows an execution to its end: progress events (pushed, or through the progress query, which
+ * costs no history and works with any worker) and the outcome from the workflow result.
  */
 export async function followExecution(handle: WorkflowHandle, options: FollowOptions = {}): Promise<FollowedExecution> {
-  const events: ProgressEvent[] = [];
-  let lastSeq = 0;
-  const drain = async (): Promise<void> => {
-    for (;;) {
-      const page = await handle.query(progressQuery, lastSeq, 1_000);
-      for (const event of page.events) {
-        events.push(event);
-        lastSeq = event.seq;
-        options.onEvent?.(event);
-      }
-      if (page.events.length === 0 || lastSeq >= page.lastSeq) return;
+  const collector = options.pushed ?? new ProgressCollector(options.onEvent);
+  const drain = async (untilSeq = Number.POSITIVE_INFINITY): Promise<void> => {
+    while (collector.lastSeq < untilSeq) {
+      const page = await handle.query(progressQuery, collector.lastSeq, 100_000);
+      collector.push(page.events);
+      if (page.events.length === 0 || collector.lastSeq >= page.lastSeq) return;
     }
   };
 
@@ -78,14 +100,17 @@ export async function followExecution(handle: WorkflowHandle, options: FollowOpt
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let settled = false;
-  const outcome = outcomeOf(handle).finally(() => { settled = true; });
+  const outcome = outcomeOf(handle).finally(() => {
+    settled = true;
+  });
   try {
-    while (!settled) {
+    while (!settled && !options.pushed) {
       await drain().catch(() => undefined);
       await Promise.race([outcome.catch(() => undefined), delay(options.pollIntervalMs ?? 200)]);
     }
-    await drain();
-    return { ...(await outcome), events, lastSeq };
+    const result = await outcome;
+    await drain(result.lastSeq);
+    return { ...result, events: collector.events, lastSeq: collector.lastSeq };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
@@ -97,11 +122,12 @@ export async function outcomeOf(handle: WorkflowHandle): Promise<ExecutionOutcom
     return (await handle.result()) as ExecutionOutcome;
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
-    if (error.cause instanceof CancelledFailure) return { status: 'cancelled' };
+    const lastSeq = lastSeqOf(error.cause);
+    if (error.cause instanceof CancelledFailure) return { status: 'cancelled', lastSeq };
     const problem: ProblemDetails =
       problemOf(error.cause) ??
       workflowError('runtime', error.cause instanceof TerminatedFailure ? 'the Temporal execution was terminated' : `the Temporal execution failed: ${error.cause?.message ?? error.message}`, { instance: '/' }).problem;
-    return { status: 'faulted', error: problem };
+    return { status: 'faulted', error: problem, lastSeq };
   }
 }
 

@@ -17,14 +17,24 @@ import {
  */
 export const WORKFLOW_ERROR_FAILURE = 'CairnWorkflowError';
 
-/** Activity and workflow side: a `WorkflowError` as a failure that crosses the Temporal boundary. */
-export function workflowErrorToFailure(error: WorkflowError): ApplicationFailure {
+/**
+ * Activity and workflow side: a `WorkflowError` as a failure that crosses the Temporal boundary.
+ * A faulted workflow adds its last progress `seq` as a second detail.
+ */
+export function workflowErrorToFailure(error: WorkflowError, lastSeq?: number): ApplicationFailure {
   return ApplicationFailure.create({
     type: WORKFLOW_ERROR_FAILURE,
     message: error.message,
-    details: [problemToJson(error.problem)],
+    details: lastSeq === undefined ? [problemToJson(error.problem)] : [problemToJson(error.problem), lastSeq],
     nonRetryable: true,
   });
+}
+
+/** The last progress `seq` a faulted or cancelled workflow put in its failure's details. */
+export function lastSeqOf(failure: unknown): number | undefined {
+  const details = failure instanceof ApplicationFailure || failure instanceof CancelledFailure ? failure.details : undefined;
+  const last = details?.at(-1);
+  return typeof last === 'number' ? last : undefined;
 }
 
 /** Activity side: what an effect's rejection becomes when the activity throws it. */

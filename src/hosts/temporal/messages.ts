@@ -34,6 +34,8 @@ export interface ExecutionOutcome {
   status: 'completed' | 'faulted' | 'cancelled';
   output?: Json;
   error?: ProblemDetails;
+  /** `seq` of the execution's last progress event (a follower knows whether it missed any). */
+  lastSeq?: number;
 }
 
 export interface ProgressQueryResult {
@@ -45,5 +47,5 @@ export interface ProgressQueryResult {
 /** Holds the execution before its next task; tasks already running finish. */
 export const suspendSignal = defineSignal('cairn.suspend');
 export const resumeSignal = defineSignal('cairn.resume');
-/** Status and the progress events after `afterSeq` (at most `limit`, default 1,000): costs no history. */
+/** Status and the progress events after `afterSeq` (at most `limit`, default 1,000, and ~1 MB): costs no history. */
 export const progressQuery = defineQuery<ProgressQueryResult, [afterSeq: number, limit?: number]>('cairn.progress');

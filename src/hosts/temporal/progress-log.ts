@@ -1,6 +1,9 @@
 import { CancellationScope, condition, log } from '@temporalio/workflow';
 import type { ProgressEvent } from '../../core/events.ts';
 
+/** A batch is an activity input: well under Temporal's 2 MB payload limit. */
+const MAX_BATCH_BYTES = 512 * 1024;
+
 /** Ships one batch of events out of the workflow (the `reportProgress` activity). */
 export type ShipBatch = (events: ProgressEvent[]) => Promise<void>;
 
@@ -22,7 +25,7 @@ export class ProgressLog {
 
   constructor(
     private readonly ship: ShipBatch | undefined,
-    private readonly batchSize = 200,
+    private readonly batchSize = 2_000,
   ) {}
 
   append(event: ProgressEvent): void {
@@ -30,10 +33,22 @@ export class ProgressLog {
     this.#shipNext();
   }
 
-  /** Events with `seq` greater than `afterSeq`, at most `limit` of them. */
-  after(afterSeq: number, limit: number): ProgressPage {
-    const start = this.#events.findIndex((event) => event.seq > afterSeq);
-    const events = start < 0 ? [] : this.#events.slice(start, start + limit);
+  /**
+   * Events with `seq` greater than `afterSeq`: at most `limit` of them, and about `maxBytes` of
+   * JSON (a query answer must stay well under Temporal's 2 MB payload limit), at least one.
+   */
+  after(afterSeq: number, limit: number, maxBytes = 1_000_000): ProgressPage {
+    // seq is contiguous, so it indexes the list directly.
+    const firstSeq = this.#events[0]?.seq ?? 1;
+    const start = Math.max(0, afterSeq - firstSeq + 1);
+    const events: ProgressEvent[] = [];
+    let bytes = 0;
+    for (let index = start; index < this.#events.length && events.length < limit; index++) {
+      const event = this.#events[index]!;
+      bytes += JSON.stringify(event).length;
+      if (events.length > 0 && bytes > maxBytes) break;
+      events.push(event);
+    }
     return { events, lastSeq: this.#events.at(-1)?.seq ?? 0 };
   }
 
@@ -56,7 +71,13 @@ export class ProgressLog {
 
   #shipNext(): void {
     if (!this.ship || this.#inFlight || this.#shipped === this.#events.length) return;
-    const batch = this.#events.slice(this.#shipped, this.#shipped + this.batchSize);
+    const batch: ProgressEvent[] = [];
+    let bytes = 0;
+    for (let index = this.#shipped; index < this.#events.length && batch.length < this.batchSize; index++) {
+      bytes += JSON.stringify(this.#events[index]).length;
+      if (batch.length > 0 && bytes > MAX_BATCH_BYTES) break;
+      batch.push(this.#events[index]!);
+    }
     this.#inFlight = true;
     const ship = this.ship;
     // Started outside the task's scope: a cancelled task must not cancel the report of its own events.

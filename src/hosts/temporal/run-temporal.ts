@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
-import { followExecution, startExecution } from './client.ts';
+import { followExecution, ProgressCollector, startExecution } from './client.ts';
 import { CODEC_KEY_ENV, EncryptionCodec, payloadCodecs } from './encryption-codec.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { acquireDevServer } from './shared-dev-server.ts';
@@ -70,18 +70,29 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
     } catch (error) {
       throw new TemporalUnavailableError(`cannot reach Temporal at ${target}: ${(error as Error).message}`);
     }
+    // With its own worker the run's events are pushed by the reportProgress activity, in process.
+    const pushed = workerConnection ? new ProgressCollector(options.onEvent) : undefined;
     const worker = workerConnection
-      ? await createCairnWorker({ connection: workerConnection, namespace, taskQueue, bus: options.bus, endpointRewrites: options.endpointRewrites, maxCachedWorkflows: 10, codecKey })
+      ? await createCairnWorker({
+          connection: workerConnection,
+          namespace,
+          taskQueue,
+          bus: options.bus,
+          endpointRewrites: options.endpointRewrites,
+          maxCachedWorkflows: 10,
+          codecKey,
+          progressSink: (events) => pushed?.push(events),
+        })
       : undefined;
     const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) } });
     const run = async (): Promise<ExecutionResult> => {
       const handle = await startExecution(client, document, input, {
         executionId,
         taskQueue,
-        options: options.parsing ? { parsing: options.parsing } : {},
+        options: { reportProgress: pushed !== undefined, ...(options.parsing ? { parsing: options.parsing } : {}) },
         ...(hasSecrets ? { secrets: options.secrets } : {}),
       });
-      const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal });
+      const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal, pushed });
       return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };
     };
     return worker ? await worker.runUntil(run) : await run();

@@ -1,4 +1,4 @@
-import { condition, proxyActivities, sleep, uuid4, type ActivityOptions } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities, sleep, uuid4, type ActivityOptions } from '@temporalio/workflow';
 import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import { CancelledError } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
@@ -19,6 +19,16 @@ export const EFFECT_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
 };
 
+/**
+ * Tasks run between two forced yields. Workflow code that does not yield for ~2 s fails its
+ * workflow task ("potential deadlock"), and a loop of pure `set` tasks never yields by itself; CPU
+ * time cannot be measured deterministically, so the budget is a task count (~1–4 ms per task).
+ */
+export const TASKS_PER_ACTIVATION = 100;
+
+/** A no-op local activity: its completion starts a new activation for one marker event in history. */
+const { yieldActivation } = proxyLocalActivities<CairnActivities>({ startToCloseTimeout: '10 seconds' });
+
 /** Suspension state, flipped by the suspend/resume signals. */
 export interface ExecutionControl {
   suspended: boolean;
@@ -35,6 +45,7 @@ export class TemporalHost implements Host {
   readonly rootScope: TemporalCancelScope = TemporalCancelScope.root();
   private notifiedSuspension = 0;
   private notifiedResume = 0;
+  private tasksSinceYield = 0;
 
   constructor(
     private readonly progress: ProgressLog,
@@ -83,6 +94,10 @@ export class TemporalHost implements Host {
   async checkpoint(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
     if (scope.cancelled) throw new CancelledError('cancelled before the task started');
     if (this.progress.backlog >= 1_000) await this.progress.settle();
+    if (++this.tasksSinceYield >= TASKS_PER_ACTIVATION) {
+      this.tasksSinceYield = 0;
+      await yieldActivation();
+    }
     if (!this.control.suspended) return;
     const suspension = this.control.suspensions;
     if (this.notifiedSuspension < suspension) {

@@ -67,7 +67,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setStatus(result.status);
   await progress.flush(FINAL_FLUSH_MS);
 
-  if (result.status === 'faulted' && result.error) throw workflowErrorToFailure(new WorkflowError(result.error));
-  if (result.status === 'cancelled') throw new CancelledFailure('workflow cancelled');
-  return { status: result.status, output: result.output };
+  if (result.status === 'faulted' && result.error) throw workflowErrorToFailure(new WorkflowError(result.error), result.lastSeq);
+  if (result.status === 'cancelled') throw new CancelledFailure('workflow cancelled', [result.lastSeq]);
+  return { status: result.status, output: result.output, lastSeq: result.lastSeq };
 }
