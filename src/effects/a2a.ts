@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { A2aEffect, ResolvedAuthentication } from '../core/effects.ts';
 import { CancelledError, isWorkflowError, workflowError, type WorkflowError } from '../core/errors.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
-import { authorizationHeader } from './credentials.ts';
+import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { rewriteUrl } from './rewrite-url.ts';
@@ -37,7 +37,8 @@ export async function performA2a(effect: A2aEffect, context: EffectContext): Pro
     );
     return resultOf(response, effect.method);
   } catch (error) {
-    if (isWorkflowError(error) && !error.problem.type.endsWith('/runtime')) {
+    // The spec makes every A2A failure a runtime error; configuration and authorization errors keep their type.
+    if (isWorkflowError(error) && error.problem.type.endsWith('/communication')) {
       const { type: _type, title: _title, ...rest } = error.problem;
       throw workflowError('runtime', `a2a ${effect.method}: ${error.problem.detail ?? ''}`, rest);
     }
@@ -71,7 +72,7 @@ function rpcError(error: JsonObject, method: string): WorkflowError {
 async function stream(endpoint: string, request: JsonObject, authentication: ResolvedAuthentication | undefined, context: EffectContext): Promise<Json> {
   const url = rewriteUrl(new URL(endpoint), context.endpointRewrites);
   const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
-  if (authentication) headers.authorization = authorizationHeader(authentication);
+  if (authentication) headers.authorization = await upfrontAuthorization(authentication, context, 'an A2A stream');
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal });

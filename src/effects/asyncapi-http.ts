@@ -4,7 +4,7 @@ import type { Json } from '../core/json.ts';
 import type { ResolvedChannel } from './asyncapi-document.ts';
 import type { MessageSink, MessageSource } from './asyncapi-subscriptions.ts';
 import type { EffectContext } from './effect-context.ts';
-import { authorizationHeader } from './credentials.ts';
+import { upfrontAuthorization } from './call-credentials.ts';
 import { performHttp } from './http.ts';
 import { rewriteUrl } from './rewrite-url.ts';
 
@@ -51,7 +51,7 @@ export async function subscribeHttp(
   const url = rewriteUrl(new URL(channelUrl(channel)), context.endpointRewrites);
   const abort = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream, application/x-ndjson' };
-  if (authentication) headers.authorization = authorizationHeader(authentication);
+  if (authentication) headers.authorization = await upfrontAuthorization(authentication, context, 'an HTTP message stream');
   let response: Response;
   try {
     response = await fetch(url, { headers, signal: abort.signal });

@@ -3,14 +3,15 @@ import type { AsyncApiMessage, ResolvedAuthentication } from '../core/effects.ts
 import { workflowError } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { ResolvedChannel } from './asyncapi-document.ts';
-import { authorizationHeader } from './credentials.ts';
+import { upfrontAuthorization } from './call-credentials.ts';
+import type { EffectContext } from './effect-context.ts';
 import type { MessageSink, MessageSource } from './asyncapi-subscriptions.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Connects to the channel's NATS server; basic becomes user/password, bearer a token. */
-async function connectTo(channel: ResolvedChannel, authentication: ResolvedAuthentication | undefined): Promise<NatsConnection> {
-  const credentials = authentication === undefined ? {} : natsCredentials(authorizationHeader(authentication));
+async function connectTo(channel: ResolvedChannel, authentication: ResolvedAuthentication | undefined, context: EffectContext): Promise<NatsConnection> {
+  const credentials = authentication === undefined ? {} : natsCredentials(await upfrontAuthorization(authentication, context, 'NATS'));
   try {
     return await connect({ servers: channel.host, timeout: CONNECT_TIMEOUT_MS, reconnect: false, ...credentials });
   } catch (error) {
@@ -29,8 +30,13 @@ function natsCredentials(header: string): { user: string; pass: string } | { tok
 }
 
 /** Publishes one message (JSON payload, string headers) and waits until the server has it. */
-export async function publishNats(channel: ResolvedChannel, message: { payload?: Json; headers: Record<string, string> }, authentication: ResolvedAuthentication | undefined): Promise<void> {
-  const connection = await connectTo(channel, authentication);
+export async function publishNats(
+  channel: ResolvedChannel,
+  message: { payload?: Json; headers: Record<string, string> },
+  authentication: ResolvedAuthentication | undefined,
+  context: EffectContext,
+): Promise<void> {
+  const connection = await connectTo(channel, authentication, context);
   try {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
@@ -45,8 +51,8 @@ export async function publishNats(channel: ResolvedChannel, message: { payload?:
 }
 
 /** Subscribes to the channel's subject; each NATS message becomes `{ payload, headers, correlationId? }`. */
-export async function subscribeNats(channel: ResolvedChannel, authentication: ResolvedAuthentication | undefined, sink: MessageSink): Promise<MessageSource> {
-  const connection = await connectTo(channel, authentication);
+export async function subscribeNats(channel: ResolvedChannel, authentication: ResolvedAuthentication | undefined, context: EffectContext, sink: MessageSink): Promise<MessageSource> {
+  const connection = await connectTo(channel, authentication, context);
   const subscription = connection.subscribe(channel.address, {
     callback: (error, msg) => {
       if (error) sink.end(workflowError('communication', `NATS subscription to ${channel.address} failed: ${error.message}`));

@@ -21,7 +21,7 @@ async function channelOf(target: AsyncApiTarget, context: EffectContext): Promis
 export async function performAsyncApiPublish(effect: AsyncApiPublishEffect, context: EffectContext): Promise<Json> {
   if (context.signal.aborted) throw new CancelledError('asyncapi publish cancelled');
   const channel = await channelOf(effect, context);
-  if (channel.protocol === 'nats') await publishNats(channel, effect.message, effect.authentication);
+  if (channel.protocol === 'nats') await publishNats(channel, effect.message, effect.authentication, context);
   else await publishHttp(channel, effect.message, effect.authentication, context);
   return effect.message as JsonObject;
 }
@@ -31,7 +31,7 @@ export async function performAsyncApiSubscribe(effect: AsyncApiSubscribeEffect, 
   if (context.signal.aborted) throw new CancelledError('asyncapi subscribe cancelled');
   const channel = await channelOf(effect, context);
   const subscription = await openSubscription(
-    (sink) => (channel.protocol === 'nats' ? subscribeNats(channel, effect.authentication, sink) : subscribeHttp(channel, effect.authentication, context, sink)),
+    (sink) => (channel.protocol === 'nats' ? subscribeNats(channel, effect.authentication, context, sink) : subscribeHttp(channel, effect.authentication, context, sink)),
     context.signal,
   );
   return { subscription };

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { GrpcEffect } from '../core/effects.ts';
 import { CancelledError, workflowError } from '../core/errors.ts';
 import type { Json, JsonObject } from '../core/json.ts';
-import { authorizationHeader } from './credentials.ts';
+import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { loadProto } from './grpc-proto.ts';
 
@@ -45,7 +45,7 @@ export async function performGrpc(effect: GrpcEffect, context: EffectContext): P
   const credentials = effect.port === 443 || effect.port === undefined ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
   const client = new Service(target, credentials) as ServiceClient;
   const metadata = new grpc.Metadata();
-  if (effect.authentication !== undefined) metadata.set('authorization', authorizationHeader(effect.authentication));
+  if (effect.authentication !== undefined) metadata.set('authorization', await upfrontAuthorization(effect.authentication, context, 'gRPC'));
   const label = `${effect.service}/${effect.method} at ${target}`;
   try {
     return definition.responseStream

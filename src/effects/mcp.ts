@@ -6,7 +6,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpEffect } from '../core/effects.ts';
 import { CancelledError, workflowError } from '../core/errors.ts';
 import type { Json, JsonObject } from '../core/json.ts';
-import { authorizationHeader } from './credentials.ts';
+import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { rewriteUrl } from './rewrite-url.ts';
 
@@ -35,7 +35,7 @@ export async function performMcp(effect: McpEffect, context: EffectContext): Pro
   if (context.signal.aborted) throw new CancelledError('mcp call cancelled before it started');
   const call = METHODS[effect.method];
   if (call === undefined) throw workflowError('configuration', `MCP method '${effect.method}' is not supported (supported: ${Object.keys(METHODS).join(', ')})`);
-  const { transport, describe, stderr } = createTransport(effect, context);
+  const { transport, describe, stderr } = await createTransport(effect, context);
   const client = new Client({ name: effect.client.name, version: effect.client.version });
   const options = { signal: context.signal, ...(effect.timeoutMs === undefined ? {} : { timeout: effect.timeoutMs }) };
   try {
@@ -51,12 +51,12 @@ export async function performMcp(effect: McpEffect, context: EffectContext): Pro
   }
 }
 
-function createTransport(effect: McpEffect, context: EffectContext): { transport: Transport; describe: string; stderr: () => string } {
+async function createTransport(effect: McpEffect, context: EffectContext): Promise<{ transport: Transport; describe: string; stderr: () => string }> {
   if ('http' in effect.transport) {
     const { endpoint, headers, authentication } = effect.transport.http;
     const url = rewriteUrl(new URL(endpoint), context.endpointRewrites);
     const requestHeaders: Record<string, string> = { ...headers };
-    if (authentication) requestHeaders.authorization = authorizationHeader(authentication);
+    if (authentication) requestHeaders.authorization = await upfrontAuthorization(authentication, context, 'MCP');
     return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: requestHeaders } }), describe: endpoint, stderr: () => '' };
   }
   const { command, arguments: args, environment } = effect.transport.stdio;

@@ -41,6 +41,14 @@ describe('call: grpc against a real gRPC server on loopback', () => {
     expect(greeter.authorizations.at(-1)).toBe('Bearer sesame');
   });
 
+  it('resolves a secret bearer token on the Node side: the request and the events never hold it', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-secret'), greeter.port);
+    const result = await runDocument(document, { proto: GREETER_PROTO }, { secrets: { greeter: { token: 'grpc-s3cret' } } });
+    expect(result.status).toBe('completed');
+    expect(greeter.authorizations.at(-1)).toBe('Bearer grpc-s3cret');
+    expect(JSON.stringify(result.events)).not.toContain('grpc-s3cret');
+  });
+
   it('reads the proto from an http URL and collects a server stream into an array', async () => {
     const document = withPort(await loadCallWorkflow('grpc-stream'), greeter.port);
     const result = await runDocument(document, { proto: protoUrl, port: greeter.port });
