@@ -1,4 +1,4 @@
-import { collectPaths, firstOutput } from './compile-assign.ts';
+import { firstOutput } from './compile-assign.ts';
 import { JqError, fail } from './errors.ts';
 import { getpath } from './indexing.ts';
 import { cartesianFirstOuter, defineNative } from './natives.ts';

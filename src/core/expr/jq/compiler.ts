@@ -65,6 +65,11 @@ export class Compiler {
       case 'Object':
         return this.compileObject(ast, scope);
       case 'Neg': {
+        // jq folds the negation of a literal number as a subtraction from 0 (so -0 folds to 0)
+        if (ast.body.t === 'Lit' && typeof ast.body.v === 'number') {
+          const v = 0 - ast.body.v;
+          return codeOne(() => v);
+        }
         const body = this.compile(ast.body, scope);
         return this.unary(body, negate);
       }
@@ -312,7 +317,7 @@ export class Compiler {
               tick();
               k(t[key]!, [...p, key]);
             }
-          } else if (t !== null) iterateError(t);
+          } else iterateError(t);
         }),
     };
   }

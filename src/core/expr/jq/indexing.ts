@@ -149,66 +149,63 @@ export function setpath(t: V, path: V, v: V, from = 0): V {
   return setIndex(t, k, setpath(sub, path, v, from + 1));
 }
 
-function deleteIndex(t: V, k: V): V {
-  if (t === null) return null;
-  if (typeof t !== 'object') return fail(`Cannot delete fields from ${typeOf(t)}`);
-  if (typeof k === 'string') {
-    if (!isObject(t)) return fail(`Cannot delete field at object index of ${typeOf(t)}`);
-    if (!Object.prototype.hasOwnProperty.call(t, k)) return t;
+/** Deletes several keys of one container at once, all relative to the original (jq's `jv_dels`). */
+function deleteKeys(t: V, keys: V[]): V {
+  if (t === null || keys.length === 0) return t;
+  if (Array.isArray(t)) {
+    const doomed = new Set<number>();
+    const len = t.length;
+    for (const k of keys) {
+      if (typeof k === 'number') doomed.add(k < 0 ? len + Math.trunc(k) : Math.trunc(k));
+      else if (isObject(k)) {
+        const [s, e] = sliceBounds(len, k['start'] ?? null, k['end'] ?? null);
+        for (let i = s; i < e; i++) doomed.add(i);
+      } else return fail(`Cannot delete field at object index of array`);
+    }
+    return t.filter((_, i) => !doomed.has(i));
+  }
+  if (isObject(t)) {
     const o: Obj = {};
-    for (const key in t) if (key !== k) setKey(o, key, t[key]!);
+    const doomed = new Set<string>();
+    for (const k of keys) {
+      if (typeof k !== 'string') return fail(`Cannot delete field at index of object`);
+      doomed.add(k);
+    }
+    for (const key in t) if (!doomed.has(key)) setKey(o, key, t[key]!);
     return o;
   }
-  if (typeof k === 'number') {
-    if (!Array.isArray(t)) return fail(`Cannot delete field at index of ${typeOf(t)}`);
-    let i = Math.floor(k);
-    if (i < 0) i += t.length;
-    if (i < 0 || i >= t.length) return t;
-    return [...t.slice(0, i), ...t.slice(i + 1)];
-  }
-  if (isObject(k)) {
-    if (!Array.isArray(t)) return fail(`Cannot delete field at object index of ${typeOf(t)}`);
-    const [s, e] = sliceBounds(t.length, k['start'] ?? null, k['end'] ?? null);
-    return [...t.slice(0, s), ...t.slice(e)];
-  }
-  return fail(`Cannot delete field at index of ${typeOf(t)}`);
+  return fail(`Cannot delete fields from ${typeOf(t)}`);
 }
 
-function delpath(t: V, path: V[], from: number): V {
-  if (t === null) return null;
-  const k = path[from]!;
-  if (from === path.length - 1) return deleteIndex(t, k);
-  const sub = indexValue(t, k);
-  if (sub === null) return t;
-  return setIndex(t, k, delpath(sub, path, from + 1));
-}
-
-/** Negative array indices resolved against `t`, so that paths deleted together sort correctly. */
-function normalizePath(t: V, p: V): V {
-  if (!Array.isArray(p)) return fail('Path must be specified as an array');
-  if (p.length > MAX_PATH_LENGTH) return fail('Path too deep');
+/** jq's `delpaths_sorted`: groups sorted paths by their key at `depth`. */
+function deleteSorted(t: V, paths: V[][], depth: number): V {
+  const whole: V[] = [];
   let v = t;
-  const out: V[] = [];
-  for (const k of p) {
-    if (typeof k === 'number' && k < 0 && Array.isArray(v)) out.push(k + v.length < 0 ? k : k + v.length);
-    else out.push(k);
-    v = v === null ? null : Array.isArray(v) || isObject(v) ? indexValue(v, k) : null;
+  for (let i = 0; i < paths.length; ) {
+    const key = paths[i]![depth]!;
+    const deleteWhole = paths[i]!.length === depth + 1;
+    let j = i + 1;
+    while (j < paths.length && compare(paths[j]![depth]!, key) === 0) j++;
+    if (deleteWhole) whole.push(key);
+    else {
+      const sub = indexValue(v, key);
+      if (sub !== null) v = setIndex(v, key, deleteSorted(sub, paths.slice(i, j), depth + 1));
+    }
+    i = j;
   }
-  return out;
+  return deleteKeys(v, whole);
 }
 
 export function delpaths(t: V, paths: V): V {
   if (!Array.isArray(paths)) return fail('Paths must be specified as an array');
-  const sorted = paths.map((p) => normalizePath(t, p)).sort(compare);
-  let v = t;
-  for (let i = sorted.length - 1; i >= 0; i--) {
-    const p = sorted[i]!;
-    if (i + 1 < sorted.length && compare(p, sorted[i + 1]!) === 0) continue;
+  for (const p of paths) {
     if (!Array.isArray(p)) return fail('Path must be specified as an array');
-    if (p.length === 0) return null;
-    v = delpath(v, p, 0);
+    if (p.length > MAX_PATH_LENGTH) return fail('Path too deep');
   }
-  return v;
+  if (paths.length === 0) return t;
+  const sorted = (paths as V[][]).slice().sort(compare);
+  if (sorted[0]!.length === 0) return null;
+  return deleteSorted(t, sorted, 0);
 }
 
 export function invalidPathAccess(k: V, t: V): never {

@@ -117,6 +117,7 @@ export function parseJson(text: string): V {
       }
     }
   };
+  if (/^[ \t\n\r]*$/.test(text.slice(pos))) return fail(`Expected JSON value (while parsing '${text}')`);
   const v = value(0);
   ws();
   if (pos < text.length) error('Unexpected extra JSON values');

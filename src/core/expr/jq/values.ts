@@ -116,7 +116,7 @@ export function equals(a: V, b: V): boolean {
 
 /** Formats a number like jq 1.8: shortest round-trip digits, exponent outside [1e-5, 1e17). */
 export function formatNumber(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return Object.is(x, -0) ? '-0' : String(x);
   if (x !== x) return 'null';
   if (x === Infinity) return '1.7976931348623157e+308';
   if (x === -Infinity) return '-1.7976931348623157e+308';
