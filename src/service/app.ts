@@ -61,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hub,
     metrics,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    openStreams: new Set(),
   };
 
   app.setErrorHandler((error, request, reply) => {
@@ -83,6 +84,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(routes, { context });
   }
   for (const plugin of options.plugins ?? []) await app.register(plugin);
+  app.addHook('preClose', async () => {
+    // Watchers reconnect with Last-Event-ID to the next instance; they lose nothing.
+    for (const end of [...context.openStreams]) end();
+  });
   app.addHook('onClose', async () => {
     await options.engine.close();
   });

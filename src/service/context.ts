@@ -14,6 +14,8 @@ export interface ServiceContext {
   metrics: ServiceMetrics;
   /** SSE heartbeat period. */
   heartbeatMs: number;
+  /** Ends every open SSE response, so closing the service does not wait for its watchers. */
+  openStreams: Set<() => void>;
 }
 
 export interface RouteOptions {

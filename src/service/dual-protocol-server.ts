@@ -1,10 +1,11 @@
 import { createServer as createHttp1Server, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 
 type Handler = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+const SESSION_GRACE_MS = 1_000;
 
 /**
  * A fastify `serverFactory` serving HTTP/1.1 and cleartext HTTP/2 (h2c, what gRPC clients speak
@@ -27,6 +28,19 @@ export function dualProtocolServerFactory(handler: Handler): Server {
       }
     });
   });
-  http1.on('close', () => http2.close());
+  // Closing must not wait for HTTP/2 sessions that clients keep open: ask them to go away, then cut them.
+  const sessions = new Set<ServerHttp2Session>();
+  http2.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const close = http1.close.bind(http1);
+  http1.close = ((callback?: (error?: Error) => void) => {
+    for (const session of sessions) {
+      session.close();
+      setTimeout(() => session.destroy(), SESSION_GRACE_MS).unref();
+    }
+    return close(callback);
+  }) as typeof http1.close;
   return http1;
 }

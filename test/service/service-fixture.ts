@@ -16,12 +16,15 @@ export interface TestService {
   app: FastifyInstance;
   store: ExecutionStore;
   bus: InProcessEventBus;
+  /** The SQLite file. */
+  location: string;
   close(): Promise<void>;
 }
 
 /** A real service (SQLite in a temporary folder, the embedded local engine) that tests `inject()` into or listen on loopback. */
 export async function startTestService(options: { heartbeatMs?: number; location?: string } = {}): Promise<TestService> {
-  const store = await openStore(options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db'));
+  const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
+  const store = await openStore(location);
   const expressions = await loadDefaultEngine();
   const bus = new InProcessEventBus();
   const app = await buildApp({
@@ -36,6 +39,7 @@ export async function startTestService(options: { heartbeatMs?: number; location
     app,
     store,
     bus,
+    location,
     close: async () => {
       await app.close();
       await store.close();

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { requireClient, type RouteOptions } from '../context.ts';
+import { requireClient, type RouteOptions, type ServiceContext } from '../context.ts';
 import { ServiceError } from '../errors.ts';
 import { followExecution } from '../follow-execution.ts';
 
 /** Opens an SSE response outside fastify's serializer; returns a writer that stops at close. */
-function openEventStream(reply: FastifyReply, heartbeatMs: number, onClose: () => void) {
+function openEventStream(reply: FastifyReply, context: ServiceContext, onClose: () => void) {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -16,24 +16,27 @@ function openEventStream(reply: FastifyReply, heartbeatMs: number, onClose: () =
     'x-accel-buffering': 'no',
   });
   raw.write('retry: 1000\n\n');
-  const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
+  const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), context.heartbeatMs);
   let open = true;
+  const end = () => {
+    close();
+    raw.end();
+  };
   const close = () => {
     if (!open) return;
     open = false;
     clearInterval(heartbeat);
+    context.openStreams.delete(end);
     onClose();
   };
+  context.openStreams.add(end);
   raw.on('close', close);
   return {
     send(data: unknown, fields: { id?: number; event?: string } = {}) {
       if (!open) return;
       raw.write(`${fields.event ? `event: ${fields.event}\n` : ''}${fields.id !== undefined ? `id: ${fields.id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
     },
-    end() {
-      close();
-      raw.end();
-    },
+    end,
   };
 }
 
@@ -68,7 +71,7 @@ export async function streamRoutes(app: FastifyInstance, { context }: RouteOptio
       const backlog = await context.service.list({ limit, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) });
       let sequence = 0;
       let unsubscribe = () => {};
-      const stream = openEventStream(reply, context.heartbeatMs, () => unsubscribe());
+      const stream = openEventStream(reply, context, () => unsubscribe());
       // Records are whole states, so re-sending the backlog on reconnect is harmless; oldest first.
       for (const record of [...backlog.items].reverse()) stream.send(record, { id: ++sequence });
       unsubscribe = context.hub.subscribeList((record) => {
@@ -90,7 +93,7 @@ export async function streamRoutes(app: FastifyInstance, { context }: RouteOptio
       const { id } = request.params;
       if (!(await context.store.getExecution(id))) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
       let stop = () => {};
-      const stream = openEventStream(reply, context.heartbeatMs, () => stop());
+      const stream = openEventStream(reply, context, () => stop());
       stop = followExecution(context.store, context.hub, id, resumeAfter(request.headers['last-event-id'], request.query.after), {
         event: (event) => stream.send(event, { id: event.seq }),
         end: (status) => {

@@ -1,0 +1,56 @@
+import { createClient, type Client } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionService } from '../../src/service/gen/cairn/v1/execution_service_pb.ts';
+import { completedRun } from '../store/events.ts';
+import { API_TOKEN, HELLO, startTestService, type TestService } from './service-fixture.ts';
+
+let service: TestService;
+let grpc: Client<typeof ExecutionService>;
+let connect: Client<typeof ExecutionService>;
+const headers = { authorization: `Bearer ${API_TOKEN}` };
+
+beforeAll(async () => {
+  service = await startTestService();
+  const baseUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
+  // gRPC proper (HTTP/2 cleartext) and Connect's JSON over HTTP/1.1, on the same port.
+  grpc = createClient(ExecutionService, createGrpcTransport({ baseUrl }));
+  connect = createClient(ExecutionService, createConnectTransport({ baseUrl, httpVersion: '1.1' }));
+});
+afterAll(async () => {
+  await service.close();
+});
+
+function protoEvents(executionId: string) {
+  return completedRun(executionId).map((event) => ({ ...event, seq: BigInt(event.seq) }));
+}
+
+describe('the proto-defined API', () => {
+  it('takes ReportProgress over gRPC, idempotently', async () => {
+    const first = await grpc.reportProgress({ events: protoEvents('grpc-1') }, { headers });
+    expect(first.results.map((result) => [result.executionId, result.inserted, result.duplicates, result.lastSeq, result.status])).toEqual([['grpc-1', 5, 0, 5n, 'completed']]);
+    const again = await grpc.reportProgress({ events: protoEvents('grpc-1') }, { headers });
+    expect(again.results[0]).toMatchObject({ inserted: 0, duplicates: 5 });
+    const stored = await service.store.readEvents('grpc-1', 0);
+    expect(stored).toEqual(completedRun('grpc-1'));
+  });
+
+  it('starts, watches to the end and reads a snapshot over gRPC, and lists over Connect JSON', async () => {
+    const started = await grpc.startExecution({ document: HELLO, input: { kind: { case: 'structValue', value: { fields: {} } } } as never }, { headers });
+    const id = started.execution!.id;
+    const seen: number[] = [];
+    for await (const event of grpc.watchExecution({ id }, { headers })) seen.push(Number(event.seq));
+    expect(seen).toEqual(seen.map((_, index) => index + 1));
+    const snapshot = await grpc.getExecution({ id }, { headers });
+    expect(snapshot.execution?.status).toBe('completed');
+    expect(snapshot.execution?.lastSeq).toBe(BigInt(seen.length));
+    expect(snapshot.tasks.map((task) => task.ref)).toEqual(['/do/0/greet', '/do/1/shout']);
+    const listed = await connect.listExecutions({ name: 'hello' }, { headers });
+    expect(listed.items.map((item) => item.id)).toContain(id);
+  });
+
+  it('maps service errors to gRPC codes with their message', async () => {
+    await expect(grpc.getExecution({ id: 'missing' }, { headers })).rejects.toMatchObject({ code: 5, rawMessage: 'execution missing does not exist' });
+    await expect(grpc.listExecutions({})).rejects.toMatchObject({ code: 16 });
+  });
+});
