@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { ExpressionEvaluationError, ExpressionSyntaxError } from '../../src/core/expr/engine.ts';
+import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import type { Json } from '../../src/core/json.ts';
+
+const engine = createNativeJqEngine();
+const run = (program: string, input: Json = null, vars: Record<string, Json> = {}): Json[] =>
+  engine.compile(program, Object.keys(vars)).evaluate(input, vars);
+
+function syntaxError(program: string, variables: string[] = []): ExpressionSyntaxError {
+  try {
+    engine.compile(program, variables);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ExpressionSyntaxError);
+    return e as ExpressionSyntaxError;
+  }
+  throw new Error(`expected ${program} not to compile`);
+}
+
+function evaluationError(program: string, input: Json = null, e = engine): string {
+  const compiled = e.compile(program, []);
+  try {
+    compiled.evaluate(input, {});
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExpressionEvaluationError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${program} to fail`);
+}
+
+describe('native jq engine: the ExpressionEngine contract', () => {
+  it('returns every output of the program, with the variables it was compiled with', () => {
+    expect(run('.[] | . * 2', [1, 2, 3])).toEqual([2, 4, 6]);
+    expect(run('$input.x + 1', null, { input: { x: 41 } })).toEqual([42]);
+    expect(run('empty')).toEqual([]);
+  });
+
+  it('locates syntax errors by line and column', () => {
+    const e = syntaxError('.a |\n  )');
+    expect(e.location).toEqual({ offset: 7, line: 2, column: 3 });
+    expect(e.message).toMatch(/unexpected '\)' at line 2, column 3/);
+  });
+
+  it('rejects undefined variables and functions at compile time, with their location', () => {
+    const e = syntaxError('.a + $nope', ['input']);
+    expect(e.message).toBe('$nope is not defined at line 1, column 6');
+    expect(e.location?.column).toBe(6);
+    expect(syntaxError('frobnicate(1)').message).toMatch(/^frobnicate\/1 is not defined/);
+    expect(() => engine.compile('$input', ['input'])).not.toThrow();
+  });
+
+  it('rejects builtins that reach outside the expression', () => {
+    for (const program of ['input', '[inputs]', 'env', '$ENV.HOME', 'debug', 'debug("x")', 'stderr', 'input_filename', 'halt_error', 'import "a" as a; .', 'include "a"; .']) {
+      expect(syntaxError(program).message, program).toMatch(/not (allowed|available) in workflow expressions/);
+    }
+  });
+
+  it('reports runtime errors in jq wording', () => {
+    expect(evaluationError('{} + 1')).toBe('object ({}) and number (1) cannot be added');
+    expect(evaluationError('.a', [1])).toBe('Cannot index array with string ("a")');
+    expect(evaluationError('error("boom")')).toBe('boom');
+    expect(evaluationError('error({a: 1})')).toBe('{"a":1} (not a string)');
+    expect(run('try error("x") catch .')).toEqual(['x']);
+  });
+
+  it('makes `now` an error unless a clock is given', () => {
+    expect(evaluationError('now')).toMatch(/now is not available/);
+    const clocked = createNativeJqEngine({ now: () => 1_700_000_000 });
+    expect(clocked.compile('now | todate', []).evaluate(null, {})).toEqual(['2023-11-14T22:13:20Z']);
+  });
+
+  it('bounds evaluation steps, output size and nesting depth', () => {
+    const small = createNativeJqEngine({ maxSteps: 10_000, maxOutputBytes: 10_000, maxDepth: 50 });
+    expect(evaluationError('[range(1000000)] | length', null, small)).toMatch(/exceeded the limit of 10000 steps/);
+    expect(evaluationError('[repeat(1)]', null, small)).toMatch(/steps/);
+    expect(evaluationError('[range(5000)]', null, small)).toMatch(/output exceeded the limit of 10000 bytes/);
+    expect(evaluationError('def f: [f]; f', null, small)).toMatch(/maximum depth/);
+    expect(evaluationError('reduce range(100) as $i (null; [.])', null, small)).toMatch(/nesting depth of 50/);
+    expect(small.compile('[range(100)] | length', []).evaluate(null, {})).toEqual([100]);
+  });
+
+  it('limits are per evaluation, and try cannot catch them', () => {
+    const small = createNativeJqEngine({ maxSteps: 5_000 });
+    const compiled = small.compile('[range(3000)] | length', []);
+    for (let i = 0; i < 3; i++) expect(compiled.evaluate(null, {})).toEqual([3000]);
+    expect(evaluationError('try ([range(100000)] | length) catch "caught"', null, small)).toMatch(/steps/);
+  });
+
+  it('prints non-finite numbers as jq does and keeps object key order', () => {
+    expect(run('[infinite, -infinite, nan]')).toEqual([[Number.MAX_VALUE, -Number.MAX_VALUE, null]]);
+    expect(run('{b: 1, a: 2} | keys_unsorted, tojson')).toEqual([['b', 'a'], '{"b":1,"a":2}']);
+    expect(run('1e1000 | tostring')).toEqual(['1.7976931348623157e+308']);
+  });
+
+  it('compiles once and evaluates independently many times', () => {
+    const compiled = engine.compile('.n as $n | [range($n)] | map(. * $n) | add', []);
+    expect([1, 2, 3, 4].map((n) => compiled.evaluate({ n }, {})[0])).toEqual([0, 2, 9, 24]);
+  });
+});
