@@ -61,6 +61,20 @@ class Subscription implements MessageSink {
 }
 
 const open = new Map<string, Subscription>();
+const idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/**
+ * A subscription nobody reads from for this long is closed: on Temporal the task's cancellation
+ * does not reach the activity that opened it, so an abandoned subscription must end by itself.
+ */
+const IDLE_CLOSE_MS = 5 * 60_000;
+
+function armIdleTimer(id: string): void {
+  clearTimeout(idleTimers.get(id));
+  const timer = setTimeout(() => void closeSubscription(id), IDLE_CLOSE_MS);
+  timer.unref();
+  idleTimers.set(id, timer);
+}
 
 /**
  * Opens a subscription: `start` connects the transport, feeding the returned sink. The
@@ -71,22 +85,30 @@ export async function openSubscription(start: (sink: MessageSink) => Promise<Mes
   subscription.source = await start(subscription);
   const id = randomUUID();
   open.set(id, subscription);
+  armIdleTimer(id);
   closeSignal.addEventListener('abort', () => void closeSubscription(id), { once: true });
   return id;
 }
 
-export function receive(id: string, timeoutMs: number | undefined, signal: AbortSignal): Promise<AsyncApiMessage | null> {
+export async function receive(id: string, timeoutMs: number | undefined, signal: AbortSignal): Promise<AsyncApiMessage | null> {
   const subscription = open.get(id);
   if (!subscription) {
-    return Promise.reject(workflowError('runtime', `AsyncAPI subscription ${id} is not open in this process (subscriptions do not survive a worker restart)`));
+    throw workflowError('runtime', `AsyncAPI subscription ${id} is not open in this process (it was closed after ${IDLE_CLOSE_MS / 60_000} idle minutes, or the worker restarted)`);
   }
-  return subscription.next(timeoutMs, signal);
+  clearTimeout(idleTimers.get(id));
+  try {
+    return await subscription.next(timeoutMs, signal);
+  } finally {
+    if (open.has(id)) armIdleTimer(id);
+  }
 }
 
 export async function closeSubscription(id: string): Promise<void> {
   const subscription = open.get(id);
   if (!subscription) return;
   open.delete(id);
+  clearTimeout(idleTimers.get(id));
+  idleTimers.delete(id);
   subscription.end();
   await subscription.source?.close();
 }
