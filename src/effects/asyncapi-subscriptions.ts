@@ -39,9 +39,10 @@ class Subscription implements MessageSink {
   /** The next message; null when the stream ended or `timeoutMs` passed first. */
   async next(timeoutMs: number | undefined, signal: AbortSignal): Promise<AsyncApiMessage | null> {
     while (this.#queue.length === 0) {
+      // Cancellation first: a cancelled scope also closes the subscription, which is not "the stream ended".
+      if (signal.aborted) throw new CancelledError('subscription cancelled');
       if (this.#error) throw this.#error;
       if (this.#ended) return null;
-      if (signal.aborted) throw new CancelledError('subscription cancelled');
       const arrived = await new Promise<boolean>((resolve) => {
         const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(false), timeoutMs);
         const onAbort = () => settle(true);

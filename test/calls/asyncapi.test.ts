@@ -81,6 +81,13 @@ describe('call: asyncapi over a real NATS broker (AsyncAPI 3)', () => {
     expect(result.output).toEqual([]);
   });
 
+  it('a task timeout while waiting for messages faults with a timeout error and closes the subscription', async () => {
+    const result = await runDocument(await loadCallWorkflow('asyncapi-nats-timeout'), { document: CHAT_V3, port: nats.port });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 408, instance: '/do/0/readInbox' });
+    await nats.waitForSubscriber('chat.inbox', false);
+  });
+
   it('faults with a communication error when the broker is unreachable', async () => {
     const result = await runDocument(await loadCallWorkflow('asyncapi-nats-publish'), { document: CHAT_V3, port: 1, name: 'Ada' });
     expect(result.status).toBe('faulted');

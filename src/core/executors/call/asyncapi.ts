@@ -3,6 +3,7 @@ import { isJsonObject } from '../../json.ts';
 import type { CallTask, Duration, TaskList } from '../../model.ts';
 import type { AsyncApiTarget } from '../../effects.ts';
 import { isCancelledError, workflowError } from '../../errors.ts';
+import { throwIfCancelled } from '../../cancellation.ts';
 import { childPointer } from '../../pointer.ts';
 import { resolveDuration } from '../../resolve-duration.ts';
 import type { ExecutorResult, TaskContext } from '../types.ts';
@@ -62,6 +63,7 @@ export async function runAsyncApiCall(task: CallTask, input: Json, context: Task
       const remaining = deadline === undefined ? undefined : deadline - execution.host.now();
       if (remaining !== undefined && remaining <= 0) break;
       const message = await perform({ kind: 'asyncapi.receive', subscription: id, ...(remaining === undefined ? {} : { timeoutMs: remaining }) });
+      throwIfCancelled(frame.scope);
       if (message === null) break;
       if (filter !== undefined && !execution.evaluator.condition(filter, message, variables, pointer)) continue;
       if (iterator === undefined) outputs.push(message);
