@@ -52,9 +52,3 @@ export type Pattern =
   | { t: 'PVar'; name: string; pos: number }
   | { t: 'PArray'; elements: Pattern[]; pos: number }
   | { t: 'PObject'; entries: { key: Ast; bindVar: string | null; value: Pattern | null }[]; pos: number };
-
-/** Program = top-level definitions followed by the main expression. */
-export interface Program {
-  defs: FuncDefinition[];
-  body: Ast;
-}

@@ -207,7 +207,6 @@ export function registerCore(): void {
   defineSimple('isinfinite', (v) => v === Infinity || v === -Infinity);
   defineSimple('isnan', (v) => typeof v === 'number' && v !== v);
   defineSimple('isnormal', (v) => typeof v === 'number' && Number.isFinite(v) && v !== 0 && Math.abs(v) >= 2.2250738585072014e-308);
-  defineSimple('isvalid', () => true);
   defineSimple('to_entries', (v) => {
     if (!isObject(v)) return keys(v, false) && (v as V[]).map((x, i) => ({ key: i, value: x }));
     return Object.keys(v).map((k) => ({ key: k, value: v[k]! }));

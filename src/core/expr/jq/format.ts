@@ -4,7 +4,6 @@ import { utf8Decode, utf8Encode } from './utf8.ts';
 import { describe, dump, formatNumber, type V } from './values.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function base64(s: string): string {
   const b = utf8Encode(s);
@@ -34,39 +33,6 @@ function base64Decode(s: string): string {
     }
   }
   if (valid % 4 === 1) fail(`${describe(s)} trailing base64 byte found`);
-  return utf8Decode(bytes);
-}
-
-function base32(s: string): string {
-  const b = utf8Encode(s);
-  let out = '';
-  for (let i = 0; i < b.length; i += 5) {
-    const chunk = b.slice(i, i + 5);
-    let bitsStr = '';
-    for (const x of chunk) bitsStr += x.toString(2).padStart(8, '0');
-    const chars = Math.ceil((chunk.length * 8) / 5);
-    bitsStr = bitsStr.padEnd(chars * 5, '0');
-    for (let j = 0; j < chars; j++) out += B32[parseInt(bitsStr.slice(j * 5, j * 5 + 5), 2)]!;
-    out += '='.repeat(8 - chars);
-  }
-  return out;
-}
-
-function base32Decode(s: string): string {
-  const bytes: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  for (const ch of s) {
-    if (ch === '=') break;
-    const v = B32.indexOf(ch);
-    if (v < 0) continue;
-    acc = ((acc << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((acc >> bits) & 0xff);
-    }
-  }
   return utf8Decode(bytes);
 }
 
@@ -130,8 +96,6 @@ const FORMATS: Record<string, (v: V) => string> = {
   sh: (v) => (Array.isArray(v) ? v.map(shellQuote).join(' ') : shellQuote(v)),
   base64: (v) => base64(tostring(v)),
   base64d: (v) => base64Decode(tostring(v)),
-  base32: (v) => base32(tostring(v)),
-  base32d: (v) => base32Decode(tostring(v)),
 };
 
 export function getFormat(name: string): ((v: V) => string) | undefined {

@@ -1,4 +1,4 @@
-import { collect, code, codeOne, type Code, type Env, type K } from './runtime.ts';
+import { code, codeOne, type Code, type Env } from './runtime.ts';
 import type { V } from './values.ts';
 
 /** A builtin implemented in TypeScript; `compile` receives the compiled arguments of one call site. */
@@ -72,5 +72,3 @@ export function cartesianFirstOuter(args: Code[], input: V, env: Env | null, k: 
   step(0);
 }
 
-export { collect };
-export type { K };

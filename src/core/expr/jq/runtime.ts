@@ -102,13 +102,3 @@ export function code(ev: Code['ev'], one?: Code['one']): Code {
 export function codeOne(one: (input: V, env: Env | null) => V): Code {
   return code((input, env, k) => k(one(input, env)), one);
 }
-
-/** Collects every output of a code into an array. */
-export function collect(c: Code, input: V, env: Env | null): V[] {
-  if (c.one) return [c.one(input, env)];
-  const out: V[] = [];
-  c.ev(input, env, (v) => {
-    out.push(v);
-  });
-  return out;
-}
