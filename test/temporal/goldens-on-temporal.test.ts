@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
-import type { Json } from '../../src/core/json.ts';
+import type { Json, JsonObject } from '../../src/core/json.ts';
+import { SecretStore } from '../../src/secrets/secret-store.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import type { ExecutionResult, RunOnHostOptions } from '../../src/hosts/index.ts';
@@ -33,7 +34,13 @@ let running: Promise<void>;
 beforeAll(async () => {
   [server, fixtures, engine] = await Promise.all([startTemporalServer(), startGoldenFixtures(), loadDefaultEngine()]);
   workerConnection = await connectWorker(server.address);
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, endpointRewrites: fixtures.endpointRewrites, codecKey: CODEC_KEY });
+  worker = await createCairnWorker({
+    connection: workerConnection,
+    taskQueue: TASK_QUEUE,
+    endpointRewrites: fixtures.endpointRewrites,
+    codecKey: CODEC_KEY,
+    secrets: new SecretStore(operatorSecrets()),
+  });
   running = worker.run();
 });
 afterAll(async () => {
@@ -42,6 +49,12 @@ afterAll(async () => {
   await workerConnection?.close();
   await Promise.all([server?.stop(), fixtures?.close()]);
 });
+
+/** The worker holds the operator's secrets (effects resolve references there): every golden's, merged. */
+function operatorSecrets(): JsonObject {
+  const paths = listGoldens().map((dir) => join(dir, 'secrets.yaml')).filter((path) => existsSync(path));
+  return Object.assign({}, ...paths.map((path) => parseYaml(readFileSync(path, 'utf8')) as JsonObject));
+}
 
 function onTemporal(document: WorkflowDocument, input: Json, options: RunOnHostOptions): Promise<ExecutionResult> {
   return runTemporal(document, input, { ...options, temporal: { address: server.address, startWorker: false, taskQueue: TASK_QUEUE, codecKey: CODEC_KEY } });

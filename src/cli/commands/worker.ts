@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
+import { SecretStore } from '../../secrets/secret-store.ts';
 import { EXIT } from '../exit-codes.ts';
 
 /** Same value as the Temporal host's default; repeated so `cairn --help` does not load the Temporal SDK. */
@@ -16,8 +18,19 @@ export function registerWorker(program: Command): void {
     .requiredOption('--temporal <host:port>', 'Temporal frontend address')
     .option('--namespace <ns>', 'Temporal namespace', 'default')
     .option('--task-queue <queue>', 'task queue to poll', DEFAULT_TASK_QUEUE)
+    .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret effects may use ({ secret } references); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--allow-processes', 'let run tasks start processes (shell, script, container)')
     .action(async (options) => {
       const { connectWorker, createCairnWorker } = await import('../../hosts/temporal/worker.ts');
+      let secrets;
+      try {
+        secrets = new SecretStore(await loadSecrets(options.secret.map(parseSecretSource)));
+      } catch (error) {
+        if (!(error instanceof SecretSourceError)) throw error;
+        process.stderr.write(`cairn worker: ${error.message}\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
       let connection;
       try {
         connection = await connectWorker(options.temporal);
@@ -26,7 +39,13 @@ export function registerWorker(program: Command): void {
         process.exitCode = EXIT.unavailable;
         return;
       }
-      const worker = await createCairnWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue });
+      const worker = await createCairnWorker({
+        connection,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        secrets,
+        allowProcesses: options.allowProcesses === true,
+      });
       const stop = () => worker.shutdown();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

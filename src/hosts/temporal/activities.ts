@@ -4,6 +4,8 @@ import type { EffectRequest } from '../../core/effects.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import { performEffect } from '../../effects/perform-effect.ts';
+import type { SecretStore } from '../../secrets/secret-store.ts';
+import { workflowError } from '../../core/errors.ts';
 import { toActivityError } from './failures.ts';
 
 /** Receives batches of progress events shipped out of workflows (the service plugs in here). */
@@ -16,7 +18,13 @@ export interface CairnActivityDependencies {
   endpointRewrites?: Record<string, string>;
   /** Where `reportProgress` hands its batches; without one, batches are acknowledged and dropped. */
   progressSink?: ProgressBatchSink;
+  /** Resolves `{ secret }` references in effect requests (secret values never travel in requests). */
+  secrets?: SecretStore;
+  /** Whether `run` tasks may start processes (shell, script, container); otherwise they fault with 403. */
+  allowProcesses?: boolean;
 }
+
+const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
 
 export interface CairnActivities {
   performEffect(request: EffectRequest): Promise<Json>;
@@ -31,13 +39,17 @@ const HEARTBEAT_EVERY_MS = 2_000;
 export function createActivities(dependencies: CairnActivityDependencies): CairnActivities {
   return {
     async performEffect(request: EffectRequest): Promise<Json> {
+      if (PROCESS_EFFECTS.has(request.kind) && dependencies.allowProcesses !== true) {
+        throw toActivityError(workflowError('authorization', `${request.kind} tasks are disabled on this worker (enable allowProcesses to run processes)`));
+      }
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         return await performEffect(request, {
           signal: context.cancellationSignal,
           bus: dependencies.bus,
-          endpointRewrites: dependencies.endpointRewrites,
+          ...(dependencies.endpointRewrites ? { endpointRewrites: dependencies.endpointRewrites } : {}),
+          ...(dependencies.secrets ? { secrets: dependencies.secrets } : {}),
         });
       } catch (error) {
         throw toActivityError(error);

@@ -6,6 +6,7 @@ import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
 import { followExecution, ProgressCollector, startExecution } from './client.ts';
 import { CODEC_KEY_ENV, EncryptionCodec, payloadCodecs } from './encryption-codec.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
+import { SecretStore } from '../../secrets/secret-store.ts';
 import { acquireDevServer } from './shared-dev-server.ts';
 import { connectWorker, createCairnWorker } from './worker.ts';
 
@@ -82,6 +83,8 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
           maxCachedWorkflows: 10,
           codecKey,
           progressSink: (events) => pushed?.push(events),
+          ...(hasSecrets ? { secrets: new SecretStore(options.secrets!) } : {}),
+          allowProcesses: options.allowProcesses === true,
         })
       : undefined;
     const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) } });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type Logger, type LogMetadata, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Configuration as WebpackConfiguration } from 'webpack';
-import { InProcessBus } from '../../bus/in-process-bus.ts';
+import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
 import { CODEC_KEY_ENV, payloadCodecs } from './encryption-codec.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
@@ -59,9 +59,11 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createActivities({
-      bus: options.bus ?? new InProcessBus(),
+      bus: options.bus ?? new InProcessEventBus(),
       endpointRewrites: options.endpointRewrites,
       progressSink: options.progressSink,
+      secrets: options.secrets,
+      allowProcesses: options.allowProcesses,
     }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
     dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
