@@ -9,8 +9,8 @@ export interface EngineRun {
   input: Json;
   /** Called for each progress event, in sequence order. */
   onEvent: (event: ProgressEvent) => void;
-  /** Called once when the run ends, however it ends. */
-  onFinish: (outcome: ExecutionOutcome) => void;
+  /** Called once when the run ends, however it ends, with every event the run produced when the engine kept them. */
+  onFinish: (outcome: ExecutionOutcome, events?: ProgressEvent[]) => void;
 }
 
 /**

@@ -108,9 +108,10 @@ export class ExecutionService {
       document,
       input: record.input,
       onEvent: (event) => writer.push(event),
-      onFinish: (outcome) => {
+      onFinish: (outcome, events) => {
         void writer
           .flush()
+          .then(() => this.backfill(id, events))
           .then(() => this.options.store.finishExecution(id, outcome))
           .then((finished) => {
             if (finished) this.announce(finished);
@@ -200,6 +201,15 @@ export class ExecutionService {
     const workflow = await this.options.store.getWorkflow(namespace, name, version);
     if (!workflow) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}@${version} is not registered`);
     return workflow;
+  }
+
+  /** Re-stores a finished run's events if a batch write failed on the way (idempotent: stored ones are skipped). */
+  private async backfill(id: string, events: ProgressEvent[] | undefined): Promise<void> {
+    const last = events?.[events.length - 1];
+    if (!events || !last) return;
+    const stored = await this.options.store.getExecution(id);
+    if (stored && stored.lastSeq >= last.seq) return;
+    await this.ingest(events);
   }
 
   private announce(record: ExecutionRecord): void {

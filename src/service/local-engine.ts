@@ -44,7 +44,7 @@ export class LocalEngine implements ExecutionEngine {
           ...(result.output !== undefined ? { output: result.output } : {}),
           ...(result.error ? { error: JSON.parse(JSON.stringify(result.error)) as JsonObject } : {}),
           at: new Date().toISOString(),
-        });
+        }, result.events);
       },
       (error: unknown) => {
         const detail = error instanceof Error ? error.message : String(error);

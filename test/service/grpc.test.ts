@@ -52,5 +52,9 @@ describe('the proto-defined API', () => {
   it('maps service errors to gRPC codes with their message', async () => {
     await expect(grpc.getExecution({ id: 'missing' }, { headers })).rejects.toMatchObject({ code: 5, rawMessage: 'execution missing does not exist' });
     await expect(grpc.listExecutions({})).rejects.toMatchObject({ code: 16 });
+    const watching = async () => {
+      for await (const _event of grpc.watchExecution({ id: 'missing' }, { headers })) return;
+    };
+    await expect(watching()).rejects.toMatchObject({ code: 5 });
   });
 });

@@ -22,13 +22,15 @@ export interface TestService {
 }
 
 /** A real service (SQLite in a temporary folder, the embedded local engine) that tests `inject()` into or listen on loopback. */
-export async function startTestService(options: { heartbeatMs?: number; location?: string } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { heartbeatMs?: number; location?: string; wrapStore?: (store: ExecutionStore) => ExecutionStore } = {},
+): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
   const store = await openStore(location);
   const expressions = await loadDefaultEngine();
   const bus = new InProcessEventBus();
   const app = await buildApp({
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     engine: new LocalEngine({ engine: expressions, bus }),
     expressions,
     bus,

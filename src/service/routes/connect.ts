@@ -21,6 +21,10 @@ const CONNECT_CODES: Record<number, Code> = {
   503: Code.Unavailable,
 };
 
+function toConnectError(error: unknown): unknown {
+  return error instanceof ServiceError ? new ConnectError(error.message, CONNECT_CODES[error.statusCode] ?? Code.Unknown) : error;
+}
+
 function value(json: Json | undefined): Value | undefined {
   return json === undefined ? undefined : fromJson(ValueSchema, json as JsonValue);
 }
@@ -143,8 +147,13 @@ function routes(context: ServiceContext) {
         return { execution: execution(await service.control(request.id, 'resume')) };
       },
       async *watchExecution(request, handler) {
-        client(handler);
-        await service.get(request.id);
+        // Streams are outside the unary interceptor: map service errors here.
+        try {
+          client(handler);
+          await service.get(request.id);
+        } catch (error) {
+          throw toConnectError(error);
+        }
         const queue: Array<ProgressEvent | { end: true } | { error: unknown }> = [];
         let wake = () => {};
         const stop = followExecution(context.store, context.hub, request.id, Number(request.afterSeq), {
@@ -197,8 +206,7 @@ export async function connectRoutes(app: FastifyInstance, { context }: RouteOpti
         try {
           return await next(request);
         } catch (error) {
-          if (error instanceof ServiceError) throw new ConnectError(error.message, CONNECT_CODES[error.statusCode] ?? Code.Unknown);
-          throw error;
+          throw toConnectError(error);
         }
       },
     ],

@@ -1,0 +1,35 @@
+import { afterEach, expect, it } from 'vitest';
+import type { ExecutionStore } from '../../src/store/execution-store.ts';
+import { auth, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+
+let service: TestService | undefined;
+afterEach(async () => {
+  await service?.close();
+});
+
+/** The real store, with a fault injected: its first event write fails (as when the database blips). */
+function failingFirstAppend(store: ExecutionStore): ExecutionStore {
+  let failed = false;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'appendEvents' && !failed) {
+        return async () => {
+          failed = true;
+          throw new Error('injected write failure');
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+it('re-stores an embedded run’s events when a batch write failed on the way (fault-injected store)', async () => {
+  service = await startTestService({ wrapStore: failingFirstAppend });
+  const { id } = (await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document: HELLO, input: { who: 'x' } } })).json();
+  await waitForEnd(service.store, id);
+  const events = await service.store.readEvents(id, 0);
+  expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  expect(await service.store.getExecution(id)).toMatchObject({ status: 'completed', lastSeq: events.length, maxSeq: events.length });
+  expect(events[0]?.type).toBe('io.cairn.runner.parsing.v1');
+});
