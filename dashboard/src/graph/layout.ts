@@ -1,5 +1,6 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import type { WorkflowGraph } from './workflow-graph.ts';
 
 export interface PlacedNode {
@@ -14,7 +15,9 @@ export const LEAF_WIDTH = 190;
 export const LEAF_HEIGHT = 46;
 const CONTAINER_HEADER = 34;
 
-const elk = new ELK();
+// ELK runs in a Web Worker: laying out hundreds of tasks takes long enough that, on the main
+// thread, it would hold back the events arriving meanwhile.
+const elk = new ELK({ workerFactory: () => new Worker(elkWorkerUrl) });
 
 /**
  * Positions every node with ELK's layered layout, top to bottom; container tasks (do, for, fork,

@@ -33,7 +33,8 @@ export function ExecutionPage({ id }: { id: string }) {
   const status = tree.lastSeq > 0 && tree.status !== 'pending' ? tree.status : (record?.status ?? 'pending');
   const finished = FINAL.has(status) || (record !== undefined && FINAL.has(record.status));
   const shownStatus = record && FINAL.has(record.status) && !FINAL.has(status) ? record.status : status;
-  const now = useNow(!finished);
+  // Renders happen per animation frame while events flow and each second otherwise: take the time of this one.
+  const now = Math.max(useNow(!finished), Date.now());
 
   const graph = useMemo(() => {
     if (!live.document) return undefined;
@@ -57,7 +58,7 @@ export function ExecutionPage({ id }: { id: string }) {
   const endedAt = tree.endedAt ?? (record?.endedAt ? Date.parse(record.endedAt) : undefined);
 
   return (
-    <div className="page execution" data-testid="execution" data-status={shownStatus} data-last-seq={tree.lastSeq} data-out-of-order={live.outOfOrder} data-streaming={live.streaming}>
+    <div className="page execution" data-testid="execution" data-id={id} data-status={shownStatus} data-last-seq={tree.lastSeq} data-out-of-order={live.outOfOrder} data-streaming={live.streaming}>
       <section className="card execution-head">
         <a href="#/" className="back" onClick={(event) => { event.preventDefault(); navigate({ page: 'list' }); }}>← executions</a>
         <h2>
@@ -69,10 +70,11 @@ export function ExecutionPage({ id }: { id: string }) {
         <span className="muted">{record ? `created ${formatTime(record.createdAt)}` : ''}</span>
         <span className="muted">{startedAt !== undefined ? formatDuration((endedAt ?? now) - startedAt) : ''}</span>
         <span className="muted">{tree.lastSeq} events{live.streaming ? ' · live' : ''}</span>
-        <span className="spacer" />
-        <button type="button" disabled={finished || shownStatus === 'suspended'} onClick={() => act('suspend')}>Suspend</button>
-        <button type="button" disabled={shownStatus !== 'suspended'} onClick={() => act('resume')}>Resume</button>
-        <button type="button" className="danger" disabled={finished} onClick={() => act('cancel')}>Cancel</button>
+        <span className="actions">
+          <button type="button" disabled={finished || shownStatus === 'suspended'} onClick={() => act('suspend')}>Suspend</button>
+          <button type="button" disabled={shownStatus !== 'suspended'} onClick={() => act('resume')}>Resume</button>
+          <button type="button" className="danger" disabled={finished} onClick={() => act('cancel')}>Cancel</button>
+        </span>
       </section>
       {live.error ? <p className="error" role="alert">{live.error}</p> : null}
       {actionError ? <p className="error" role="alert">{actionError}</p> : null}

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_DIST } from '../../src/service/routes/dashboard.ts';
+import { startService, type RunningService } from '../cli/start-service.ts';
+import { launchChromium } from './browser.ts';
+
+// `npm run build:dashboard` must run first (CI does it before `npm test`); without a build these tests fail, they never skip.
+const header = (name: string) => `document: { dsl: '1.0.3', namespace: ui, name: ${name}, version: '1.0.0' }\n`;
+
+/** Three steps, the middle one waiting long enough to be seen running. */
+const STEPS = `${header('steps')}do:
+  - prepare:
+      set: { order: '\${ .order }', stage: prepared }
+  - ship:
+      wait: { milliseconds: 1500 }
+  - finish:
+      set: '\${ . + { stage: "done" } }'
+`;
+const WAITING = `${header('waiting')}do:\n  - hold:\n      wait: { seconds: 120 }\n  - never:\n      set: { reached: true }\n`;
+
+/** 200 tasks in sequence, alternating sets and short waits, so they arrive over a few seconds. */
+function twoHundredTasks(): string {
+  const tasks = Array.from({ length: 200 }, (_, index) =>
+    index % 2 === 0 ? `  - step${index}:\n      set: { n: ${index} }\n` : `  - step${index}:\n      wait: { milliseconds: 20 }\n`,
+  );
+  return `${header('two-hundred')}do:\n${tasks.join('')}`;
+}
+
+describe('dashboard in chromium against the real service', () => {
+  let service: RunningService;
+  let browser: Browser;
+  let page: Page;
+
+  const api = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${service.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await response.json()) as T;
+  };
+  const nodeStatus = (pointer: string) => page.locator(`.task-node[data-pointer="${pointer}"]`).getAttribute('data-status');
+  const nodeStatuses = () =>
+    page.$$eval('.task-node[data-pointer^="/"]', (nodes) => Object.fromEntries(nodes.map((node) => [node.getAttribute('data-pointer'), node.getAttribute('data-status')])));
+
+  beforeAll(async () => {
+    expect(existsSync(join(DASHBOARD_DIST, 'index.html')), 'run `npm run build:dashboard` first').toBe(true);
+    service = await startService();
+    const registered = await api('POST', '/v1/workflows', { document: STEPS });
+    expect(registered).toMatchObject({ namespace: 'ui', name: 'steps' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${service.url}/?token=${service.token}`);
+    // Marks this document: if any step reloaded the page, the mark would be gone.
+    await page.evaluate(() => ((globalThis as unknown as { cairnMark: number }).cairnMark = 42));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('starts a run of a registered workflow and shows its nodes turn completed live, without reloading', async () => {
+    await page.locator('select[name=workflow]').selectOption('ui/steps');
+    await page.fill('textarea[name=input]', '{"order": 7}');
+    await page.click('button.primary');
+    await page.waitForURL(/#\/executions\//);
+    // The whole graph is drawn before the tasks are reached.
+    await page.locator('.task-node[data-pointer="/do/2/finish"]').waitFor();
+    await page.locator('.task-node[data-pointer="/do/1/ship"][data-status="running"]').waitFor({ timeout: 10_000 });
+    expect(await nodeStatus('/do/0/prepare')).toBe('completed');
+    expect(await nodeStatus('/do/2/finish')).toBe('pending');
+    await page.locator('[data-testid=execution][data-status="completed"]').waitFor({ timeout: 10_000 });
+    expect(await nodeStatuses()).toEqual({ '/do/0/prepare': 'completed', '/do/1/ship': 'completed', '/do/2/finish': 'completed' });
+    expect(await page.evaluate(() => (globalThis as unknown as { cairnMark?: number }).cairnMark)).toBe(42);
+  }, 60_000);
+
+  it("opens a task's output and input", async () => {
+    await page.click('.task-node[data-pointer="/do/0/prepare"]');
+    const output = await page.locator('[data-testid=task-panel] [data-testid=task-output]').textContent();
+    expect(JSON.parse(output!)).toEqual({ order: 7, stage: 'prepared' });
+    const input = await page.locator('[data-testid=task-panel] [data-testid=task-input]').textContent();
+    expect(JSON.parse(input!)).toEqual({ order: 7 });
+  });
+
+  it('shows the same state after a reload', async () => {
+    const id = decodeURIComponent(page.url().split('#/executions/')[1]!);
+    const before = await nodeStatuses();
+    const lastSeq = await page.locator('[data-testid=execution]').getAttribute('data-last-seq');
+    await page.reload();
+    await page.locator('[data-testid=execution][data-streaming="false"]').waitFor();
+    await page.locator('.task-node[data-pointer="/do/2/finish"]').waitFor();
+    expect(await nodeStatuses()).toEqual(before);
+    expect(await page.locator('[data-testid=execution]').getAttribute('data-last-seq')).toBe(lastSeq);
+    const snapshot = await api<{ execution: { lastSeq: number } }>('GET', `/v1/executions/${id}`);
+    expect(Number(lastSeq)).toBe(snapshot.execution.lastSeq);
+  }, 30_000);
+
+  it('lists executions live and filters them by workflow and status', async () => {
+    await page.click('a.back');
+    await page.locator('tr[data-execution]').first().waitFor();
+    const started = await api<{ id: string }>('POST', '/v1/executions', { document: WAITING });
+    // The new run appears without reloading, then the filters narrow the list.
+    await page.locator(`tr[data-execution="${started.id}"]`).waitFor({ timeout: 10_000 });
+    await page.locator('select[name=filter-status]').selectOption('completed');
+    expect(await page.locator(`tr[data-execution="${started.id}"]`).count()).toBe(0);
+    await page.locator('select[name=filter-status]').selectOption('');
+    await page.locator('select[name=filter-workflow]').selectOption('ui/waiting');
+    expect(await page.locator('tr[data-execution]').count()).toBe(1);
+    await page.locator('select[name=filter-workflow]').selectOption('');
+    await api('POST', `/v1/executions/${started.id}/cancel`, {});
+  }, 30_000);
+
+  it('cancels a waiting run with the Cancel button', async () => {
+    const started = await api<{ id: string }>('POST', '/v1/executions', { document: WAITING });
+    await page.goto(`${service.url}/#/executions/${started.id}`);
+    await page.locator(`[data-testid=execution][data-id="${started.id}"]`).waitFor();
+    await page.locator('.task-node[data-pointer="/do/0/hold"][data-status="running"]').waitFor({ timeout: 10_000 });
+    await page.click('button.danger');
+    await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="cancelled"]`).waitFor({ timeout: 10_000 });
+    await page.locator('.task-node[data-pointer="/do/0/hold"][data-status="cancelled"]').waitFor({ timeout: 10_000 });
+    expect(await nodeStatus('/do/1/never')).toBe('pending');
+    const snapshot = await api<{ execution: { status: string } }>('GET', `/v1/executions/${started.id}`);
+    expect(snapshot.execution.status).toBe('cancelled');
+  }, 30_000);
+
+  it('renders a run of 200 tasks live without falling behind: events applied in order, final state equals the service snapshot', async () => {
+    const started = await api<{ id: string }>('POST', '/v1/executions', { document: twoHundredTasks() });
+    await page.goto(`${service.url}/#/executions/${started.id}`);
+    // Sample what the page shows while the run goes on: it must advance step by step, not jump to the end.
+    const seen = new Set<string>();
+    const root = page.locator(`[data-testid=execution][data-id="${started.id}"]`);
+    await root.waitFor();
+    while ((await root.getAttribute('data-streaming')) !== 'false') {
+      seen.add((await root.getAttribute('data-last-seq')) ?? '');
+      await page.waitForTimeout(50);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    await page.locator('.task-node[data-pointer="/do/199/step199"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    const snapshot = await api<{ execution: { status: string; lastSeq: number }; tasks: Array<{ ref: string; status: string }> }>('GET', `/v1/executions/${started.id}`);
+    expect(await root.getAttribute('data-out-of-order')).toBe('0');
+    expect(Number(await root.getAttribute('data-last-seq'))).toBe(snapshot.execution.lastSeq);
+    expect(await root.getAttribute('data-status')).toBe(snapshot.execution.status);
+    expect(snapshot.tasks).toHaveLength(200);
+    expect(await nodeStatuses()).toEqual(Object.fromEntries(snapshot.tasks.map((task) => [task.ref, task.status])));
+  }, 120_000);
+});
