@@ -45,7 +45,8 @@ export async function runTask(
   try {
     if (task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
       progress.emit(EVENT_TYPES.taskSkipped, { ...taskEvent, skippedAt: iso(host.now()) }, instance);
-      return { output: rawInput, then: task.then ?? 'continue' };
+      // A task that did not run does not direct the flow: its own `then` is ignored.
+      return { output: rawInput, then: 'continue' };
     }
   } catch (error) {
     throw fault(execution, error, pointer, instance);
