@@ -94,6 +94,26 @@ do:
     expect(result.error).toMatchObject({ type: 'https://example.com/errors/early', status: 503, instance: '/do/0/race/fork/branches/1/early' });
   });
 
+  it('with compete, a branch that faults first does not win: the first branch to complete does', async () => {
+    const document = await workflow(`
+do:
+  - race:
+      fork:
+        compete: true
+        branches:
+          - failsFast:
+              raise:
+                error: { type: https://example.com/errors/fast-failure, status: 500 }
+          - succeedsLater:
+              do:
+                - nap: { wait: { milliseconds: 40 } }
+                - out: { set: { winner: succeedsLater } }
+`);
+    const { result, host } = await runOnFakeHost(document, {}, { engine: await testEngine() });
+    expect(result).toMatchObject({ status: 'completed', output: { winner: 'succeedsLater' } });
+    expect(host.now()).toBe(Date.UTC(2026, 0, 1) + 40);
+  });
+
   it('without compete, the first fault cancels the running siblings', async () => {
     const document = await workflow(`
 do:
