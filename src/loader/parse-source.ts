@@ -14,8 +14,10 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxLength: 5 * 1024 * 1024, maxDepth: 200, maxAliasCount: 100 };
 
-/** Flow brackets nested deeper than this exhaust the YAML parser's memory before it reports anything. */
+/** Flow brackets nested deeper than this exhaust the YAML parser's memory (a fatal V8 error, not an exception). */
 const MAX_FLOW_NESTING_BEFORE_PARSE = 1000;
+/** Same for block nesting opened on one line (`- - - - x`): 200,000 levels crash the process. */
+const MAX_BLOCK_PREFIX_BEFORE_PARSE = 2000;
 
 export interface ParsedSource {
   value: Json;
@@ -34,10 +36,8 @@ export function parseSource(text: string, limits: ParseLimits = DEFAULT_PARSE_LI
   if (text.length > limits.maxLength) {
     return fail(ISSUE.tooLarge, `document is ${text.length} characters long; the limit is ${limits.maxLength}`, START);
   }
-  const flowDepth = maxFlowNesting(text);
-  if (flowDepth.depth > MAX_FLOW_NESTING_BEFORE_PARSE) {
-    return fail(ISSUE.tooDeep, `brackets nest more than ${MAX_FLOW_NESTING_BEFORE_PARSE} levels deep`, flowDepth.position);
-  }
+  const tooDeep = prescanNesting(text);
+  if (tooDeep) return fail(ISSUE.tooDeep, tooDeep.message, tooDeep.position);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   const position = (offset: number): SourcePosition => {
@@ -85,26 +85,42 @@ function yamlMessage(code: string, message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
-function maxFlowNesting(text: string): { depth: number; position: SourcePosition } {
+/**
+ * Finds nesting the YAML parser cannot survive, before it runs: flow brackets nested over a limit,
+ * or a line opening more block levels (indentation and `- `, `? `, `: ` indicators) than a limit.
+ */
+function prescanNesting(text: string): { message: string; position: SourcePosition } | undefined {
   let depth = 0;
-  let max = 0;
   let line = 1;
   let column = 0;
-  let position = START;
+  let prefix = 0;
+  let inPrefix = true;
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     column++;
     if (char === 10) {
       line++;
       column = 0;
-    } else if (char === 91 || char === 123) {
-      if (++depth > max) {
-        max = depth;
-        if (max === MAX_FLOW_NESTING_BEFORE_PARSE + 1) position = { line, column };
+      prefix = 0;
+      inPrefix = true;
+      continue;
+    }
+    if (inPrefix) {
+      const next = text.charCodeAt(i + 1);
+      const indicator = (char === 45 || char === 63 || char === 58) && (next === 32 || next === 9);
+      if (char === 32 || char === 9 || indicator) {
+        if (++prefix > MAX_BLOCK_PREFIX_BEFORE_PARSE) {
+          return { message: `a line opens more than ${MAX_BLOCK_PREFIX_BEFORE_PARSE} characters of block nesting`, position: { line, column } };
+        }
+      } else inPrefix = false;
+    }
+    if (char === 91 || char === 123) {
+      if (++depth > MAX_FLOW_NESTING_BEFORE_PARSE) {
+        return { message: `brackets nest more than ${MAX_FLOW_NESTING_BEFORE_PARSE} levels deep`, position: { line, column } };
       }
     } else if ((char === 93 || char === 125) && depth > 0) depth--;
   }
-  return { depth: max, position };
+  return undefined;
 }
 
 type Conversion = { value: Json } | { issue: RawIssue };

@@ -44,6 +44,9 @@ describe('parsing and resource limits', () => {
 
     const flow = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
     expect(positions(await issuesOf(flow))).toEqual(['1:1001 CAIRN_ERR_TOO_DEEP']);
+
+    // 200,000 compact sequence levels on one line make the YAML parser abort the process.
+    expect(positions(await issuesOf(`${'- '.repeat(200_000)}x`))).toEqual(['1:2001 CAIRN_ERR_TOO_DEEP']);
   });
 
   it('refuses a huge document before parsing it', async () => {
