@@ -29,6 +29,11 @@ export interface AppOptions {
   /** fastify logger setting (false in tests). */
   logger?: boolean | { level: string };
   heartbeatMs?: number;
+  /**
+   * Fault the executions the same engine was running when the previous service process stopped.
+   * Only when no other live service shares the store (`cairn serve` on its embedded SQLite store).
+   */
+  endInterruptedExecutions?: boolean;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -45,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   const metrics = createMetrics();
   const hub = new LiveHub();
+  const access = new AccessControl(options.access);
   const service = new ExecutionService({
     store: options.store,
     engine: options.engine,
@@ -52,12 +58,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hub,
     bus: options.bus,
     metrics,
+    reportToken: (executionId) => access.reportToken(executionId),
     log: (message, error) => app.log.error({ err: error }, message),
   });
   const context: ServiceContext = {
     service,
     store: options.store,
-    access: new AccessControl(options.access),
+    access,
     hub,
     metrics,
     heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -84,6 +91,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(routes, { context });
   }
   for (const plugin of options.plugins ?? []) await app.register(plugin);
+  if (options.endInterruptedExecutions) {
+    const ended = await service.endInterrupted();
+    if (ended > 0) app.log.warn(`${ended} execution(s) interrupted by the previous shutdown marked faulted`);
+  }
   app.addHook('preClose', async () => {
     // Watchers reconnect with Last-Event-ID to the next instance; they lose nothing.
     for (const end of [...context.openStreams]) end();

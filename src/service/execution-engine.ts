@@ -7,7 +7,9 @@ export interface EngineRun {
   executionId: string;
   document: WorkflowDocument;
   input: Json;
-  /** Called for each progress event, in sequence order. */
+  /** Allows ReportProgress for this execution only: for engines whose runs report from elsewhere (Temporal workers). */
+  reportToken: string;
+  /** Called for each progress event, in sequence order (in-process engines; remote ones use ReportProgress). */
   onEvent: (event: ProgressEvent) => void;
   /** Called once when the run ends, however it ends, with every event the run produced when the engine kept them. */
   onFinish: (outcome: ExecutionOutcome, events?: ProgressEvent[]) => void;

@@ -43,6 +43,7 @@ export interface ExecutionServiceOptions {
   hub: LiveHub;
   bus: EventBus;
   metrics: ServiceMetrics;
+  reportToken: (executionId: string) => string;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -94,6 +95,7 @@ export class ExecutionService {
       document: text,
       input: request.input ?? {},
       createdAt: new Date().toISOString(),
+      engine: this.options.engine.name,
     });
     this.options.metrics.executionsStarted.inc();
     this.options.hub.changed(record);
@@ -107,6 +109,7 @@ export class ExecutionService {
       executionId: id,
       document,
       input: record.input,
+      reportToken: this.options.reportToken(id),
       onEvent: (event) => writer.push(event),
       onFinish: (outcome, events) => {
         void writer
@@ -201,6 +204,37 @@ export class ExecutionService {
     const workflow = await this.options.store.getWorkflow(namespace, name, version);
     if (!workflow) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}@${version} is not registered`);
     return workflow;
+  }
+
+  /**
+   * Ends, as faulted, the executions this engine was running when a previous service process
+   * stopped: an in-process run does not survive its process, and must not show "running" forever.
+   * Only for a store no other live service shares (the embedded SQLite store).
+   */
+  async endInterrupted(): Promise<number> {
+    const unfinished: ExecutionRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.store.listExecutions({
+        engine: this.options.engine.name,
+        status: ['pending', 'running', 'waiting', 'suspended'],
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      unfinished.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const error = {
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime',
+      status: 503,
+      title: 'Interrupted',
+      detail: `the service stopped while this execution ran in its embedded ${this.options.engine.name} engine`,
+    };
+    for (const execution of unfinished) {
+      const ended = await this.options.store.finishExecution(execution.id, { status: 'faulted', error, at: new Date().toISOString() });
+      if (ended) this.announce(ended);
+    }
+    return unfinished.length;
   }
 
   /** Re-stores a finished run's events if a batch write failed on the way (idempotent: stored ones are skipped). */

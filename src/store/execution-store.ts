@@ -16,6 +16,8 @@ export interface NewExecution {
   input: Json;
   /** Creation time, ISO 8601. */
   createdAt: string;
+  /** The engine that runs it (`local`…); absent for runs that only report to this service. */
+  engine?: string;
 }
 
 export interface ExecutionRecord {
@@ -33,6 +35,7 @@ export interface ExecutionRecord {
   lastSeq: number;
   /** Highest sequence number stored; above `lastSeq` when events are missing in between. */
   maxSeq: number;
+  engine?: string;
   /** Set when a stored column could not be decoded: the record is served, not crashed on. */
   malformed?: string[];
 }
@@ -75,6 +78,7 @@ export interface ExecutionFilter {
   name?: string;
   version?: string;
   status?: WorkflowStatus[];
+  engine?: string;
   /** Inclusive lower bound on `createdAt` (ISO 8601). */
   createdAfter?: string;
   /** Exclusive upper bound on `createdAt` (ISO 8601). */

@@ -57,6 +57,11 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'which engine runs an execution (to find runs a restart interrupted)',
+    sql: 'ALTER TABLE executions ADD COLUMN engine TEXT',
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

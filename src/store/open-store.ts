@@ -12,13 +12,7 @@ import { SqliteDriver } from './sqlite-driver.ts';
  * of an SQLite database file (its directory is created), or `:memory:`.
  */
 export async function openStore(location: string): Promise<ExecutionStore> {
-  let driver: SqlDriver;
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    driver = new PostgresDriver(location);
-  } else {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    driver = new SqliteDriver(location);
-  }
+  const driver = openDriver(location);
   try {
     await migrate(driver);
   } catch (error) {
@@ -26,4 +20,11 @@ export async function openStore(location: string): Promise<ExecutionStore> {
     throw error;
   }
   return new SqlExecutionStore(driver);
+}
+
+/** The SQL driver for a location, without migrating (see `openStore`). */
+export function openDriver(location: string): SqlDriver {
+  if (/^postgres(ql)?:\/\//.test(location)) return new PostgresDriver(location);
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  return new SqliteDriver(location);
 }

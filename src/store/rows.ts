@@ -52,6 +52,8 @@ export function executionFromRow(row: SqlRow): ExecutionRecord {
   if (startedAt) record.startedAt = startedAt;
   const endedAt = text(row.ended_at);
   if (endedAt) record.endedAt = endedAt;
+  const engine = text(row.engine);
+  if (engine) record.engine = engine;
   if (malformed.length > 0) record.malformed = malformed;
   return record;
 }

@@ -31,11 +31,11 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
-    const { id, workflow, document, input, createdAt } = execution;
+    const { id, workflow, document, input, createdAt, engine } = execution;
     const changed = await this.driver.run(
-      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt],
+      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at, engine)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt, engine ?? null],
     );
     if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
     return (await this.getExecution(id))!;
@@ -61,6 +61,7 @@ export class SqlExecutionStore implements ExecutionStore {
     if (filter.namespace !== undefined) add('namespace = ?', filter.namespace);
     if (filter.name !== undefined) add('name = ?', filter.name);
     if (filter.version !== undefined) add('version = ?', filter.version);
+    if (filter.engine !== undefined) add('engine = ?', filter.engine);
     if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
     if (filter.createdAfter !== undefined) add('created_at >= ?', filter.createdAfter);
     if (filter.createdBefore !== undefined) add('created_at < ?', filter.createdBefore);

@@ -23,7 +23,7 @@ export interface TestService {
 
 /** A real service (SQLite in a temporary folder, the embedded local engine) that tests `inject()` into or listen on loopback. */
 export async function startTestService(
-  options: { heartbeatMs?: number; location?: string; wrapStore?: (store: ExecutionStore) => ExecutionStore } = {},
+  options: { heartbeatMs?: number; location?: string; wrapStore?: (store: ExecutionStore) => ExecutionStore; endInterruptedExecutions?: boolean } = {},
 ): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
   const store = await openStore(location);
@@ -36,6 +36,7 @@ export async function startTestService(
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.endInterruptedExecutions ? { endInterruptedExecutions: true } : {}),
   });
   return {
     app,

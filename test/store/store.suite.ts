@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import type { ExecutionStore, NewExecution } from '../../src/store/execution-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
+import { openDriver, openStore } from '../../src/store/open-store.ts';
 import { completedRun, progressEvent as ev } from './events.ts';
 
 /** Where a suite run keeps its data: SQLite files or PostgreSQL databases. */
@@ -44,6 +45,32 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       const again = await openStore(location);
       open.push(again);
       expect((await again.getExecution('e1'))?.input).toEqual({ who: 'world' });
+    });
+
+    it('upgrades a database of an older schema version in place', async () => {
+      location = await target!.freshLocation();
+      const old = openDriver(location);
+      expect(await migrate(old, MIGRATIONS.slice(0, 1))).toEqual([1]);
+      await old.run(
+        `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at) VALUES ('v1', 'ns', 'n', '1', 'running', '', '{}', '2026-01-01', '2026-01-01')`,
+      );
+      await old.close();
+      const upgraded = openDriver(location);
+      expect(await migrate(upgraded)).toEqual(MIGRATIONS.slice(1).map((migration) => migration.version));
+      expect(await migrate(upgraded)).toEqual([]);
+      await upgraded.close();
+      const store = await openStore(location);
+      open.push(store);
+      expect(await store.getExecution('v1')).toMatchObject({ id: 'v1', status: 'running' });
+      expect((await store.getExecution('v1'))?.engine).toBeUndefined();
+    });
+
+    it('records which engine runs an execution and filters on it', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('mine', { engine: 'local' }));
+      await store.createExecution(execution('reported'));
+      expect((await store.getExecution('mine'))?.engine).toBe('local');
+      expect((await store.listExecutions({ engine: 'local' })).items.map((item) => item.id)).toEqual(['mine']);
     });
 
     it('creates an execution once and reads it back pending', async () => {

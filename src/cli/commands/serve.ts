@@ -74,6 +74,8 @@ export function registerServe(program: Command): void {
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
         logger: { level: 'info' },
+        // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
+        endInterruptedExecutions: !options.database,
         plugins: [(instance) => dashboardRoutes(instance)],
       });
       try {
