@@ -81,18 +81,26 @@ describe('controlling a Temporal execution', () => {
     expect(page.lastSeq).toBe(all.events.length);
   });
 
-  it('suspend and resume signals switch the status (query and search attribute) and the run then completes', async () => {
-    const document = workflow('suspend', `  - nap: { wait: { seconds: 2 } }\n  - after: { set: { done: true } }`);
+  it('a suspended execution starts no new task until resumed, and reports suspended/resumed once', async () => {
+    const document = workflow('suspend', `  - nap: { wait: { seconds: 1 } }\n  - after: { set: { done: true } }`);
     const handle = await startExecution(client, document, {}, { executionId: 'control-suspend', taskQueue: TASK_QUEUE });
     await waitForEvent(handle, (event) => event.type === EVENT_TYPES.taskStarted && event.subject === '/do/0/nap');
     await handle.signal(suspendSignal);
     expect((await handle.query(progressQuery, 0, 0)).status).toBe('suspended');
     expect(await statusAttribute(handle)).toBe('suspended');
+    // The running wait ends while suspended; the next task must not start.
+    await waitForEvent(handle, (event) => event.type === EVENT_TYPES.workflowSuspended);
+    await new Promise((done) => setTimeout(done, 1_500));
+    const whileSuspended = await handle.query(progressQuery, 0, 10_000);
+    expect(whileSuspended.events.some((event) => event.subject === '/do/0/nap' && event.type === EVENT_TYPES.taskCompleted)).toBe(true);
+    expect(whileSuspended.events.some((event) => event.subject === '/do/1/after')).toBe(false);
 
     await handle.signal(resumeSignal);
-    expect((await handle.query(progressQuery, 0, 0)).status).toBe('running');
     const result = await followExecution(handle);
     expect(result).toMatchObject({ status: 'completed', output: { done: true } });
+    const lifecycle = result.events.map((event) => event.type).filter((type) => type === EVENT_TYPES.workflowSuspended || type === EVENT_TYPES.workflowResumed);
+    expect(lifecycle).toEqual([EVENT_TYPES.workflowSuspended, EVENT_TYPES.workflowResumed]);
+    expect(await statusAttribute(handle)).toBe('completed');
   });
 
   it('executions are found by their search attributes', async () => {

@@ -1,4 +1,4 @@
-import { CancelledFailure, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancelledFailure, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
@@ -17,8 +17,13 @@ import { loadSandboxEngine } from './sandbox-engine.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
 
-/** A failed report is dropped after these attempts: the query still serves the events. */
-const reporter = proxyActivities<CairnActivities>({
+/**
+ * Progress ships through a local activity: its input (the events) stays out of history, which
+ * records one small marker per batch (a regular activity would copy every event into history and
+ * reach the 50 MB limit within tens of thousands of events). A batch that still fails after these
+ * attempts is dropped; the query keeps serving its events.
+ */
+const reporter = proxyLocalActivities<CairnActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
   summary: 'progress',
