@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
+import type { Json } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
-import { progressQuery, resumeSignal, suspendSignal } from '../../src/hosts/temporal/messages.ts';
+import { eventSignal, progressQuery, resumeSignal, suspendSignal } from '../../src/hosts/temporal/messages.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
@@ -101,6 +103,24 @@ describe('controlling a Temporal execution', () => {
     const lifecycle = result.events.map((event) => event.type).filter((type) => type === EVENT_TYPES.workflowSuspended || type === EVENT_TYPES.workflowResumed);
     expect(lifecycle).toEqual([EVENT_TYPES.workflowSuspended, EVENT_TYPES.workflowResumed]);
     expect(await statusAttribute(handle)).toBe('completed');
+  });
+
+  it('listen consumes CloudEvents delivered by signal, skipping those that do not match', async () => {
+    const document = workflow('listen', `  - await:\n      listen:\n        to:\n          one:\n            with: { type: com.example.ping }`);
+    const handle = await startExecution(client, document, {}, { executionId: 'control-listen', taskQueue: TASK_QUEUE });
+    await waitForEvent(handle, (event) => event.type === EVENT_TYPES.workflowCorrelationStarted);
+    await handle.signal(eventSignal, { specversion: '1.0', id: 'e1', source: 'urn:test', type: 'com.example.other', data: { n: 0 } });
+    await handle.signal(eventSignal, { specversion: '1.0', id: 'e2', source: 'urn:test', type: 'com.example.ping', data: { n: 1 } });
+    const result = await followExecution(handle);
+    expect(result).toMatchObject({ status: 'completed', output: [{ n: 1 }] });
+  });
+
+  it('listen sees events the execution emits itself (fork: one branch emits, the other listens)', async () => {
+    const document = parseYaml(readFileSync(new URL('../dsl/workflows/listen-fork-emit.yaml', import.meta.url), 'utf8')) as WorkflowDocument;
+    const handle = await startExecution(client, document, { orderId: 'o-7' }, { executionId: 'control-fork-emit', taskQueue: TASK_QUEUE });
+    const result = await followExecution(handle);
+    expect(result.status).toBe('completed');
+    expect((result.output as Json[])[0]).toEqual([{ orderId: 'o-7' }]);
   });
 
   it('executions are found by their search attributes', async () => {

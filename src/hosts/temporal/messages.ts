@@ -47,5 +47,7 @@ export interface ProgressQueryResult {
 /** Holds the execution before its next task; tasks already running finish. */
 export const suspendSignal = defineSignal('cairn.suspend');
 export const resumeSignal = defineSignal('cairn.resume');
+/** Delivers a CloudEvent to the execution's `listen` tasks (those listening when it arrives). */
+export const eventSignal = defineSignal<[event: JsonObject]>('cairn.event');
 /** Status and the progress events after `afterSeq` (at most `limit`, default 1,000, and ~1 MB): costs no history. */
 export const progressQuery = defineQuery<ProgressQueryResult, [afterSeq: number, limit?: number]>('cairn.progress');

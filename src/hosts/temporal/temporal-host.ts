@@ -3,9 +3,10 @@ import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import { CancelledError } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { CancelScope, Host } from '../../core/host.ts';
-import type { Json } from '../../core/json.ts';
+import { isJsonObject, type Json, type JsonObject } from '../../core/json.ts';
 import type { CairnActivities } from './activities.ts';
 import { asTemporalScope, TemporalCancelScope } from './cancel-scope.ts';
+import type { EventInbox } from './event-inbox.ts';
 import { fromActivityFailure, isCancellation } from './failures.ts';
 import type { ProgressLog } from './progress-log.ts';
 
@@ -50,6 +51,7 @@ export class TemporalHost implements Host {
   constructor(
     private readonly progress: ProgressLog,
     private readonly control: ExecutionControl,
+    private readonly inbox: EventInbox,
   ) {}
 
   now(): number {
@@ -74,11 +76,19 @@ export class TemporalHost implements Host {
 
   async perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json> {
     const activities = proxyActivities<CairnActivities>({ ...EFFECT_ACTIVITY_OPTIONS, summary: options.summary });
+    let result: Json;
     try {
-      return await asTemporalScope(scope).run(() => activities.performEffect(request));
+      result = await asTemporalScope(scope).run(() => activities.performEffect(request));
     } catch (error) {
       throw fromActivityFailure(error, options.summary);
     }
+    // The worker's bus cannot reach this workflow; its own listeners see what it emits, as in process.
+    if (request.kind === 'emit' && isJsonObject(result)) this.inbox.deliver(result);
+    return result;
+  }
+
+  nextEvent(scope: CancelScope, timeoutMs?: number): Promise<JsonObject | undefined> {
+    return this.inbox.next(asTemporalScope(scope), timeoutMs);
   }
 
   report(event: ProgressEvent): void {

@@ -4,7 +4,9 @@ import { runWorkflow } from '../../core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { CairnActivities } from './activities.ts';
 import { workflowErrorToFailure } from './failures.ts';
+import { EventInbox } from './event-inbox.ts';
 import {
+  eventSignal,
   progressQuery,
   resumeSignal,
   suspendSignal,
@@ -59,8 +61,11 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     setStatus('running');
   });
 
+  const inbox = new EventInbox();
+  setHandler(eventSignal, (event) => inbox.deliver(event));
+
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
-  const host = new TemporalHost(progress, control);
+  const host = new TemporalHost(progress, control, inbox);
   const result = await runWorkflow(args.document, args.input, host, {
     executionId: args.executionId,
     engine,
