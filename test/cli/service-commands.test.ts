@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,5 +151,76 @@ describe('service commands without a service', () => {
     expect(watch.stderr).toContain('cannot reach the Cairn service');
     const list = await cairn(['executions', 'list', '--service', url]);
     expect(list.status).toBe(4);
+  });
+});
+
+describe('cairn watch across a dropped connection', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startService();
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  it('reconnects with Last-Event-ID and still prints every event exactly once, in order', async () => {
+    const target = new URL(service.url);
+    const requests: string[] = [];
+    let cut = false;
+    // A loopback proxy that cuts the first event stream while the run is still going.
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      let relayed = 0;
+      let streaming = false;
+      client.on('data', (chunk) => {
+        // Requests are small: each arrives in one chunk, and a kept-alive connection carries several.
+        const request = chunk.toString();
+        if (/^(GET|POST) /.test(request)) requests.push(request);
+        if (/^GET \S+\/events/.test(request)) streaming = true;
+        upstream.write(chunk);
+      });
+      upstream.on('data', (chunk) => {
+        // The first chunks (headers, backlog, first live events) pass; a later live event is dropped with the connection.
+        if (streaming && !cut && ++relayed >= 4) {
+          cut = true;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        client.write(chunk);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      client.on('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const steps = Array.from({ length: 8 }, (_, index) => `  - step${index}:\n      wait: { milliseconds: 100 }\n`).join('');
+      const response = await fetch(`${service.url}/v1/executions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ document: `document: { dsl: '1.0.3', namespace: cli, name: steps, version: '1.0.0' }\ndo:\n${steps}` }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const control = (action: string) =>
+        fetch(`${service.url}/v1/executions/${id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json' }, body: '{}' });
+      // Hold the run until the watcher is connected, so the cut falls in the live part of the stream.
+      await control('suspend');
+      const watching = cairn(['watch', id, '--json', '--service', proxyUrl, '--token', service.token]);
+      while (!requests.some((request) => /^GET \S+\/events/.test(request))) await new Promise((resolve) => setTimeout(resolve, 50));
+      await control('resume');
+      const result = await watching;
+      expect(result.status).toBe(0);
+      expect(cut).toBe(true);
+      const streams = requests.filter((request) => /^GET \S+\/events/.test(request));
+      expect(streams.length).toBeGreaterThanOrEqual(2);
+      expect(streams[1]).toMatch(/last-event-id: \d+/i);
+      const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as ProgressEvent);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      expect(events.at(-2)!.type).toBe('io.serverlessworkflow.workflow.completed.v1');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
