@@ -187,7 +187,7 @@ describe('run: workflow', () => {
     const cli = spawnSync(process.execPath, ['bin/cairn.js', 'run', parent, '--input', '{"value":2}', '--workflows', dir, '--quiet'], { encoding: 'utf8', timeout: 60_000 });
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stdout)).toEqual({ result: 6, version: '1.10.0' });
-  });
+  }, 90_000);
 
   it('faults with a configuration error when the workflow is not registered', async () => {
     const result = await runDslWorkflow('run-workflow-faulting', {}, { workflows: createWorkflowRegistry([]) });
