@@ -126,6 +126,23 @@ describe('dashboard in chromium against the real service', () => {
     expect(snapshot.execution.status).toBe('cancelled');
   }, 30_000);
 
+  it('suspends and resumes a run with the Suspend and Resume buttons', async () => {
+    const steps = Array.from({ length: 5 }, (_, index) => `  - pause${index}:\n      wait: { milliseconds: 300 }\n`).join('');
+    const started = await api<{ id: string }>('POST', '/v1/executions', { document: `${header('pausable')}do:\n${steps}` });
+    await page.goto(`${service.url}/#/executions/${started.id}`);
+    const root = page.locator(`[data-testid=execution][data-id="${started.id}"]`);
+    await page.locator('.task-node[data-pointer="/do/0/pause0"][data-status="running"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="suspended"]`).waitFor({ timeout: 10_000 });
+    // While suspended no further task starts.
+    const statuses = await nodeStatuses();
+    expect(statuses['/do/4/pause4']).toBe('pending');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="completed"]`).waitFor({ timeout: 15_000 });
+    expect(await root.getAttribute('data-out-of-order')).toBe('0');
+    expect(Object.values(await nodeStatuses())).toEqual(Array(5).fill('completed'));
+  }, 40_000);
+
   it('renders a run of 200 tasks live without falling behind: events applied in order, final state equals the service snapshot', async () => {
     const started = await api<{ id: string }>('POST', '/v1/executions', { document: twoHundredTasks() });
     await page.goto(`${service.url}/#/executions/${started.id}`);
