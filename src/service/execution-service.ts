@@ -159,7 +159,7 @@ export class ExecutionService {
       this.options.metrics.eventsIngested.inc(result.inserted);
       this.options.metrics.eventsDuplicate.inc(result.duplicates);
       if (result.gaps.length > 0) this.options.metrics.sequenceGaps.inc();
-      this.options.hub.progressed({ executionId: result.executionId, lastSeq: result.lastSeq, status: result.status });
+      this.options.hub.progressed({ executionId: result.executionId, lastSeq: result.lastSeq, maxSeq: result.maxSeq, status: result.status });
       if (result.inserted > 0) {
         const record = await this.options.store.getExecution(result.executionId);
         if (record) this.options.hub.changed(record);
@@ -247,7 +247,7 @@ export class ExecutionService {
   }
 
   private announce(record: ExecutionRecord): void {
-    this.options.hub.progressed({ executionId: record.id, lastSeq: record.lastSeq, status: record.status });
+    this.options.hub.progressed({ executionId: record.id, lastSeq: record.lastSeq, maxSeq: record.maxSeq, status: record.status });
     this.options.hub.changed(record);
   }
 }

@@ -1,7 +1,7 @@
 import type { ProgressEvent, WorkflowStatus } from '../core/events.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';
 import { isTerminal } from '../store/workflow-transition.ts';
-import type { LiveHub } from './live-hub.ts';
+import type { ExecutionProgress, LiveHub } from './live-hub.ts';
 
 export interface FollowSink {
   event(event: ProgressEvent): void;
@@ -14,15 +14,24 @@ const PAGE = 500;
 
 /**
  * Sends an execution's stored events after `afterSeq`, backlog then live, under its own
- * sequence: each hub notice triggers a re-read of the store from the last sent seq, never past
- * a gap, so a follower sees every event once and in order whatever it reconnects with.
- * Returns the function that stops following.
+ * sequence: each hub notice triggers a read of the store from the last sent seq up to the
+ * notice's contiguous `lastSeq` (never past a gap), so a follower sees every event once and in
+ * order whatever it reconnects with. Returns the function that stops following.
  */
 export function followExecution(store: ExecutionStore, hub: LiveHub, executionId: string, afterSeq: number, sink: FollowSink): () => void {
   let cursor = afterSeq;
   let stopped = false;
   let pumping = false;
   let again = false;
+  // The newest state known; notices only ever move it forward.
+  let known: Omit<ExecutionProgress, 'executionId'> | undefined;
+
+  const learn = (progress: Omit<ExecutionProgress, 'executionId'>) => {
+    // A read that started before a notice may answer after it: never step back, and a terminal status is final.
+    const newer = !known || progress.lastSeq > known.lastSeq || progress.maxSeq > known.maxSeq;
+    const sameSeqs = known && progress.lastSeq === known.lastSeq && progress.maxSeq === known.maxSeq;
+    if (newer || (sameSeqs && !isTerminal(known!.status))) known = { lastSeq: progress.lastSeq, maxSeq: progress.maxSeq, status: progress.status };
+  };
 
   const pump = async (): Promise<void> => {
     if (pumping) {
@@ -31,22 +40,26 @@ export function followExecution(store: ExecutionStore, hub: LiveHub, executionId
     }
     pumping = true;
     try {
+      if (!known) {
+        const execution = await store.getExecution(executionId);
+        if (!execution) return;
+        learn(execution);
+      }
       do {
         again = false;
-        const events = await store.readEvents(executionId, cursor, { limit: PAGE });
-        for (const event of events) {
-          if (stopped) return;
-          sink.event(event);
-          cursor = event.seq;
+        const target = known!;
+        if (cursor < target.lastSeq) {
+          const events = await store.readEvents(executionId, cursor, { throughSeq: target.lastSeq, limit: PAGE });
+          for (const event of events) {
+            if (stopped) return;
+            sink.event(event);
+            cursor = event.seq;
+          }
+          if (events.length === PAGE) again = true;
         }
-        if (events.length === PAGE) {
-          again = true;
-          continue;
-        }
-        const execution = await store.getExecution(executionId);
-        if (!stopped && execution && isTerminal(execution.status) && execution.lastSeq === execution.maxSeq && cursor >= execution.lastSeq) {
+        if (!again && !stopped && isTerminal(target.status) && target.lastSeq === target.maxSeq && cursor >= target.lastSeq) {
           stop();
-          sink.end(execution.status);
+          sink.end(target.status);
           return;
         }
       } while (again && !stopped);
@@ -60,7 +73,10 @@ export function followExecution(store: ExecutionStore, hub: LiveHub, executionId
     }
   };
 
-  const unsubscribe = hub.subscribeExecution(executionId, () => void pump());
+  const unsubscribe = hub.subscribeExecution(executionId, (progress) => {
+    learn(progress);
+    void pump();
+  });
   const stop = () => {
     stopped = true;
     unsubscribe();

@@ -1,10 +1,11 @@
 import type { WorkflowStatus } from '../core/events.ts';
 import type { ExecutionRecord } from '../store/execution-store.ts';
 
-/** What changed about an execution: its stored events reached `lastSeq`, its status is `status`. */
+/** What changed about an execution: its stored events reached `lastSeq` (contiguously) and `maxSeq`, its status is `status`. */
 export interface ExecutionProgress {
   executionId: string;
   lastSeq: number;
+  maxSeq: number;
   status: WorkflowStatus;
 }
 

@@ -120,4 +120,10 @@ describe('WebSocket', () => {
     ]);
     expect(received.some((m) => m.type === 'execution' && m.execution?.id === 'ws-2')).toBe(true);
   });
+
+  it('refuses a connection without an API token', async () => {
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/ws`);
+    const status = await new Promise<number | undefined>((resolve) => socket.once('unexpected-response', (_request, response) => resolve(response.statusCode)));
+    expect(status).toBe(401);
+  });
 });
