@@ -30,7 +30,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The project-local CLI installed by `scripts/install-tools.sh`, else `temporal` on PATH. */
 export function findTemporalBinary(): string | undefined {
-  const local = join(REPO_ROOT, '.tools/venv/bin/temporal');
+  const local = join(REPO_ROOT, '.tools/bin/temporal');
   if (existsSync(local)) return local;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, 'temporal');
