@@ -104,6 +104,8 @@ async function runBody(execution: Execution, rawInput: Json, frame: Frame): Prom
   const variables = { ...baseVariables(execution, frame), input: rawInput };
   validateWithSchema(execution, document.input?.schema, rawInput, 'input', ROOT);
   const input = document.input?.from !== undefined ? evaluator.transform(document.input.from, rawInput, variables, ROOT) : rawInput;
+  // The spec's data flow sets the transformed workflow input as the initial `$context`.
+  execution.context = input;
   const run = (scope: Frame['scope']) => runTaskList(execution, document.do, '/do', input, { ...frame, scope });
 
   let outcome;
