@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -12,14 +12,17 @@ import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import type { ExecutionResult, RunOnHostOptions } from '../../src/hosts/index.ts';
 import { EncryptionCodec } from '../../src/hosts/temporal/encryption-codec.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
+import { runLocal } from '../../src/hosts/local/run-local.ts';
+import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { startGoldenFixtures, type GoldenFixtures } from '../golden/golden-fixtures.ts';
 import { listGoldens, runGolden, type GoldenReport } from '../golden/golden-runner.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
-// Every golden of test/golden runs on the local host and on a real Temporal dev server (one
-// worker for all, with the fixtures' endpoint rewrites): both must meet the golden's expectation
-// and agree with each other on status, output and error.
+// Every golden of test/golden, and the workflows of test/temporal/workflows, run on the local host
+// and on a real Temporal dev server (one worker for all, with the fixtures' endpoint rewrites):
+// both hosts must meet the golden's expectation and agree on status, output and error (and, for
+// the temporal workflows, on the lifecycle events of every task).
 const TASK_QUEUE = 'goldens';
 /** Goldens with secrets need the encrypting codec, so the worker and the client share a key. */
 const CODEC_KEY = EncryptionCodec.generateKey();
@@ -74,6 +77,23 @@ describe('golden workflows on the temporal host agree with the local host', () =
   }
 });
 
+describe('the temporal test workflows on both hosts, event by event', () => {
+  const dir = new URL('./workflows/', import.meta.url);
+  const files = readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+
+  it.each(files)('%s: same result and the same lifecycle events per task on local and temporal', async (file) => {
+    const document = loadWorkflow(readFileSync(new URL(file, dir), 'utf8'), file, { engine });
+    const input: Json = { n: 12, items: [1, 2, 3] };
+    const executionId = `both-${file.replace('.yaml', '')}`;
+    const local = await runLocal(document, input, { executionId, engine, endpointRewrites: fixtures.endpointRewrites });
+    const durable = await onTemporal(document, input, { executionId, endpointRewrites: fixtures.endpointRewrites });
+
+    expect(summary(durable)).toEqual(summary(local));
+    expect(taskEvents(durable)).toEqual(taskEvents(local));
+    expect(durable.events.map((event) => event.seq)).toEqual(durable.events.map((_, index) => index + 1));
+  }, 60_000);
+});
+
 describe('secrets on the temporal host', () => {
   it('reach the workflow but never Temporal history in clear (the payload codec encrypts them)', async () => {
     const dir = listGoldens().find((path) => basename(path) === 'args-secrets')!;
@@ -106,4 +126,14 @@ function payloadText(value: unknown): string {
 function comparable(report: GoldenReport): Json {
   const { status, output, error, executionId } = report.result;
   return JSON.parse(JSON.stringify({ status, output, error }).split(executionId).join('<execution-id>'), (key, value) => (key === 'date' ? '<date>' : value));
+}
+
+/** Status, output, error; an HTTP `date` header is the only thing allowed to differ. */
+function summary(result: ExecutionResult): Json {
+  return JSON.parse(JSON.stringify({ status: result.status, output: result.output, error: result.error }), (key, value) => (key === 'date' ? '<date>' : value));
+}
+
+/** Which events each task instance produced, independent of how concurrent branches interleaved. */
+function taskEvents(result: ExecutionResult): string[] {
+  return result.events.map((event) => `${event.subject ?? ''} ${event.iteration ?? ''} ${event.attempt ?? ''} ${event.type}`).sort();
 }
