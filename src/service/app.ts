@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';
@@ -73,7 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ServiceError) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, code: error.code, error: error.name, message: error.message, details: error.details });
+      return reply
+        .code(error.statusCode)
+        .send({ statusCode: error.statusCode, code: error.code, error: STATUS_CODES[error.statusCode], message: error.message, details: error.details });
     }
     const validation = (error as { validation?: unknown }).validation;
     if (validation) {
