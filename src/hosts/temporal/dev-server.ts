@@ -60,6 +60,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     (child.stderr as unknown as { unref(): void }).unref();
   }
 
+  // The server must not outlive this process, whatever way it ends (an exception, process.exit).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
+
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

@@ -9,7 +9,7 @@ let lingerTimer: NodeJS.Timeout | undefined;
 
 /**
  * A dev server shared by the runs of this process that were given no address: started on first
- * use, stopped once no run has used it for `LINGER_MS`, and killed when the process exits.
+ * use, stopped once no run has used it for `LINGER_MS` (and killed when the process exits).
  * Returns the address and a release function.
  */
 export async function acquireDevServer(): Promise<{ address: string; release: () => Promise<void> }> {
@@ -18,10 +18,9 @@ export async function acquireDevServer(): Promise<{ address: string; release: ()
   if (!server) {
     const starting = startDevServer({ unref: true });
     server = starting;
-    starting.then(
-      (started) => process.once('exit', () => void started.stop()),
-      () => { if (server === starting) server = undefined; },
-    );
+    starting.catch(() => {
+      if (server === starting) server = undefined;
+    });
   }
   try {
     const { address } = await server;
