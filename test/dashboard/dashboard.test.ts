@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIST } from '../../src/service/routes/dashboard.ts';
 import { startService, type RunningService } from '../cli/start-service.ts';
 import { launchChromium } from './browser.ts';
+import { ensureDashboardBuilt } from './ensure-built.ts';
 
-// `npm run build:dashboard` must run first (CI does it before `npm test`); without a build these tests fail, they never skip.
 const header = (name: string) => `document: { dsl: '1.0.3', namespace: ui, name: ${name}, version: '1.0.0' }\n`;
 
 /** Three steps, the middle one waiting long enough to be seen running. */
@@ -14,7 +14,7 @@ const STEPS = `${header('steps')}do:
   - prepare:
       set: { order: '\${ .order }', stage: prepared }
   - ship:
-      wait: { milliseconds: 1500 }
+      wait: { milliseconds: 3000 }
   - finish:
       set: '\${ . + { stage: "done" } }'
 `;
@@ -46,7 +46,8 @@ describe('dashboard in chromium against the real service', () => {
     page.$$eval('.task-node[data-pointer^="/"]', (nodes) => Object.fromEntries(nodes.map((node) => [node.getAttribute('data-pointer'), node.getAttribute('data-status')])));
 
   beforeAll(async () => {
-    expect(existsSync(join(DASHBOARD_DIST, 'index.html')), 'run `npm run build:dashboard` first').toBe(true);
+    ensureDashboardBuilt();
+    expect(existsSync(join(DASHBOARD_DIST, 'index.html'))).toBe(true);
     service = await startService();
     const registered = await api('POST', '/v1/workflows', { document: STEPS });
     expect(registered).toMatchObject({ namespace: 'ui', name: 'steps' });
@@ -55,7 +56,7 @@ describe('dashboard in chromium against the real service', () => {
     await page.goto(`${service.url}/?token=${service.token}`);
     // Marks this document: if any step reloaded the page, the mark would be gone.
     await page.evaluate(() => ((globalThis as unknown as { cairnMark: number }).cairnMark = 42));
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -127,20 +128,21 @@ describe('dashboard in chromium against the real service', () => {
   }, 30_000);
 
   it('suspends and resumes a run with the Suspend and Resume buttons', async () => {
-    const steps = Array.from({ length: 5 }, (_, index) => `  - pause${index}:\n      wait: { milliseconds: 300 }\n`).join('');
+    const steps = Array.from({ length: 8 }, (_, index) => `  - pause${index}:\n      wait: { milliseconds: 500 }\n`).join('');
     const started = await api<{ id: string }>('POST', '/v1/executions', { document: `${header('pausable')}do:\n${steps}` });
     await page.goto(`${service.url}/#/executions/${started.id}`);
     const root = page.locator(`[data-testid=execution][data-id="${started.id}"]`);
-    await page.locator('.task-node[data-pointer="/do/0/pause0"][data-status="running"]').waitFor({ timeout: 10_000 });
+    await root.waitFor();
+    await page.locator('.task-node[data-status="running"]').first().waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Suspend' }).click();
     await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="suspended"]`).waitFor({ timeout: 10_000 });
     // While suspended no further task starts.
     const statuses = await nodeStatuses();
-    expect(statuses['/do/4/pause4']).toBe('pending');
+    expect(statuses['/do/7/pause7']).toBe('pending');
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="completed"]`).waitFor({ timeout: 15_000 });
     expect(await root.getAttribute('data-out-of-order')).toBe('0');
-    expect(Object.values(await nodeStatuses())).toEqual(Array(5).fill('completed'));
+    expect(Object.values(await nodeStatuses())).toEqual(Array(8).fill('completed'));
   }, 40_000);
 
   it('renders a run of 200 tasks live without falling behind: events applied in order, final state equals the service snapshot', async () => {

@@ -1,8 +1,11 @@
 // Takes the README's dashboard screenshots (docs/dashboard-*.png) against the real service:
-// `npm run build:dashboard && npx tsx test/dashboard/take-screenshots.ts`.
+// `npx tsx test/dashboard/take-screenshots.ts` (builds the dashboard first when its bundle is stale).
 import { readFileSync } from 'node:fs';
 import { startService } from '../cli/start-service.ts';
 import { launchChromium } from './browser.ts';
+import { ensureDashboardBuilt } from './ensure-built.ts';
+
+ensureDashboardBuilt();
 
 const service = await startService();
 const api = async (path: string, body: unknown) => {
