@@ -3,10 +3,11 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { AsyncApiTarget } from '../core/effects.ts';
-import { workflowError } from '../core/errors.ts';
+import { isCancelledError, workflowError } from '../core/errors.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
+import { raceAbort } from './race-abort.ts';
 
 /** Where an AsyncAPI operation is performed: the server's protocol and URL parts, and the channel address. */
 export interface ResolvedChannel {
@@ -21,17 +22,20 @@ export interface ResolvedChannel {
   label: string;
 }
 
+const DOCUMENT_TIMEOUT_MS = 60_000;
+
 /** Parsed documents per location for the life of the process; a failed load is not kept. */
 const cache = new Map<string, Promise<JsonObject>>();
 
 export function loadAsyncApiDocument(target: AsyncApiTarget, context: EffectContext): Promise<JsonObject> {
   let pending = cache.get(target.document);
   if (!pending) {
-    pending = readDocument(target, context);
+    // Shared between callers, so not tied to one caller's signal; each caller races its own.
+    pending = readDocument(target, { ...context, signal: AbortSignal.timeout(DOCUMENT_TIMEOUT_MS) });
     cache.set(target.document, pending);
     pending.catch(() => cache.delete(target.document));
   }
-  return pending;
+  return raceAbort(pending, context.signal, 'asyncapi call');
 }
 
 async function readDocument(target: AsyncApiTarget, context: EffectContext): Promise<JsonObject> {
@@ -41,7 +45,10 @@ async function readDocument(target: AsyncApiTarget, context: EffectContext): Pro
     const raw = await performHttp(
       { kind: 'http', method: 'GET', uri: location, headers: { accept: 'application/json, application/yaml;q=0.9' }, query: {}, output: 'raw', redirect: false },
       context,
-    );
+    ).catch((error: unknown) => {
+      if (!isCancelledError(error)) throw error;
+      throw workflowError('timeout', `AsyncAPI document ${location} did not arrive within ${DOCUMENT_TIMEOUT_MS / 1000} s`);
+    });
     text = Buffer.from(String(raw), 'base64').toString('utf8');
   } else {
     const path = location.startsWith('file:') ? fileURLToPath(location) : resolvePath(location);

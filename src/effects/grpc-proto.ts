@@ -1,15 +1,18 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { CancelledError, isCancelledError, workflowError } from '../core/errors.ts';
+import { isCancelledError, workflowError } from '../core/errors.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
+import { raceAbort } from './race-abort.ts';
 
 /** How proto messages map to JSON: field names as written, 64-bit integers and enums as strings. */
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+
+const PROTO_TIMEOUT_MS = 60_000;
 
 /** Loaded protos per location for the life of the process; a failed load is not kept. */
 const cache = new Map<string, Promise<grpc.GrpcObject>>();
@@ -21,20 +24,26 @@ const cache = new Map<string, Promise<grpc.GrpcObject>>();
 export function loadProto(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
   let loaded = cache.get(location);
   if (!loaded) {
-    loaded = load(location, context);
+    // Shared between callers, so not tied to one caller's signal; each caller races its own.
+    loaded = load(location, { ...context, signal: AbortSignal.timeout(PROTO_TIMEOUT_MS) });
     cache.set(location, loaded);
     loaded.catch(() => cache.delete(location));
   }
-  return loaded;
+  return raceAbort(loaded, context.signal, 'grpc call');
 }
 
 async function load(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
   let path: string;
+  let downloaded: string | undefined;
   if (/^https?:\/\//i.test(location)) {
-    const text = await performHttp({ kind: 'http', method: 'GET', uri: location, headers: { accept: 'text/plain' }, query: {}, output: 'raw', redirect: false }, context);
-    if (context.signal.aborted) throw new CancelledError('grpc call cancelled');
-    const directory = await mkdtemp(join(tmpdir(), 'cairn-proto-'));
-    path = join(directory, 'service.proto');
+    const text = await performHttp({ kind: 'http', method: 'GET', uri: location, headers: { accept: 'text/plain' }, query: {}, output: 'raw', redirect: false }, context).catch(
+      (error: unknown) => {
+        if (!isCancelledError(error)) throw error;
+        throw workflowError('timeout', `proto ${location} did not arrive within ${PROTO_TIMEOUT_MS / 1000} s`);
+      },
+    );
+    downloaded = await mkdtemp(join(tmpdir(), 'cairn-proto-'));
+    path = join(downloaded, 'service.proto');
     await writeFile(path, Buffer.from(String(text), 'base64'));
   } else {
     path = location.startsWith('file:') ? fileURLToPath(location) : location;
@@ -42,8 +51,10 @@ async function load(location: string, context: EffectContext): Promise<grpc.Grpc
   try {
     return grpc.loadPackageDefinition(await protoLoader.load(path, LOADER_OPTIONS));
   } catch (error) {
-    if (isCancelledError(error)) throw error;
     const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw workflowError('configuration', `cannot load proto ${location}: ${reason}`);
+  } finally {
+    // The definitions are in memory once loaded; a downloaded copy is not needed any more.
+    if (downloaded !== undefined) await rm(downloaded, { recursive: true, force: true });
   }
 }

@@ -25,8 +25,8 @@ export async function runFunctionCall(task: CallTask, input: Json, context: Task
     throw workflowError('configuration', detail, { instance: pointer });
   }
   const functionPointer = childPointer(pointer, task.call);
-  const segment = functionPointer.slice(pointer.length);
-  if (pointer.split(segment).length > MAX_FUNCTION_NESTING) {
+  const token = functionPointer.slice(pointer.length + 1);
+  if (pointer.split('/').filter((segment) => segment === token).length >= MAX_FUNCTION_NESTING) {
     throw workflowError('configuration', `function '${task.call}' nests more than ${MAX_FUNCTION_NESTING} calls deep (recursive function?)`, { instance: pointer });
   }
   const functionInput = execution.evaluator.template(task.with ?? {}, input, variables, pointer);
