@@ -42,6 +42,9 @@ export async function resolveCatalogFunctions(document: WorkflowDocument, option
   while (pending.length > 0) {
     const { call, path } = pending.shift()!;
     if (Object.hasOwn(resolved, call)) continue;
+    if (call.includes('://')) {
+      throw issueAt(options.fileName, path, ISSUE.unknownReference, `call '${call}': custom functions by URL are not supported; declare the catalog in use.catalogs and call name:version@catalog`);
+    }
     if (Object.keys(resolved).length >= limit) throw issueAt(options.fileName, path, ISSUE.tooLarge, `the workflow uses more than ${limit} catalog functions`);
     const definition = await loadFunction(document, parseCatalogFunction(call)!, path, options);
     resolved[call] = definition;
