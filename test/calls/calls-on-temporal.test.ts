@@ -66,6 +66,6 @@ describe('calls on a real Temporal dev server', () => {
     const a2a = await durable(await loadCallWorkflow('a2a-stream'), { server: `${agent.origin}/a2a` }, 'a2a');
     expect(a2a.output).toEqual(['working', 'report', 'completed']);
     const tools = await durable(await loadCallWorkflow('mcp-http'), { endpoint: mcp.url, a: 1 }, 'mcp');
-    expect(tools.output).toEqual({ tools: ['add', 'whoami'], sum: 3, text: '3', prompt: 'Please greet Ada.', note: 'note 42' });
+    expect(tools.output).toEqual({ tools: ['add', 'whoami', 'slow'], sum: 3, text: '3', prompt: 'Please greet Ada.', note: 'note 42' });
   });
 });

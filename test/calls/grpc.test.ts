@@ -68,7 +68,15 @@ describe('call: grpc against a real gRPC server on loopback', () => {
     const result = await runDocument(document, { proto: GREETER_PROTO, port: greeter.port, method: 'SayGoodbye' });
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({ status: 400, instance: '/do/0/lookup/try/0/greet' });
-    expect(result.error?.detail).toContain('has no method SayGoodbye (methods: SayHello, SayHellos)');
+    expect(result.error?.detail).toContain('has no method SayGoodbye (methods: SayHello, SayHellos, Hang)');
+  });
+
+  it('a task timeout cancels the call on the server and faults with a timeout error', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-timeout'), greeter.port);
+    const result = await runDocument(document, { proto: GREETER_PROTO });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 408, instance: '/do/0/hang' });
+    await expect.poll(() => greeter.cancelledHangs(), { timeout: 10_000 }).toBe(1);
   });
 
   it('faults with a communication error (503) when nothing listens on the port', async () => {

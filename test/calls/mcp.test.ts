@@ -12,7 +12,7 @@ describe('call: mcp', () => {
   it('lists and calls tools, gets prompts and reads templated resources over streamable HTTP', async () => {
     const result = await runDocument(await loadCallWorkflow('mcp-http'), { endpoint: server.url, a: 40 });
     expect(result.status).toBe('completed');
-    expect(result.output).toEqual({ tools: ['add', 'whoami'], sum: 42, text: '42', prompt: 'Please greet Ada.', note: 'note 42' });
+    expect(result.output).toEqual({ tools: ['add', 'whoami', 'slow'], sum: 42, text: '42', prompt: 'Please greet Ada.', note: 'note 42' });
     expect(server.authorizations).toContain('Bearer mcp-token');
     expect(server.offeredVersions).toContain('2025-06-18');
   });
@@ -29,6 +29,13 @@ describe('call: mcp', () => {
     expect(result.error?.type).toMatch(/\/errors\/runtime$/);
     expect(result.error).toMatchObject({ instance: '/do/0/unknownPrompt', jsonRpcError: { code: -32602 } });
     expect(result.error?.detail).toContain('nonexistent');
+  });
+
+  it('gives up after the call timeout with a runtime error', async () => {
+    const result = await runDocument(await loadCallWorkflow('mcp-timeout'), { endpoint: server.url });
+    expect(result.status).toBe('faulted');
+    expect(result.error?.type).toMatch(/\/errors\/runtime$/);
+    expect(result.error?.detail).toMatch(/timed out/i);
   });
 
   it('faults with a runtime error when the server is unreachable', async () => {
