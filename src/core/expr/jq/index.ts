@@ -1,3 +1,20 @@
+/**
+ * Native jq (1.8 semantics) for workflow runtime expressions: synchronous, dependency-free, no Node
+ * built-ins, so it runs in-process and inside Temporal's workflow sandbox alike.
+ *
+ * Decisions a workflow author can observe:
+ * - `input`, `inputs`, `$ENV`, `env`, `debug`, `stderr`, `input_filename`, `halt_error`, `import`,
+ *   `include` and `modulemeta` reach outside the expression: compiling them is a syntax error.
+ * - `now` reads a clock: an evaluation error unless the engine is created with `now`.
+ * - Dates are UTC only (`localtime`/`strflocaltime` behave as `gmtime`/`strftime`).
+ * - Numbers are IEEE doubles: literals are not preserved (`have_literal_numbers` and
+ *   `have_decnum` are false), so integers beyond 2^53 lose precision as in jq without decNumber.
+ * - Objects are JavaScript objects: integer-like keys (`"1"`) come before other keys in output.
+ * - Outputs may share structure with the input; the engine never mutates either.
+ * - Limits (steps, output bytes, depth) raise `ExpressionEvaluationError`, which `try` cannot catch.
+ *   Regex matching is charged per character scanned, but a single JavaScript RegExp execution
+ *   cannot be interrupted: catastrophic backtracking patterns are not bounded.
+ */
 import {
   ExpressionEvaluationError,
   ExpressionSyntaxError,
@@ -82,13 +99,15 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
       const compiled = code;
       return {
         evaluate(input: Json, vars: Readonly<Record<string, Json>>): Json[] {
-          const saved = { ...rt, globals: globalsRef.values };
+          // saved for re-entrant use (an evaluation started while another one is running)
+          const { steps, maxSteps: savedMaxSteps, depth, maxDepth: savedMaxDepth, now: savedNow } = rt;
+          const savedGlobals = globalsRef.values;
           rt.steps = 0;
           rt.maxSteps = maxSteps;
           rt.depth = 0;
           rt.maxDepth = maxDepth;
           rt.now = now;
-          globalsRef.values = variables.map((n) => (vars[n] ?? null) as V);
+          globalsRef.values = variables.length === 0 ? [] : variables.map((n) => (vars[n] ?? null) as V);
           const out: Json[] = [];
           let bytes = 0;
           try {
@@ -106,12 +125,12 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
             if (e instanceof RangeError) throw new ExpressionEvaluationError(`jq evaluation exceeded the maximum depth (${e.message})`);
             throw e;
           } finally {
-            rt.steps = saved.steps;
-            rt.maxSteps = saved.maxSteps;
-            rt.depth = saved.depth;
-            rt.maxDepth = saved.maxDepth;
-            rt.now = saved.now;
-            globalsRef.values = saved.globals;
+            rt.steps = steps;
+            rt.maxSteps = savedMaxSteps;
+            rt.depth = depth;
+            rt.maxDepth = savedMaxDepth;
+            rt.now = savedNow;
+            globalsRef.values = savedGlobals;
           }
           return out;
         },

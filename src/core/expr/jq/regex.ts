@@ -1,6 +1,6 @@
 import { fail } from './errors.ts';
 import { defineValues } from './natives.ts';
-import { tick } from './runtime.ts';
+import { charge } from './runtime.ts';
 import { describe, type Obj, type V } from './values.ts';
 
 interface CompiledRegex {
@@ -153,7 +153,7 @@ export function matchImpl(input: V, pattern: V, flags: V, testMode: V): V {
   const { re, global, skipEmpty } = compileRegex(pattern, flags);
   re.lastIndex = 0;
   if (testMode === true) {
-    tick();
+    charge(input.length);
     return re.test(input);
   }
   const cp = codepointOffsets(input);
@@ -161,12 +161,16 @@ export function matchImpl(input: V, pattern: V, flags: V, testMode: V): V {
   const out: V[] = [];
   let from = 0;
   while (from <= input.length) {
-    tick();
     re.lastIndex = from;
     const m = re.exec(input);
-    if (!m) break;
+    // bounded work: every character scanned is charged once
+    if (!m) {
+      charge(input.length - from);
+      break;
+    }
     const start = m.index;
     const text = m[0];
+    charge(start + text.length - from + 1);
     const indices = (m as RegExpExecArray & { indices: ([number, number] | undefined)[] }).indices;
     if (!(skipEmpty && text.length === 0)) {
       const captures: V[] = [];

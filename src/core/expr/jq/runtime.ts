@@ -40,6 +40,12 @@ export function tick(): void {
   if (++rt.steps > rt.maxSteps) throw new LimitExceeded(`jq evaluation exceeded the limit of ${rt.maxSteps} steps`);
 }
 
+/** Charges work proportional to `n` (e.g. the length of a regex subject). */
+export function charge(n: number): void {
+  rt.steps += n;
+  tick();
+}
+
 export function walk(env: Env | null, depth: number): Env {
   let e = env!;
   for (let i = 0; i < depth; i++) e = e.up!;
