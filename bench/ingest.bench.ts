@@ -6,13 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_TYPES, progressEventId, type ProgressEvent } from '../src/core/events.ts';
+import type { JsonObject } from '../src/core/json.ts';
 import type { ExecutionStore } from '../src/store/execution-store.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createTestDatabase, postgresAdminUrl } from '../test/store/postgres.ts';
 import { auth, startTestService } from '../test/service/service-fixture.ts';
 
 const BATCH = 50;
-const EVENTS_PER_EXECUTION = 2_000;
+const EVENTS_PER_EXECUTION = 5_000;
 
 function events(executionId: string, count: number): ProgressEvent[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -25,7 +26,7 @@ function events(executionId: string, count: number): ProgressEvent[] {
     executionid: executionId,
     seq: index + 1,
     ...(index === 0 ? {} : { subject: `/do/${index}/step` }),
-    data: index === 0 ? { name: executionId } : { workflow: executionId, task: `/do/${index}/step`, completedAt: new Date(1_700_000_000_000 + index).toISOString(), output: { index, ok: true } },
+    data: (index === 0 ? { name: executionId } : { workflow: executionId, task: `/do/${index}/step`, completedAt: new Date(1_700_000_000_000 + index).toISOString(), output: { index, ok: true } }) as JsonObject,
   }));
 }
 

@@ -1,5 +1,6 @@
 import type { ProgressEvent } from '../core/events.ts';
 import { appendExecutionEvents, checkEvent, gapsAbove } from './append-events.ts';
+import { GroupCommit } from './group-commit.ts';
 import {
   StoreError,
   type AppendResult,
@@ -24,7 +25,14 @@ const MAX_PAGE = 500;
 
 /** `ExecutionStore` over any `SqlDriver`: the one code path behind SQLite and PostgreSQL. */
 export class SqlExecutionStore implements ExecutionStore {
-  constructor(private readonly driver: SqlDriver) {}
+  /** SQLite writes one transaction at a time anyway: share them. PostgreSQL runs appends in parallel on its pool instead. */
+  private readonly appends: GroupCommit<ProgressEvent[], AppendResult> | undefined;
+
+  constructor(private readonly driver: SqlDriver) {
+    if (driver.dialect === 'sqlite') {
+      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((events) => appendExecutionEvents(tx, events, driver.dialect))));
+    }
+  }
 
   get dialect() {
     return this.driver.dialect;
@@ -109,11 +117,11 @@ export class SqlExecutionStore implements ExecutionStore {
       if (group) group.push(event);
       else byExecution.set(event.executionid, [event]);
     }
-    const results: AppendResult[] = [];
-    for (const group of byExecution.values()) {
-      results.push(await this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.driver.dialect)));
-    }
-    return results;
+    return Promise.all(
+      [...byExecution.values()].map((group) =>
+        this.appends ? this.appends.submit(group) : this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.driver.dialect)),
+      ),
+    );
   }
 
   async readEvents(executionId: string, afterSeq: number, options: { throughSeq?: number; limit?: number } = {}): Promise<ProgressEvent[]> {
