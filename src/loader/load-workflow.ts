@@ -80,6 +80,5 @@ function locate(raw: readonly RawIssue[], file: string, source: ParsedSource | u
 
 function expressionPosition(issue: RawIssue, source: ParsedSource | undefined): { line: number; column: number } | undefined {
   if (issue.expressionOffset === undefined || !source) return undefined;
-  const start = source.scalarStart(issue.path);
-  return start ? { line: start.line, column: start.column + issue.expressionOffset } : undefined;
+  return source.positionInScalar(issue.path, issue.expressionOffset);
 }

@@ -23,8 +23,11 @@ export interface ParsedSource {
   value: Json;
   /** Where the node at `path` starts (or its mapping key, with `atKey`); the closest existing ancestor otherwise. */
   locate(path: JsonPath, atKey?: boolean): SourcePosition;
-  /** The scalar's text as written, when `path` names a single-line plain or quoted scalar whose text equals its value. */
-  scalarStart(path: JsonPath): SourcePosition | undefined;
+  /**
+   * Where the character at `index` of the string value at `path` is written: exact for single-line
+   * plain or quoted scalars without escapes and for literal block scalars (`|`); undefined otherwise.
+   */
+  positionInScalar(path: JsonPath, index: number): SourcePosition | undefined;
 }
 
 export type ParseResult = { ok: true; source: ParsedSource } | { ok: false; issues: RawIssue[] };
@@ -70,7 +73,7 @@ export function parseSource(text: string, limits: ParseLimits = DEFAULT_PARSE_LI
     source: {
       value: conversion.value,
       locate: (path, atKey = false) => locator.locate(path, atKey),
-      scalarStart: (path) => locator.scalarStart(path),
+      positionInScalar: (path, index) => locator.positionInScalar(path, index),
     },
   };
 }
@@ -189,15 +192,37 @@ class Locator {
     return range ? this.position(range[0]) : START;
   }
 
-  scalarStart(path: JsonPath): SourcePosition | undefined {
+  positionInScalar(path: JsonPath, index: number): SourcePosition | undefined {
     const found = this.walk(path);
     const node = found.node;
     if (!found.complete || !isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+    const value = node.value;
+    if (node.type === 'BLOCK_LITERAL') return this.positionInLiteral(node.range[0], value, index);
     const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : node.type === 'PLAIN' ? 0 : -1;
-    if (quote < 0 || node.value.includes('\n')) return undefined;
+    if (quote < 0 || value.includes('\n')) return undefined;
     const start = node.range[0] + quote;
-    if (this.text.slice(start, start + node.value.length) !== node.value) return undefined;
-    return this.position(start);
+    if (this.text.slice(start, start + value.length) !== value) return undefined;
+    return this.position(start + Math.min(index, value.length));
+  }
+
+  /** A literal block keeps every line as written, shifted by one indentation: map line by line. */
+  private positionInLiteral(headerOffset: number, value: string, index: number): SourcePosition | undefined {
+    const before = value.slice(0, index).split('\n');
+    const lineIndex = before.length - 1;
+    const column = before[lineIndex]?.length ?? 0;
+    let lineStart = this.text.indexOf('\n', headerOffset) + 1;
+    if (lineStart === 0) return undefined;
+    for (let i = 0; i < lineIndex; i++) {
+      const next = this.text.indexOf('\n', lineStart);
+      if (next < 0) return undefined;
+      lineStart = next + 1;
+    }
+    const valueLine = value.split('\n')[lineIndex] ?? '';
+    const sourceLineEnd = this.text.indexOf('\n', lineStart);
+    const sourceLine = this.text.slice(lineStart, sourceLineEnd < 0 ? undefined : sourceLineEnd);
+    const indent = sourceLine.length - valueLine.length;
+    if (indent < 0 || sourceLine.slice(indent) !== valueLine) return undefined;
+    return this.position(lineStart + indent + column);
   }
 
   /** Follows `path` through the YAML nodes; stops at the deepest node that exists. */

@@ -28,13 +28,24 @@ describe('expression checks', () => {
     expect((await issuesOf(text)).map((i) => `${i.line}:${i.column} ${i.path}`)).toEqual(['9:27 /do/0/loop/for/in']);
   });
 
-  it('points at the start of a block scalar when the offset cannot be mapped', async () => {
+  it('maps an error inside a literal block scalar to its own line and column', async () => {
     const text = `${HEADER}do:
   - a:
       set:
         y: |-
           \${ .a
              | .b ]] }
+`;
+    expect((await issuesOf(text)).map((i) => `${i.line}:${i.column} ${i.code}`)).toEqual(['11:19 CAIRN_ERR_EXPRESSION_SYNTAX']);
+  });
+
+  it('points at the start of a folded block scalar, whose lines cannot be mapped', async () => {
+    const text = `${HEADER}do:
+  - a:
+      set:
+        y: >-
+          \${ .a
+          | .b ]] }
 `;
     expect((await issuesOf(text)).map((i) => `${i.line}:${i.column} ${i.code}`)).toEqual(['9:12 CAIRN_ERR_EXPRESSION_SYNTAX']);
   });
