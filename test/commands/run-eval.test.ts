@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,18 @@ describe('cairn run', () => {
     const result = cairn(['run', path]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: .*nowhere`));
+  });
+
+  it('resolves catalog functions (name:version@catalog) before running', () => {
+    cpSync('test/calls/catalog', join(dir, 'catalog'), { recursive: true });
+    const path = file(
+      'catalog.yaml',
+      `${header('catalog')}use:\n  catalogs:\n    shop:\n      endpoint: file://${join(dir, 'catalog')}\ndo:\n  - price:\n      call: add-tax:1.0.0@shop\n      with:\n        amount: \${ .net }\n        rate: 0.2\n`,
+    );
+    const result = cairn(['run', path, '--quiet', '--input', '{"net":10}']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ total: 12 });
   });
 
   it('exits 2 when the input is not JSON', () => {

@@ -2,7 +2,8 @@ import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { problemToJson } from '../../core/errors.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
-import { loadWorkflowFile, WorkflowLoadError } from '../../loader/load-workflow.ts';
+import { WorkflowLoadError } from '../../loader/load-workflow.ts';
+import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
@@ -35,7 +36,7 @@ export function registerRun(program: Command): void {
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
         const engine = await loadDefaultEngine();
         const startedAt = Date.now();
-        document = await loadWorkflowFile(file, { engine });
+        document = await loadRunnableWorkflowFile(file, { engine });
         const parsing = { startedAt, completedAt: Date.now() };
         const cancel = new AbortController();
         const onSignal = () => cancel.abort();
@@ -48,7 +49,7 @@ export function registerRun(program: Command): void {
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
           secrets,
-          ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadWorkflowFile(path, { engine })) } : {}),
+          ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
           ...(view ? { onEvent: view.onEvent } : {}),
         });
         view?.finish();
