@@ -122,7 +122,10 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
             if (e instanceof JqError) throw new ExpressionEvaluationError(errorMessage(e));
             if (e instanceof LimitExceeded) throw new ExpressionEvaluationError(e.message);
             if (e instanceof BreakSignal) throw new ExpressionEvaluationError('break without a matching label');
-            if (e instanceof RangeError) throw new ExpressionEvaluationError(`jq evaluation exceeded the maximum depth (${e.message})`);
+            if (e instanceof RangeError) {
+              const what = /call stack/i.test(e.message) ? 'exceeded the maximum depth' : 'failed';
+              throw new ExpressionEvaluationError(`jq evaluation ${what} (${e.message})`);
+            }
             throw e;
           } finally {
             rt.steps = steps;

@@ -1,4 +1,5 @@
 import { fail } from './errors.ts';
+import { charge } from './runtime.ts';
 import { compare, describe, isObject, setKey, type Obj, type V } from './values.ts';
 
 function binopError(a: V, b: V, what: string): never {
@@ -29,6 +30,8 @@ function repeat(s: string, n: number): V {
   if (n !== n || n < 0) return null;
   const times = Math.floor(n);
   if (s.length * times > 1e9) fail('Repeat string result too long');
+  // building the string is work: one step per 8 characters
+  charge((s.length * times) >> 3);
   return s.repeat(times);
 }
 
