@@ -6,7 +6,7 @@ import { measureOutput } from '../../src/core/expr/jq/output.ts';
 import { equals, type V } from '../../src/core/expr/jq/values.ts';
 import type { JqTestCase } from './jq-test-file.ts';
 
-/** Outputs of a run; `error` marks a runtime error after them (jq's test runner accepts a trailing error). */
+/** Outputs of a run, up to a runtime error if one happened (jq's own runner accepts a trailing error). */
 export type RunResult = { kind: 'compile-error' } | { kind: 'outputs'; outputs: V[] };
 
 /** JSON text to a value as jq reads it (nan, ±Infinity, a BOM), with infinities clamped as jq prints them. */

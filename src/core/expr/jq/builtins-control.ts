@@ -107,29 +107,34 @@ export function registerControl(): void {
     },
     pv: (input, path, env, k) => {
       const stop = {};
-      let got: { v: V; p: Path } | null = null;
+      const found: [V, Path][] = [];
       try {
         f!.pv(input, path, env, (v, p) => {
-          got = { v, p };
+          found.push([v, p]);
           throw stop;
         });
       } catch (e) {
         if (e !== stop) throw e;
       }
-      if (got) k((got as { v: V }).v, (got as { p: Path }).p);
+      const first = found[0];
+      if (first) k(first[0], first[1]);
     },
   }));
   defineNative('isempty', 1, ([f]) => codeOne((input, env) => firstOf(f!, input, env) === null));
   defineNative('last', 1, ([f]) => ({
     ev: (input, env, k) => {
-      let last: { v: V } | null = null;
-      f!.ev(input, env, (v) => { last = { v }; });
-      if (last) k((last as { v: V }).v);
+      let last: [V] | undefined;
+      f!.ev(input, env, (v) => {
+        last = [v];
+      });
+      if (last) k(last[0]);
     },
     pv: (input, path, env, k) => {
-      let last: { v: V; p: Path } | null = null;
-      f!.pv(input, path, env, (v, p) => { last = { v, p }; });
-      if (last) k((last as { v: V }).v, (last as { p: Path }).p);
+      let last: [V, Path] | undefined;
+      f!.pv(input, path, env, (v, p) => {
+        last = [v, p];
+      });
+      if (last) k(last[0], last[1]);
     },
   }));
   defineNative('limit', 2, ([n, f]) => ({
