@@ -55,3 +55,28 @@ describe('local host suspension', () => {
     expect(result.events.some((event) => event.type === 'io.serverlessworkflow.workflow.cancelled.v1')).toBe(true);
   });
 });
+
+describe('local host checkpoint', () => {
+  it('lets a cancel request through to a workflow that loops forever through pure tasks', async () => {
+    const loop: WorkflowDocument = {
+      document: { dsl: '1.0.3', namespace: 'test', name: 'forever', version: '1.0.0' },
+      do: [{ spin: { set: { n: '${ (.n // 0) + 1 }' }, then: 'spin' } }],
+    };
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 200);
+    const result = await runLocal(loop, {}, { signal: cancel.signal });
+    expect(result.status).toBe('cancelled');
+    expect(result.events.filter((event) => event.type === 'io.serverlessworkflow.task.completed.v1').length).toBeGreaterThan(0);
+  });
+
+  it('lets a workflow timeout fire in a pure loop', async () => {
+    const loop: WorkflowDocument = {
+      document: { dsl: '1.0.3', namespace: 'test', name: 'forever', version: '1.0.0' },
+      timeout: { after: { milliseconds: 200 } },
+      do: [{ spin: { set: { n: '${ (.n // 0) + 1 }' }, then: 'spin' } }],
+    };
+    const result = await runLocal(loop, {});
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout', status: 408 });
+  });
+});

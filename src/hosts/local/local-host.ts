@@ -52,8 +52,29 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
       });
     },
     nextEvent: (scope, timeoutMs) => inbox.next(asLocal(scope), timeoutMs),
-    ...(options.suspension ? { checkpoint: options.suspension.checkpoint.bind(options.suspension) as Host['checkpoint'] } : {}),
+    checkpoint: createCheckpoint(options.suspension),
     report: options.onEvent,
+  };
+}
+
+/** Tasks started between two yields to the event loop. */
+const TASKS_PER_YIELD = 100;
+
+/**
+ * Before each task: every so often yields to the event loop, so that timers (deadlines, cancel
+ * requests) still fire in a workflow that loops through pure tasks (`then` jumping backwards),
+ * then holds the task while the execution is suspended.
+ */
+function createCheckpoint(suspension: LocalSuspension | undefined): NonNullable<Host['checkpoint']> {
+  let tasksSinceYield = 0;
+  return async (scope, notify) => {
+    tasksSinceYield += 1;
+    if (tasksSinceYield >= TASKS_PER_YIELD) {
+      tasksSinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (scope.cancelled) throw new CancelledError();
+    if (suspension) await suspension.checkpoint(asLocal(scope), notify);
   };
 }
 
