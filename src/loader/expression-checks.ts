@@ -1,3 +1,4 @@
+import { referencedVariables } from '../core/expr/runtime-expression.ts';
 import { ExpressionSyntaxError, type ExpressionEngine } from '../core/expr/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import { ISSUE } from './issue-codes.ts';
@@ -9,9 +10,6 @@ const BASE_VARIABLES = ['context', 'input', 'output', 'secrets', 'task', 'workfl
 const ENCLOSED = /^\s*\$\{([\s\S]*)\}\s*$/;
 /** Keys whose values are never runtime expressions: names, flow directives, schemas, free metadata. */
 const NOT_EXPRESSIONS = new Set(['then', 'metadata', 'schema']);
-/** Unknown `$variables` are tolerated (runtimes may add their own), up to this many per expression. */
-const MAX_TOLERATED_UNKNOWN_VARIABLES = 8;
-
 type Path = Array<string | number>;
 
 /**
@@ -23,22 +21,14 @@ export function checkExpressions(document: JsonObject, engine: ExpressionEngine)
   const issues: RawIssue[] = [];
 
   const compile = (expression: string, index: number, path: Path, variables: readonly string[]): void => {
-    const declared = [...variables];
-    for (let attempt = 0; attempt <= MAX_TOLERATED_UNKNOWN_VARIABLES; attempt++) {
-      try {
-        engine.compile(expression, declared);
-        return;
-      } catch (error) {
-        const unknown = error instanceof ExpressionSyntaxError ? /^\$([A-Za-z_][A-Za-z0-9_]*) is not defined$/.exec(error.message) : null;
-        if (unknown?.[1] !== undefined && !declared.includes(unknown[1])) {
-          declared.push(unknown[1]);
-          continue;
-        }
-        const offset = error instanceof ExpressionSyntaxError && error.location ? error.location.offset - 1 : 0;
-        const message = error instanceof Error ? error.message : String(error);
-        issues.push({ code: ISSUE.expressionSyntax, path, expressionOffset: index + offset, message: `invalid expression: ${message}` });
-        return;
-      }
+    // Unknown `$variables` are tolerated (runtimes may add their own): every one mentioned is declared.
+    const declared = [...new Set([...variables, ...referencedVariables(expression)])];
+    try {
+      engine.compile(expression, declared);
+    } catch (error) {
+      const offset = error instanceof ExpressionSyntaxError && error.location ? error.location.offset - 1 : 0;
+      const message = error instanceof Error ? error.message : String(error);
+      issues.push({ code: ISSUE.expressionSyntax, path, expressionOffset: index + offset, message: `invalid expression: ${message}` });
     }
   };
 
