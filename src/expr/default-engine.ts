@@ -1,7 +1,24 @@
 import type { ExpressionEngine } from '../core/expr/engine.ts';
+import { createNativeJqEngine } from '../core/expr/jq/index.ts';
 import { createJqWasmEngine } from './jq-wasm-engine.ts';
+
+/** Environment variable choosing the jq engine: `native` (default) or `jq-wasm` (real jq compiled to WASM). */
+export const EXPRESSION_ENGINE_ENV = 'CAIRN_EXPRESSION_ENGINE';
+
+export type EngineName = 'native' | 'jq-wasm';
 
 /** The engine the CLI, service and local host use unless told otherwise. */
 export async function loadDefaultEngine(): Promise<ExpressionEngine> {
-  return createJqWasmEngine();
+  return loadEngine((process.env[EXPRESSION_ENGINE_ENV] as EngineName | undefined) ?? 'native');
+}
+
+export async function loadEngine(name: EngineName): Promise<ExpressionEngine> {
+  switch (name) {
+    case 'native':
+      return createNativeJqEngine({ now: () => Date.now() });
+    case 'jq-wasm':
+      return createJqWasmEngine();
+    default:
+      throw new Error(`unknown expression engine '${String(name)}' in ${EXPRESSION_ENGINE_ENV} (use native or jq-wasm)`);
+  }
 }

@@ -1,8 +1,10 @@
 import type { Json } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
-import { runLocal, type ExecutionResult, type LocalRunOptions } from './local/run-local.ts';
+import { runLocal, type ExecutionResult } from './local/run-local.ts';
+import type { TemporalRunOptions } from './temporal/run-temporal.ts';
 
-export type RunOnHostOptions = LocalRunOptions;
+/** Options every host accepts; `temporal` is read by the Temporal host only. */
+export type RunOnHostOptions = TemporalRunOptions;
 export type { ExecutionResult };
 
 type HostRunner = (document: WorkflowDocument, input: Json, options: RunOnHostOptions) => Promise<ExecutionResult>;
@@ -10,6 +12,8 @@ type HostRunner = (document: WorkflowDocument, input: Json, options: RunOnHostOp
 /** Every host runs a document with the same options and returns the same result shape. */
 const hosts = {
   local: runLocal,
+  // Loaded on demand: the Temporal SDK is heavy, and local runs never need it.
+  temporal: async (document, input, options) => (await import('./temporal/run-temporal.ts')).runTemporal(document, input, options),
 } satisfies Record<string, HostRunner>;
 
 export type HostName = keyof typeof hosts;

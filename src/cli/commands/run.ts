@@ -11,10 +11,15 @@ import { EXIT } from '../exit-codes.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
+/** Checked by name so local runs never load the Temporal host's modules. */
+function isTemporalUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TemporalUnavailableError';
+}
+
 /**
  * `cairn run FILE`: validates and runs a workflow; the output goes to stdout as JSON, live task
  * progress to stderr. Exit codes: 0 completed, 1 faulted (the RFC 7807 error is the last stderr
- * line), 2 invalid document or arguments, 3 cancelled (Ctrl-C).
+ * line), 2 invalid document or arguments, 3 cancelled (Ctrl-C), 4 Temporal unreachable.
  */
 export function registerRun(program: Command): void {
   program
@@ -23,6 +28,8 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'workflow document (YAML or JSON)')
     .option('--input <json>', 'workflow input as JSON, or @file.json|yaml', '{}')
     .addOption(new Option('--host <host>', 'where the workflow runs').choices(HOST_NAMES).default('local' as HostName))
+    .option('--temporal <host:port>', 'Temporal frontend for --host temporal (default $CAIRN_TEMPORAL_ADDRESS; without either, a local dev server is started when the temporal binary is available)')
+    .option('--no-worker', 'with --host temporal: leave the work to a running `cairn worker` instead of starting one in this process')
     .option('--quiet', 'do not show task progress on stderr')
     .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
@@ -49,6 +56,7 @@ export function registerRun(program: Command): void {
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
           secrets,
+          temporal: { ...(options.temporal ? { address: options.temporal } : {}), startWorker: options.worker },
           ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
           ...(view ? { onEvent: view.onEvent } : {}),
         });
@@ -67,7 +75,11 @@ export function registerRun(program: Command): void {
       } catch (error) {
         if (error instanceof WorkflowLoadError) writeError(error.format());
         else if (error instanceof ArgumentError || error instanceof SecretSourceError) writeError(`cairn run: ${error.message}`);
-        else throw error;
+        else if (isTemporalUnavailable(error)) {
+          writeError(`cairn run: ${(error as Error).message}`);
+          process.exitCode = EXIT.unavailable;
+          return;
+        } else throw error;
         process.exitCode = EXIT.invalid;
       }
     });
