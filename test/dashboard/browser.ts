@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's chromium (scripts/install-chromium.sh); `npx playwright install` cannot download browsers here. */
+/** Debian's chromium (scripts/install-tools.sh); `npx playwright install` cannot download browsers here. */
 export const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
 
 export function chromiumInstalled(): boolean {

@@ -17,7 +17,7 @@ export function postgresAdminUrl(): string | undefined {
     return url;
   }
   const reason = `PostgreSQL unavailable: ${started.stderr.trim() || `start-postgres.sh exited with ${started.status}`}`;
-  if (process.env.CI) throw new Error(`${reason} (CI requires the PostgreSQL tests; run scripts/install-postgres.sh)`);
+  if (process.env.CI) throw new Error(`${reason} (CI requires the PostgreSQL tests; run scripts/install-tools.sh)`);
   console.warn(`skipping PostgreSQL tests: ${reason}`);
   return undefined;
 }
