@@ -18,9 +18,9 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
       "✓ golden.fork-all@1.0.0  completed  230 ms
         ✓ gather             completed    180 ms  /do/0/gather
           ✓ slow (branch 0)  completed    140 ms  /do/0/gather/fork/branches/0/slow
-            ✓ nap            completed     60 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
+            ✓ nap            completed     40 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
             ✓ answer         completed     20 ms  /do/0/gather/fork/branches/0/slow/do/1/answer
-          ✓ fast (branch 1)  completed     20 ms  /do/0/gather/fork/branches/1/fast"
+          ✓ fast (branch 1)  completed     40 ms  /do/0/gather/fork/branches/1/fast"
     `);
     // While the slow branch waits, the fast one is already done.
     const whileWaiting = events.find((event) => event.type.endsWith('task.completed.v1'))!.seq;
@@ -28,8 +28,8 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
       "▶ golden.fork-all@1.0.0  running  125 ms
         ▶ gather             running       85 ms  /do/0/gather
           ▶ slow (branch 0)  running       65 ms  /do/0/gather/fork/branches/0/slow
-            ▶ nap            running       45 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
-          ✓ fast (branch 1)  completed     20 ms  /do/0/gather/fork/branches/1/fast"
+            ▶ nap            running       25 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
+          ✓ fast (branch 1)  completed     40 ms  /do/0/gather/fork/branches/1/fast"
     `);
   });
 
