@@ -21,7 +21,10 @@ const typecheckFailed = typecheck.status !== 0 ? 1 : 0;
 if (typecheckFailed) console.error('typecheck failed');
 
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
-const vitest = spawnSync('npx', args, { stdio: 'inherit' });
+// A hung test file must not hold CI until its own limit: the whole suite gets 45 minutes.
+const SUITE_TIMEOUT_MS = 45 * 60 * 1000;
+const vitest = spawnSync('npx', args, { stdio: 'inherit', timeout: SUITE_TIMEOUT_MS, killSignal: 'SIGKILL' });
+if (vitest.error) console.error(`vitest did not finish: ${vitest.error.message}`);
 
 let passed = 0;
 let failed = typecheckFailed;
