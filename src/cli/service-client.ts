@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { WorkflowStatus } from '../core/events.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import { EXIT } from './exit-codes.ts';
+import { localApiToken } from './data-dir.ts';
 
 /** Port `cairn serve` listens on by default. */
 export const DEFAULT_SERVICE_PORT = 8420;
@@ -191,16 +192,20 @@ export interface WorkflowSummary {
   latest: string;
 }
 
-/** A subcommand that talks to the service: `--service URL` (default `$CAIRN_SERVICE` or the local default) and `--token` (default `$CAIRN_TOKEN`). */
+/**
+ * A subcommand that talks to the service: `--service URL` (default `$CAIRN_SERVICE` or the local
+ * default) and `--token` (default `$CAIRN_TOKEN`, else the token a local `cairn serve` wrote in its
+ * data directory).
+ */
 export function serviceCommand(parent: Command, name: string) {
   return parent
     .command(name)
     .option('--service <url>', 'URL of the Cairn service', process.env.CAIRN_SERVICE ?? DEFAULT_SERVICE_URL)
-    .option('--token <token>', 'API token (default: $CAIRN_TOKEN)');
+    .option('--token <token>', 'API token (default: $CAIRN_TOKEN, else the local service\'s <data>/api-token)');
 }
 
 export function clientFrom(options: { service: string; token?: string }): ServiceClient {
-  const token = options.token ?? process.env.CAIRN_TOKEN;
+  const token = options.token ?? process.env.CAIRN_TOKEN ?? localApiToken();
   return new ServiceClient({ url: options.service, ...(token ? { token } : {}) });
 }
 

@@ -1,7 +1,8 @@
+import { apiTokenFile, dataDirectory } from '../data-dir.ts';
 import type { Command } from '@commander-js/extra-typings';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EXIT } from '../exit-codes.ts';
 import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
 
@@ -30,6 +31,9 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', 'data directory (default: $CAIRN_DATA or .cairn/data)')
     .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
+    .option('--temporal <host:port>', 'start executions on Temporal (run `cairn worker` on the task queue) instead of the embedded engine')
+    .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
+    .option('--task-queue <queue>', 'Temporal task queue executions start on (with --temporal)', 'cairn-workflows')
     .action(async (options) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -42,9 +46,9 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
-      const dataDir = resolve(options.data ?? process.env.CAIRN_DATA ?? '.cairn/data');
+      const dataDir = dataDirectory(options.data);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const tokenFile = join(dataDir, 'api-token');
+      const tokenFile = apiTokenFile(dataDir);
       const configuredTokens = (process.env.CAIRN_API_TOKENS ?? '').split(',').map((token) => token.trim()).filter(Boolean);
       const apiTokens = options.open ? [] : configuredTokens.length > 0 ? configuredTokens : [secretFile(tokenFile)];
       const location = options.database ?? join(dataDir, 'cairn.db');
@@ -67,15 +71,41 @@ export function registerServe(program: Command): void {
       }
       const expressions = await loadDefaultEngine();
       const bus = new InProcessEventBus();
+      // Known once the service listens; executions only start after that.
+      let serviceUrl = '';
+      let engine;
+      if (options.temporal) {
+        const { connectTemporalEngine } = await import('../../service/temporal-engine.ts');
+        const openedStore = store;
+        try {
+          engine = await connectTemporalEngine({
+            address: options.temporal,
+            namespace: options.namespace,
+            taskQueue: options.taskQueue,
+            bus,
+            serviceUrl: () => serviceUrl,
+            storedLastSeq: async (id) => (await openedStore.getExecution(id))?.lastSeq ?? 0,
+            log: (message, error) => process.stderr.write(`cairn serve: ${message}: ${error instanceof Error ? error.message : String(error)}\n`),
+          });
+        } catch (error) {
+          process.stderr.write(`cairn serve: cannot reach Temporal at ${options.temporal}: ${(error as Error).message}\n`);
+          await store.close();
+          process.exitCode = EXIT.unavailable;
+          return;
+        }
+      } else {
+        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses });
+      }
       const app = await buildApp({
         store,
-        engine: new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses }),
+        engine,
         expressions,
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
         logger: { level: 'info' },
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
-        endInterruptedExecutions: !options.database,
+        // Temporal executions outlive this process: the service follows them again instead.
+        endInterruptedExecutions: !options.database && !options.temporal,
         plugins: [(instance) => dashboardRoutes(instance)],
       });
       try {
@@ -90,8 +120,10 @@ export function registerServe(program: Command): void {
       const address = app.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${bound}`;
+      serviceUrl = url;
       process.stderr.write(
-        `cairn serve: listening on ${url} (HTTP/JSON, gRPC, SSE, WebSocket), store ${options.database ? 'PostgreSQL' : location}\n` +
+        `cairn serve: listening on ${url} (HTTP/JSON, gRPC, SSE, WebSocket), store ${options.database ? 'PostgreSQL' : location}` +
+          `${options.temporal ? `, executions on Temporal ${options.temporal} (task queue ${options.taskQueue})` : ''}\n` +
           (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`),
       );
       await new Promise<void>((resolveStop) => {
