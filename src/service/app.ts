@@ -97,6 +97,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.endInterruptedExecutions) {
     const ended = await service.endInterrupted();
     if (ended > 0) app.log.warn(`${ended} execution(s) interrupted by the previous shutdown marked faulted`);
+  } else if (options.engine.reattach) {
+    const followed = await service.reattachUnfinished();
+    if (followed > 0) app.log.info(`following ${followed} ${options.engine.name} execution(s) started before this service process`);
   }
   app.addHook('preClose', async () => {
     // Watchers reconnect with Last-Event-ID to the next instance; they lose nothing.

@@ -25,6 +25,13 @@ export interface ExecutionEngine {
   cancel(executionId: string): boolean;
   suspend(executionId: string): boolean;
   resume(executionId: string): boolean;
-  /** Cancels what still runs and waits for it to end. */
+  /**
+   * Engines whose runs outlive the service (Temporal): follows an unfinished execution a previous
+   * service process started, as `start` would have.
+   */
+  reattach?(run: EngineRun): void;
+  /** Engines whose runs report from elsewhere: the store misses some of this execution's events; fetch them (through `onEvent`). */
+  fillGaps?(executionId: string): void;
+  /** Stops running (in-process engines cancel their runs) and waits for it to end. */
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ import {
 import { isTerminal } from '../store/workflow-transition.ts';
 import { ServiceError } from './errors.ts';
 import { EventWriter } from './event-writer.ts';
-import type { ExecutionEngine } from './execution-engine.ts';
+import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -99,16 +99,22 @@ export class ExecutionService {
     });
     this.options.metrics.executionsStarted.inc();
     this.options.hub.changed(record);
+    this.options.engine.start(this.engineRun(id, document, record.input));
+    return record;
+  }
+
+  /** What the engine calls back with: events are stored in batches, the end once they are. */
+  private engineRun(id: string, document: WorkflowDocument, input: Json): EngineRun {
     const writer = new EventWriter(
       async (events) => {
         await this.ingest(events);
       },
       (error) => this.options.log(`storing events of execution ${id} failed`, error),
     );
-    this.options.engine.start({
+    return {
       executionId: id,
       document,
-      input: record.input,
+      input,
       reportToken: this.options.reportToken(id),
       onEvent: (event) => writer.push(event),
       onFinish: (outcome, events) => {
@@ -121,8 +127,7 @@ export class ExecutionService {
           })
           .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error));
       },
-    });
-    return record;
+    };
   }
 
   async get(id: string): Promise<ExecutionSnapshot> {
@@ -158,7 +163,10 @@ export class ExecutionService {
     for (const result of results) {
       this.options.metrics.eventsIngested.inc(result.inserted);
       this.options.metrics.eventsDuplicate.inc(result.duplicates);
-      if (result.gaps.length > 0) this.options.metrics.sequenceGaps.inc();
+      if (result.gaps.length > 0) {
+        this.options.metrics.sequenceGaps.inc();
+        this.options.engine.fillGaps?.(result.executionId);
+      }
       this.options.hub.progressed({ executionId: result.executionId, lastSeq: result.lastSeq, maxSeq: result.maxSeq, status: result.status });
       if (result.inserted > 0) {
         const record = await this.options.store.getExecution(result.executionId);
@@ -212,6 +220,39 @@ export class ExecutionService {
    * Only for a store no other live service shares (the embedded SQLite store).
    */
   async endInterrupted(): Promise<number> {
+    const unfinished = await this.unfinished();
+    const error = {
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime',
+      status: 503,
+      title: 'Interrupted',
+      detail: `the service stopped while this execution ran in its embedded ${this.options.engine.name} engine`,
+    };
+    for (const execution of unfinished) {
+      const ended = await this.options.store.finishExecution(execution.id, { status: 'faulted', error, at: new Date().toISOString() });
+      if (ended) this.announce(ended);
+    }
+    return unfinished.length;
+  }
+
+  /** Hands the engine the unfinished executions it runs that a previous service process started (engines whose runs outlive it). */
+  async reattachUnfinished(): Promise<number> {
+    const engine = this.options.engine;
+    if (!engine.reattach) return 0;
+    let count = 0;
+    for (const execution of await this.unfinished()) {
+      const text = await this.options.store.getExecutionDocument(execution.id);
+      if (text === undefined) continue;
+      try {
+        engine.reattach(this.engineRun(execution.id, this.load(text, 'workflow.yaml'), execution.input));
+        count += 1;
+      } catch (error) {
+        this.options.log(`execution ${execution.id} cannot be followed again: its stored document does not load`, error);
+      }
+    }
+    return count;
+  }
+
+  private async unfinished(): Promise<ExecutionRecord[]> {
     const unfinished: ExecutionRecord[] = [];
     let cursor: string | undefined;
     do {
@@ -224,17 +265,7 @@ export class ExecutionService {
       unfinished.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    const error = {
-      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime',
-      status: 503,
-      title: 'Interrupted',
-      detail: `the service stopped while this execution ran in its embedded ${this.options.engine.name} engine`,
-    };
-    for (const execution of unfinished) {
-      const ended = await this.options.store.finishExecution(execution.id, { status: 'faulted', error, at: new Date().toISOString() });
-      if (ended) this.announce(ended);
-    }
-    return unfinished.length;
+    return unfinished;
   }
 
   /** Re-stores a finished run's events if a batch write failed on the way (idempotent: stored ones are skipped). */

@@ -20,6 +20,7 @@ export function registerWorker(program: Command): void {
     .option('--task-queue <queue>', 'task queue to poll', DEFAULT_TASK_QUEUE)
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret effects may use ({ secret } references); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--allow-processes', 'let run tasks start processes (shell, script, container)')
+    .option('--service <url>', 'execution service that receives progress (ReportProgress with each execution\'s report token); default: the URL the execution names')
     .action(async (options) => {
       const { connectWorker, createCairnWorker } = await import('../../hosts/temporal/worker.ts');
       let secrets;
@@ -45,11 +46,14 @@ export function registerWorker(program: Command): void {
         taskQueue: options.taskQueue,
         secrets,
         allowProcesses: options.allowProcesses === true,
+        ...(options.service ? { serviceUrl: options.service } : {}),
       });
       const stop = () => worker.shutdown();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      process.stderr.write(`cairn worker: polling ${options.taskQueue} on ${options.temporal} (namespace ${options.namespace})\n`);
+      process.stderr.write(
+        `cairn worker: polling ${options.taskQueue} on ${options.temporal} (namespace ${options.namespace})${options.service ? `, reporting progress to ${options.service}` : ''}\n`,
+      );
       try {
         await worker.run();
       } finally {

@@ -1,4 +1,6 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { Code, ConnectError } from '@connectrpc/connect';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { EffectRequest } from '../../core/effects.ts';
 import type { ProgressEvent } from '../../core/events.ts';
@@ -6,7 +8,9 @@ import type { Json } from '../../core/json.ts';
 import { performEffect } from '../../effects/perform-effect.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import { workflowError } from '../../core/errors.ts';
+import { createProgressReporter } from '../../service/progress-client.ts';
 import { toActivityError } from './failures.ts';
+import type { ProgressReportTarget } from './messages.ts';
 
 /** Receives batches of progress events shipped out of workflows (the service plugs in here). */
 export type ProgressBatchSink = (events: ProgressEvent[]) => void | Promise<void>;
@@ -22,13 +26,18 @@ export interface CairnActivityDependencies {
   secrets?: SecretStore;
   /** Whether `run` tasks may start processes (shell, script, container); otherwise they fault with 403. */
   allowProcesses?: boolean;
+  /** Base URL of the execution service that receives every batch (overrides the URL a workflow names). */
+  serviceUrl?: string;
 }
+
+/** Refusals that another attempt cannot change (a wrong token, a malformed batch). */
+const FINAL_REFUSALS = new Set([Code.PermissionDenied, Code.Unauthenticated, Code.InvalidArgument]);
 
 const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
 
 export interface CairnActivities {
   performEffect(request: EffectRequest): Promise<Json>;
-  reportProgress(events: ProgressEvent[]): Promise<void>;
+  reportProgress(events: ProgressEvent[], target?: ProgressReportTarget): Promise<void>;
   /** Does nothing: run as a local activity, it lets a long run of workflow code yield its activation. */
   yieldActivation(): Promise<void>;
 }
@@ -37,6 +46,17 @@ export interface CairnActivities {
 const HEARTBEAT_EVERY_MS = 2_000;
 
 export function createActivities(dependencies: CairnActivityDependencies): CairnActivities {
+  // One client (and HTTP/2 session) per service URL; the token is looked up per call.
+  const reporters = new Map<string, ReturnType<typeof createProgressReporter>>();
+  const tokens = new Map<string, { token: string; calls: number }>();
+  const reporterFor = (url: string) => {
+    let reporter = reporters.get(url);
+    if (!reporter) {
+      reporter = createProgressReporter({ url, token: (executionId) => tokens.get(executionId)?.token ?? '', timeoutMs: 10_000 });
+      reporters.set(url, reporter);
+    }
+    return reporter;
+  };
   return {
     async performEffect(request: EffectRequest): Promise<Json> {
       if (PROCESS_EFFECTS.has(request.kind) && dependencies.allowProcesses !== true) {
@@ -58,8 +78,24 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
       }
     },
 
-    async reportProgress(events: ProgressEvent[]): Promise<void> {
+    async reportProgress(events: ProgressEvent[], target?: ProgressReportTarget): Promise<void> {
       await dependencies.progressSink?.(events);
+      const url = dependencies.serviceUrl ?? target?.url;
+      const executionId = events[0]?.executionid;
+      if (!url || !target || executionId === undefined) return;
+      const entry = tokens.get(executionId) ?? { token: target.token, calls: 0 };
+      entry.calls += 1;
+      tokens.set(executionId, entry);
+      try {
+        await reporterFor(url)(events);
+      } catch (error) {
+        const refusal = ConnectError.from(error);
+        // The message names the service's answer, never the token.
+        const failure = `ReportProgress to ${url} failed: ${refusal.message}`;
+        throw FINAL_REFUSALS.has(refusal.code) ? ApplicationFailure.nonRetryable(failure, 'ReportProgressRefused') : ApplicationFailure.retryable(failure, 'ReportProgressFailed');
+      } finally {
+        if (--entry.calls === 0) tokens.delete(executionId);
+      }
     },
 
     async yieldActivation(): Promise<void> {},

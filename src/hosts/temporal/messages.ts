@@ -12,10 +12,23 @@ export const DEFAULT_TASK_QUEUE = 'cairn-workflows';
 export interface ExecutionOptions {
   /** Ship progress batches through the `reportProgress` activity (the service wants them; the CLI reads the query). */
   reportProgress?: boolean;
+  /**
+   * Where the `reportProgress` activity sends batches: the service that started the execution
+   * and the execution's report token (it allows ReportProgress for this execution only). A worker
+   * started with `--service` sends to its own URL instead.
+   */
+  report?: ProgressReportTarget;
   /** The jq implementation inside the workflow (default `native`). */
   expressionEngine?: SandboxEngineKind;
   /** When the client parsed the document, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
+}
+
+export interface ProgressReportTarget {
+  url?: string;
+  token: string;
+  /** Attempts per batch, with exponential backoff (default 3); a batch still failing is dropped (the query keeps it). */
+  attempts?: number;
 }
 
 export interface ExecuteServerlessWorkflowInput {

@@ -64,6 +64,7 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
       progressSink: options.progressSink,
       secrets: options.secrets,
       allowProcesses: options.allowProcesses,
+      serviceUrl: options.serviceUrl,
     }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
     dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },

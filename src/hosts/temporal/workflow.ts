@@ -20,16 +20,21 @@ import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
 
 /**
- * Progress ships through a local activity: its input (the events) stays out of history, which
- * records one small marker per batch (a regular activity would copy every event into history and
- * reach the 50 MB limit within tens of thousands of events). A batch that still fails after these
- * attempts is dropped; the query keeps serving its events.
+ * Progress ships through a local activity: its input (the events, the report token) stays out of
+ * history, which records one small marker per batch (a regular activity would copy every event
+ * into history and reach the 50 MB limit within tens of thousands of events). Attempts back off
+ * exponentially; a batch that still fails is dropped, and the query keeps serving its events.
  */
-const reporter = proxyLocalActivities<CairnActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 5 },
-  summary: 'progress',
-});
+function progressReporter(attempts: number): CairnActivities['reportProgress'] {
+  return proxyLocalActivities<CairnActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: Math.max(1, attempts), initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+    summary: 'progress',
+  }).reportProgress;
+}
+
+/** Attempts per progress batch unless the execution's input says otherwise. */
+const DEFAULT_REPORT_ATTEMPTS = 3;
 
 /** How long completion waits for the last progress batch to be handed over. */
 const FINAL_FLUSH_MS = 10_000;
@@ -46,7 +51,9 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     status = next;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: next }]);
   };
-  const progress = new ProgressLog(args.options?.reportProgress ? (batch) => reporter.reportProgress(batch) : undefined);
+  const target = args.options?.report;
+  const reportProgress = progressReporter(target?.attempts ?? DEFAULT_REPORT_ATTEMPTS);
+  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(suspendSignal, () => {

@@ -1,0 +1,195 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
+import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
+import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { runLocal } from '../../src/hosts/local/run-local.ts';
+import { outcomeOf } from '../../src/hosts/temporal/client.ts';
+import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { loadWorkflow } from '../../src/loader/load-workflow.ts';
+import { buildApp } from '../../src/service/app.ts';
+import { connectTemporalEngine, type TemporalEngine } from '../../src/service/temporal-engine.ts';
+import type { ExecutionStore } from '../../src/store/execution-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
+
+// A real Temporal dev server, a real worker and a real service (SQLite, listening on loopback):
+// the worker reports each batch to the service over gRPC with the execution's report token.
+const TASK_QUEUE = 'service-progress';
+const API_TOKEN = 'temporal-progress-token';
+const auth = { authorization: `Bearer ${API_TOKEN}` };
+
+let server: DevServer;
+let fixture: Server;
+let fixtureUrl: string;
+let expressions: ExpressionEngine;
+let store: ExecutionStore;
+let engine: TemporalEngine;
+let app: FastifyInstance;
+let workerConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  [server, expressions] = await Promise.all([startTemporalServer(), loadDefaultEngine()]);
+  fixture = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ fetched: 42 }));
+  });
+  await new Promise<void>((listening) => fixture.listen(0, '127.0.0.1', listening));
+  fixtureUrl = `http://127.0.0.1:${(fixture.address() as { port: number }).port}`;
+
+  store = await openStore(join(mkdtempSync(join(tmpdir(), 'cairn-temporal-service-')), 'cairn.db'));
+  const bus = new InProcessEventBus();
+  let serviceUrl = '';
+  engine = await connectTemporalEngine({
+    address: server.address,
+    taskQueue: TASK_QUEUE,
+    bus,
+    serviceUrl: () => serviceUrl,
+    storedLastSeq: async (id) => (await store.getExecution(id))?.lastSeq ?? 0,
+    log: (message, error) => console.error(message, error),
+  });
+  app = await buildApp({ store, engine, expressions, bus, access: { apiTokens: [API_TOKEN], reportSecret: 'temporal-progress-secret' } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+  workerConnection = await connectWorker(server.address);
+  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await workerConnection?.close();
+  await app?.close();
+  await store?.close();
+  await new Promise((closed) => fixture?.close(closed));
+  await server?.stop();
+});
+
+/** 30 task instances: set, switch, for (3 × 2), fork, try (with a faulted task), wait, call http, then sets. */
+function thirtyTasks(url: string): string {
+  return `
+document: { dsl: '1.0.0', namespace: test, name: thirty-tasks, version: '1.0.0' }
+do:
+  - init:
+      set: { items: [1, 2, 3], total: 0, size: small }
+  - classify:
+      switch:
+        - many: { when: '\${ (.items | length) > 2 }', then: markMany }
+        - otherwise: { then: markFew }
+  - markFew:
+      set: '\${ . + { size: "few" } }'
+      then: sum
+  - markMany:
+      set: '\${ . + { size: "many" } }'
+  - sum:
+      for: { each: item, in: '\${ .items }' }
+      do:
+        - add:
+            set: '\${ . + { total: (.total + $item) } }'
+        - note:
+            set: '\${ . + { last: $item } }'
+  - both:
+      fork:
+        branches:
+          - left:
+              set: '\${ { left: .total } }'
+          - right:
+              do:
+                - r1: { set: { right: 2 } }
+                - r2: { set: '\${ . + { right2: 3 } }' }
+  - keep:
+      set: { left: '\${ .[0].left }', right: '\${ .[1].right2 }' }
+  - guarded:
+      try:
+        - fail:
+            raise:
+              error: { type: https://serverlessworkflow.io/spec/1.0.0/errors/validation, status: 400, title: Refused }
+      catch:
+        as: failure
+        do:
+          - recover:
+              set: '\${ . + { recovered: $failure.status } }'
+  - pause:
+      wait: { milliseconds: 50 }
+  - fetch:
+      call: http
+      with: { method: get, endpoint: '${url}/data' }
+      output: { as: '\${ . + { kept: true } }' }
+${Array.from({ length: 9 }, (_, index) => `  - s${index + 1}: { set: '\${ . + { s${index + 1}: true } }' }`).join('\n')}
+`;
+}
+
+async function waitForStoredEnd(id: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const execution = await store.getExecution(id);
+    if (execution && ['completed', 'faulted', 'cancelled'].includes(execution.status) && execution.lastSeq === execution.maxSeq) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`execution ${id} did not end in the store`);
+}
+
+/** What identifies an event apart from its execution and clock: type, task instance, attempt. */
+function shape(event: ProgressEvent): string {
+  return [event.type, event.subject ?? '', event.iteration ?? '', event.attempt ?? ''].join(' ').trimEnd();
+}
+
+it('a 30-task workflow run on Temporal produces at the service exactly the expected ordered event list, and the snapshot matches the result', async () => {
+  const text = thirtyTasks(fixtureUrl);
+  const started = await app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document: text, input: {} } });
+  expect(started.statusCode).toBe(201);
+  const { id } = started.json() as { id: string };
+  await waitForStoredEnd(id);
+
+  const stored = await store.readEvents(id, 0);
+  // The expected list: the same document on the local host (the interpreter is the same on both hosts).
+  const local = await runLocal(loadWorkflow(text, 'thirty.yaml', { engine: expressions }), {}, { engine: expressions });
+  const expected = local.events.map(shape);
+  expect(expected).toHaveLength(127);
+  expect(stored.map(shape)).toEqual(expected);
+
+  expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => index + 1));
+  expect(new Set(stored.map((event) => event.id)).size).toBe(stored.length);
+  expect(stored.every((event) => event.executionid === id)).toBe(true);
+  const workflowEvents = stored.filter((event) => event.type.startsWith('io.serverlessworkflow.workflow.') && event.type !== EVENT_TYPES.workflowStatusChanged);
+  expect(workflowEvents.map((event) => event.type)).toEqual([EVENT_TYPES.workflowStarted, EVENT_TYPES.workflowCompleted]);
+
+  // Every task instance was created, started, and completed (or faulted: the raise inside the try).
+  const instances = new Map<string, string[]>();
+  for (const event of stored) {
+    if (!event.subject) continue;
+    const key = `${event.subject} ${event.iteration ?? ''}`;
+    instances.set(key, [...(instances.get(key) ?? []), event.type]);
+  }
+  expect(instances.size).toBe(30);
+  for (const [key, types] of instances) {
+    const end = key.startsWith('/do/7/guarded/try/0/fail') ? EVENT_TYPES.taskFaulted : EVENT_TYPES.taskCompleted;
+    expect([key, types.filter((type) => type !== EVENT_TYPES.taskState && type !== EVENT_TYPES.taskStatusChanged)]).toEqual([
+      key,
+      [EVENT_TYPES.taskCreated, EVENT_TYPES.taskStarted, end],
+    ]);
+  }
+
+  const snapshot = (await app.inject({ method: 'GET', url: `/v1/executions/${id}`, headers: auth })).json() as {
+    execution: { status: string; output: unknown; lastSeq: number; maxSeq: number };
+    tasks: Array<{ ref: string; status: string }>;
+  };
+  const connection = await Connection.connect({ address: server.address });
+  const result = await outcomeOf(new Client({ connection }).workflow.getHandle(id)).finally(() => connection.close());
+  expect(result.status).toBe('completed');
+  expect(snapshot.execution).toMatchObject({ status: 'completed', output: result.output, lastSeq: stored.length, maxSeq: stored.length });
+  expect(result.lastSeq).toBe(stored.length);
+  expect(result.output).toMatchObject({ fetched: 42, kept: true, s9: true });
+  expect(snapshot.tasks).toHaveLength(30);
+}, 150_000);
