@@ -46,6 +46,8 @@ export interface GoldenExpectation {
 export interface GoldenRunSettings {
   /** Cancels the execution from outside after this many milliseconds (for `status: cancelled`). */
   cancelAfterMs?: number;
+  /** Lets `run` tasks start processes (off by default, as in the service). */
+  allowProcesses?: boolean;
 }
 
 /** What the run produced, projected on the expectation so one deep-equal compares them. */
@@ -94,6 +96,7 @@ export async function runGolden(host: GoldenHost, dir: string, options: GoldenRu
     endpointRewrites: options.endpointRewrites,
     executionId: options.executionId ?? `golden-${name}-${randomUUID().slice(0, 8)}`,
     signal,
+    ...(settings.allowProcesses ? { allowProcesses: true } : {}),
     ...(secrets ? { secrets } : {}),
   });
   return { name, expected, actual: project(result, expected), result };

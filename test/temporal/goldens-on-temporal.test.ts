@@ -43,6 +43,8 @@ beforeAll(async () => {
     endpointRewrites: fixtures.endpointRewrites,
     codecKey: CODEC_KEY,
     secrets: new SecretStore(operatorSecrets()),
+    // The goldens' run tasks ask for processes (run.yaml); the worker decides on Temporal.
+    allowProcesses: true,
   });
   running = worker.run();
 });
