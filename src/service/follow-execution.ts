@@ -12,6 +12,27 @@ export interface FollowSink {
 
 const PAGE = 500;
 
+/** Reads in flight, per store, by range: the followers of one execution wake on the same notice at the same position. */
+const readsInFlight = new WeakMap<ExecutionStore, Map<string, Promise<ProgressEvent[]>>>();
+
+/**
+ * One store query for every follower asking for the same range at once (100 watchers cost one
+ * read, not 100); the events are shared, so sinks must not modify them. Stored events up to a
+ * contiguous `lastSeq` never change, so a shared answer is the one each follower would have read.
+ */
+function readShared(store: ExecutionStore, executionId: string, afterSeq: number, throughSeq: number): Promise<ProgressEvent[]> {
+  let reads = readsInFlight.get(store);
+  if (!reads) readsInFlight.set(store, (reads = new Map()));
+  const key = `${afterSeq}:${throughSeq}:${executionId}`;
+  let read = reads.get(key);
+  if (!read) {
+    const inFlight = reads;
+    read = store.readEvents(executionId, afterSeq, { throughSeq, limit: PAGE }).finally(() => inFlight.delete(key));
+    reads.set(key, read);
+  }
+  return read;
+}
+
 /**
  * Sends an execution's stored events after `afterSeq`, backlog then live, under its own
  * sequence: each hub notice triggers a read of the store from the last sent seq up to the
@@ -49,7 +70,7 @@ export function followExecution(store: ExecutionStore, hub: LiveHub, executionId
         again = false;
         const target = known!;
         if (cursor < target.lastSeq) {
-          const events = await store.readEvents(executionId, cursor, { throughSeq: target.lastSeq, limit: PAGE });
+          const events = await readShared(store, executionId, cursor, target.lastSeq);
           for (const event of events) {
             if (stopped) return;
             sink.event(event);

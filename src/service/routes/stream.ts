@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ProgressEvent } from '../../core/events.ts';
 import { requireClient, type RouteOptions, type ServiceContext } from '../context.ts';
 import { ServiceError } from '../errors.ts';
 import { followExecution } from '../follow-execution.ts';
@@ -32,12 +33,22 @@ function openEventStream(reply: FastifyReply, context: ServiceContext, onClose: 
   context.openStreams.add(end);
   raw.on('close', close);
   return {
-    send(data: unknown, fields: { id?: number; event?: string } = {}) {
+    /** Writes one message whose `data` is `json` (already serialized). */
+    send(json: string, fields: { id?: number; event?: string } = {}) {
       if (!open) return;
-      raw.write(`${fields.event ? `event: ${fields.event}\n` : ''}${fields.id !== undefined ? `id: ${fields.id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+      raw.write(`${fields.event ? `event: ${fields.event}\n` : ''}${fields.id !== undefined ? `id: ${fields.id}\n` : ''}data: ${json}\n\n`);
     },
     end,
   };
+}
+
+const eventJson = new WeakMap<ProgressEvent, string>();
+
+/** The followers of one execution share each event object they read (see followExecution): serialize it once for all. */
+function serializedEvent(event: ProgressEvent): string {
+  let json = eventJson.get(event);
+  if (json === undefined) eventJson.set(event, (json = JSON.stringify(event)));
+  return json;
 }
 
 /** The sequence number a client already has: `Last-Event-ID` (EventSource reconnects) or `?after=`. */
@@ -73,9 +84,9 @@ export async function streamRoutes(app: FastifyInstance, { context }: RouteOptio
       let unsubscribe = () => {};
       const stream = openEventStream(reply, context, () => unsubscribe());
       // Records are whole states, so re-sending the backlog on reconnect is harmless; oldest first.
-      for (const record of [...backlog.items].reverse()) stream.send(record, { id: ++sequence });
+      for (const record of [...backlog.items].reverse()) stream.send(JSON.stringify(record), { id: ++sequence });
       unsubscribe = context.hub.subscribeList((record) => {
-        if (matches(record)) stream.send(record, { id: ++sequence });
+        if (matches(record)) stream.send(JSON.stringify(record), { id: ++sequence });
       });
       return reply;
     },
@@ -95,9 +106,9 @@ export async function streamRoutes(app: FastifyInstance, { context }: RouteOptio
       let stop = () => {};
       const stream = openEventStream(reply, context, () => stop());
       stop = followExecution(context.store, context.hub, id, resumeAfter(request.headers['last-event-id'], request.query.after), {
-        event: (event) => stream.send(event, { id: event.seq }),
+        event: (event) => stream.send(serializedEvent(event), { id: event.seq }),
         end: (status) => {
-          stream.send({ executionId: id, status }, { event: 'end' });
+          stream.send(JSON.stringify({ executionId: id, status }), { event: 'end' });
           stream.end();
         },
         fail: (error) => {
