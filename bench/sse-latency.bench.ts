@@ -14,6 +14,7 @@
 // Run: npm run -s bench:sse  [-- --in-process]
 import { fork } from 'node:child_process';
 import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { EVENT_TYPES, progressEventId, type ProgressEvent } from '../src/core/events.ts';
@@ -293,6 +294,8 @@ if (process.argv[2] === '--load') {
   process.disconnect();
 } else {
   const inProcess = process.argv.includes('--in-process');
+  // Tail latency follows whatever else the machine runs: say how busy it was.
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`);
   const service = await startTestService();
   const base = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const loop = monitorEventLoopDelay({ resolution: 1 });
