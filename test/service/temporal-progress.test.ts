@@ -62,7 +62,8 @@ beforeAll(async () => {
   serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
   workerConnection = await connectWorker(server.address);
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE });
+  // The worker factory's `serviceUrl` (`cairn worker --service`) names where batches go.
+  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl });
   running = worker.run();
 }, 120_000);
 
@@ -193,3 +194,66 @@ it('a 30-task workflow run on Temporal produces at the service exactly the expec
   expect(result.output).toMatchObject({ fetched: 42, kept: true, s9: true });
   expect(snapshot.tasks).toHaveLength(30);
 }, 150_000);
+
+function document(name: string, tasks: string): string {
+  return `document: { dsl: '1.0.0', namespace: test, name: ${name}, version: '1.0.0' }\ndo:\n${tasks}\n`;
+}
+
+async function start(text: string): Promise<string> {
+  const started = await app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document: text, input: {} } });
+  expect(started.statusCode).toBe(201);
+  return (started.json() as { id: string }).id;
+}
+
+/** Waits until the store holds an event of the execution that matches (reported by the worker while it runs). */
+async function waitForStored(id: string, match: (event: ProgressEvent) => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if ((await store.readEvents(id, 0)).some(match)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no matching event of ${id} was stored`);
+}
+
+async function waitForStatus(id: string, status: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if ((await store.getExecution(id))?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`execution ${id} never became ${status}`);
+}
+
+const startedTask = (subject: string) => (event: ProgressEvent) => event.type === EVENT_TYPES.taskStarted && event.subject === subject;
+
+it('a CloudEvent accepted by the service reaches the waiting listen task of a Temporal execution', async () => {
+  const id = await start(document('listen', `  - wait:\n      listen:\n        to:\n          one:\n            with: { type: com.example.ping }\n  - done: { set: { pinged: true } }`));
+  await waitForStored(id, startedTask('/do/0/wait'));
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: auth,
+    payload: { specversion: '1.0', id: 'ping-1', source: 'test', type: 'com.example.ping', data: { n: 1 } },
+  });
+  expect(accepted.statusCode).toBe(202);
+  await waitForStoredEnd(id);
+  expect(await store.getExecution(id)).toMatchObject({ status: 'completed', output: { pinged: true } });
+}, 60_000);
+
+it('suspends, resumes and cancels Temporal executions through the service', async () => {
+  const paused = await start(document('suspend', `  - nap: { wait: { seconds: 2 } }\n  - after: { set: { resumed: true } }`));
+  await waitForStored(paused, startedTask('/do/0/nap'));
+  expect((await app.inject({ method: 'POST', url: `/v1/executions/${paused}/suspend`, headers: auth })).statusCode).toBe(200);
+  await waitForStatus(paused, 'suspended');
+  expect((await store.readEvents(paused, 0)).some((event) => event.subject === '/do/1/after')).toBe(false);
+  expect((await app.inject({ method: 'POST', url: `/v1/executions/${paused}/resume`, headers: auth })).statusCode).toBe(200);
+  await waitForStoredEnd(paused);
+  expect(await store.getExecution(paused)).toMatchObject({ status: 'completed', output: { resumed: true } });
+
+  const doomed = await start(document('cancel', `  - nap: { wait: { seconds: 60 } }\n  - never: { set: { ran: true } }`));
+  await waitForStored(doomed, startedTask('/do/0/nap'));
+  expect((await app.inject({ method: 'POST', url: `/v1/executions/${doomed}/cancel`, headers: auth })).statusCode).toBe(200);
+  await waitForStoredEnd(doomed);
+  expect(await store.getExecution(doomed)).toMatchObject({ status: 'cancelled' });
+  const types = (await store.readEvents(doomed, 0)).map((event) => `${event.type} ${event.subject ?? ''}`);
+  expect(types).toContain(`${EVENT_TYPES.taskCancelled} /do/0/nap`);
+  expect(types.some((type) => type.endsWith('/do/1/never'))).toBe(false);
+}, 90_000);
