@@ -124,7 +124,11 @@ export function registerServe(program: Command): void {
       process.stderr.write(
         `cairn serve: listening on ${url} (HTTP/JSON, gRPC, SSE, WebSocket), store ${options.database ? 'PostgreSQL' : location}` +
           `${options.temporal ? `, executions on Temporal ${options.temporal} (task queue ${options.taskQueue})` : ''}\n` +
-          (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`),
+          (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`) +
+          // Each execution's report token travels in its workflow input, so in its Temporal history.
+          (options.temporal && !process.env.CAIRN_TEMPORAL_CODEC_KEY
+            ? 'cairn serve: report tokens reach Temporal history unencrypted; set CAIRN_TEMPORAL_CODEC_KEY on the service and its workers to encrypt workflow inputs\n'
+            : ''),
       );
       await new Promise<void>((resolveStop) => {
         const stop = () => resolveStop();

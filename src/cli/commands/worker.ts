@@ -32,6 +32,11 @@ export function registerWorker(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
+      if (options.service !== undefined && !/^https?:\/\/[^/]+/.test(options.service)) {
+        process.stderr.write(`cairn worker: --service must be the service's http(s) URL, e.g. http://127.0.0.1:8420, got "${options.service}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
       let connection;
       try {
         connection = await connectWorker(options.temporal);
