@@ -11,7 +11,7 @@ import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
 import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
-import { outcomeOf } from '../../src/hosts/temporal/client.ts';
+import { outcomeOf, startExecution } from '../../src/hosts/temporal/client.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { buildApp } from '../../src/service/app.ts';
@@ -257,3 +257,21 @@ it('suspends, resumes and cancels Temporal executions through the service', asyn
   expect(types).toContain(`${EVENT_TYPES.taskCancelled} /do/0/nap`);
   expect(types.some((type) => type.endsWith('/do/1/never'))).toBe(false);
 }, 90_000);
+
+it('a report the service refuses (a forged report token) is dropped without failing the Temporal execution', async () => {
+  const id = 'forged-report-token';
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const client = new Client({ connection });
+    const handle = await startExecution(client, loadWorkflow(document('forged', `  - only: { set: { a: 1 } }`), 'forged.yaml', { engine: expressions }), {}, {
+      executionId: id,
+      taskQueue: TASK_QUEUE,
+      options: { report: { token: 'cairn-report.forged' } },
+    });
+    expect(await outcomeOf(handle)).toMatchObject({ status: 'completed', output: { a: 1 } });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  } finally {
+    await connection.close();
+  }
+  expect(await store.getExecution(id)).toBeUndefined();
+}, 60_000);
