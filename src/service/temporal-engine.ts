@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
 import type { JsonObject } from '../core/json.ts';
@@ -118,7 +118,12 @@ export class TemporalEngine implements ExecutionEngine {
       })
       .catch((error: unknown) => {
         this.runs.delete(run.executionId);
-        if (!this.closed) this.options.log(`following execution ${run.executionId} on Temporal failed`, error);
+        if (this.closed) return;
+        this.options.log(`following execution ${run.executionId} on Temporal failed`, error);
+        // Reattached to a server that does not know it: it will never end by itself.
+        if (error instanceof WorkflowNotFoundError) {
+          run.onFinish({ status: 'faulted', error: runtimeError('the Temporal execution does not exist (any more) on this Temporal server'), at: new Date().toISOString() });
+        }
       });
   }
 

@@ -34,6 +34,7 @@ export function registerServe(program: Command): void {
     .option('--temporal <host:port>', 'start executions on Temporal (run `cairn worker` on the task queue) instead of the embedded engine')
     .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
     .option('--task-queue <queue>', 'Temporal task queue executions start on (with --temporal)', 'cairn-workflows')
+    .option('--report-attempts <n>', 'attempts per progress batch on the worker, with exponential backoff (with --temporal)', '3')
     .action(async (options) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -43,6 +44,12 @@ export function registerServe(program: Command): void {
       }
       if (options.open && !LOOPBACK.includes(options.host)) {
         process.stderr.write('cairn serve: --open is only allowed when binding to loopback\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const reportAttempts = Number(options.reportAttempts);
+      if (!Number.isInteger(reportAttempts) || reportAttempts < 1) {
+        process.stderr.write(`cairn serve: --report-attempts must be a positive integer, got "${options.reportAttempts}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -84,6 +91,7 @@ export function registerServe(program: Command): void {
             taskQueue: options.taskQueue,
             bus,
             serviceUrl: () => serviceUrl,
+            reportAttempts,
             storedLastSeq: async (id) => (await openedStore.getExecution(id))?.lastSeq ?? 0,
             log: (message, error) => process.stderr.write(`cairn serve: ${message}: ${error instanceof Error ? error.message : String(error)}\n`),
           });
