@@ -1,6 +1,6 @@
 import type { Host } from './host.ts';
 import type { Json, JsonObject } from './json.ts';
-import { isJsonObject } from './json.ts';
+import { redactSecrets } from './redaction.ts';
 import { EVENT_SOURCE, progressEventId, type EventData, type EventType, type ProgressEvent } from './events.ts';
 
 /** Identity of one task instance: its pointer plus where it sits in loops and retries. */
@@ -9,8 +9,6 @@ export interface TaskInstance {
   iteration: readonly number[];
   attempt: number;
 }
-
-const REDACTED = '[redacted]';
 
 /**
  * Numbers and stamps progress events. The sequence lives in interpreter state, so a replay on
@@ -55,17 +53,7 @@ export class ProgressReporter {
 
   /** Replaces every occurrence of a secret value inside strings, at any depth. */
   redact(value: Json): Json {
-    if (this.secretValues.length === 0) return value;
-    if (typeof value === 'string') {
-      return this.secretValues.reduce((text, secret) => text.split(secret).join(REDACTED), value);
-    }
-    if (Array.isArray(value)) return value.map((item) => this.redact(item));
-    if (isJsonObject(value)) {
-      const out: JsonObject = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.redact(item);
-      return out;
-    }
-    return value;
+    return redactSecrets(value, this.secretValues);
   }
 }
 
@@ -73,17 +61,4 @@ function compact(data: EventData): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(data)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/** Collects the secret strings to redact (values of at least 4 characters, to avoid redacting noise). */
-export function secretStrings(secrets: Json): string[] {
-  const found = new Set<string>();
-  const walk = (value: Json): void => {
-    if (typeof value === 'string') {
-      if (value.length >= 4) found.add(value);
-    } else if (Array.isArray(value)) value.forEach(walk);
-    else if (isJsonObject(value)) Object.values(value).forEach(walk);
-  };
-  walk(secrets);
-  return [...found].sort((a, b) => b.length - a.length);
 }

@@ -1,3 +1,4 @@
+import { REDACTED } from '../core/redaction.ts';
 import type { ResolvedAuthentication } from '../core/effects.ts';
 import { staticAuthorizationHeader } from './auth/authenticated-exchange.ts';
 import type { EffectContext } from './effect-context.ts';
@@ -5,7 +6,6 @@ import type { EffectContext } from './effect-context.ts';
 /** Header names whose values are credentials: never copied into outputs, errors or logs. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 
-export const REDACTED = '[redacted]';
 
 /**
  * The Authorization header value for a basic or bearer policy (secret references resolved from

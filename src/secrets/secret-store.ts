@@ -2,9 +2,7 @@ import type { SecretText } from '../core/effects.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import { isJsonObject } from '../core/json.ts';
 import { workflowError } from '../core/errors.ts';
-import { secretStrings } from '../core/progress.ts';
-
-const REDACTED = '[redacted]';
+import { redactSecrets, redactText, secretStrings } from '../core/redaction.ts';
 
 /**
  * The operator's secrets on the Node side: performers resolve `{ secret: 'name.field' }` references
@@ -39,19 +37,11 @@ export class SecretStore {
 
   /** Replaces every secret value inside strings, at any depth. */
   redact(value: Json): Json {
-    if (this.#strings.length === 0) return value;
-    if (typeof value === 'string') return this.redactText(value);
-    if (Array.isArray(value)) return value.map((item) => this.redact(item));
-    if (isJsonObject(value)) {
-      const out: JsonObject = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.redact(item);
-      return out;
-    }
-    return value;
+    return redactSecrets(value, this.#strings);
   }
 
   redactText(text: string): string {
-    return this.#strings.reduce((result, secret) => result.split(secret).join(REDACTED), text);
+    return redactText(text, this.#strings);
   }
 }
 
