@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,30 @@ describe('cairn run', () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ total: 12 });
   });
+
+  it('exits 3 when interrupted with Ctrl-C (SIGINT) while the workflow runs', async () => {
+    const path = file('long.yaml', `${header('long')}do:\n  - nap:\n      wait: PT30S\n`);
+    const child = spawn(process.execPath, ['bin/cairn.js', 'run', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+      if (!interrupted && stderr.includes('nap')) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(3);
+    expect(stderr.trim().split('\n').at(-1)).toBe('cancelled');
+  });
+
+  it('exits 4 when the Temporal host cannot be reached', () => {
+    const path = file('remote.yaml', `${header('remote')}do:\n  - noop:\n      set: { a: 1 }\n`);
+    const result = cairn(['run', path, '--host', 'temporal', '--temporal', '127.0.0.1:1', '--quiet']);
+    expect(result.status).toBe(4);
+    expect(result.stderr).toContain('127.0.0.1:1');
+  }, 90_000);
 
   it('exits 2 when the input is not JSON', () => {
     const path = file('input.yaml', `${header('input')}do:\n  - noop:\n      set: { a: 1 }\n`);
