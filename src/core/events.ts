@@ -66,10 +66,6 @@ export const EVENT_SOURCE = 'urn:cairn:runtime';
 /** Receives progress events. Returning void keeps reporting out of the interpreter's control flow. */
 export type ProgressSink = (event: ProgressEvent) => void;
 
-export function isTaskEvent(event: ProgressEvent): boolean {
-  return event.type.startsWith('io.serverlessworkflow.task.') || event.type.startsWith('io.cairn.task.');
-}
-
 /** The id of the `seq`-th event of an execution: deterministic, unique, sortable within the execution. */
 export function progressEventId(executionId: string, seq: number): string {
   return `${executionId}:${String(seq).padStart(8, '0')}`;
