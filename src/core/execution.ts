@@ -4,6 +4,7 @@ import type { WorkflowDocument } from './model.ts';
 import type { ExpressionEvaluator, Variables } from './expr/evaluator.ts';
 import type { ProgressReporter, TaskInstance } from './progress.ts';
 import type { SchemaValidator } from './schema.ts';
+import type { ResumeCursor } from './continuation.ts';
 
 /** Interpreter state shared by every task of one execution. */
 export interface Execution {
@@ -22,6 +23,10 @@ export interface Execution {
   readonly instanceName: string;
   /** `$context`, replaced by each task's `export.as`. */
   context: Json;
+  /** The frames of the point this run resumes from (empty for a fresh run). */
+  readonly resume: ResumeCursor;
+  /** Asked before each task at a resumable point: true pauses the run there (see continuation.ts). */
+  readonly shouldContinue?: () => boolean;
 }
 
 /** Where a task instance runs: its place in loops and retries, its scope and its inherited variables. */
@@ -31,6 +36,8 @@ export interface Frame {
   readonly scope: CancelScope;
   /** Variables introduced by enclosing tasks: `for` item/index, `catch` error. */
   readonly variables: Readonly<Record<string, Json>>;
+  /** Every enclosing construct can be rebuilt from a resume point (see continuation.ts). */
+  readonly resumable: boolean;
 }
 
 export function taskInstance(pointer: string, frame: Frame): TaskInstance {

@@ -14,6 +14,7 @@ import { withDeadline } from './cancellation.ts';
 import { resolveDuration } from './resolve-duration.ts';
 import { validateWithSchema } from './validate-data.ts';
 import { msToIsoDuration } from './duration.ts';
+import { isContinuationSignal, ResumeCursor, type ResumePoint } from './continuation.ts';
 
 export const RUNTIME_NAME = 'cairn';
 export const RUNTIME_VERSION = '0.1.0';
@@ -40,24 +41,46 @@ export interface WorkflowResult {
   lastSeq: number;
 }
 
+/** Running an execution as a chain of runs (Temporal's continue-as-new). */
+export interface SegmentOptions {
+  /** Where the previous run paused; absent for the first run. */
+  resumeFrom?: ResumePoint;
+  /** Asked before each task at a resumable point: true ends this run with a resume point. */
+  shouldContinue(): boolean;
+}
+
+/** A run that paused so the execution can go on in a new one, from `resume`. */
+export interface ContinuedRun {
+  status: 'continued';
+  resume: ResumePoint;
+  lastSeq: number;
+}
+
 const ROOT = '/';
 
 /**
  * Runs a validated workflow document to its end through the given host. Never throws for workflow
- * faults: the result says completed, faulted (with the RFC 7807 error) or cancelled.
+ * faults: the result says completed, faulted (with the RFC 7807 error) or cancelled. With segment
+ * options the run may instead pause at a resumable point (`continued`); a run given that resume
+ * point goes on with the same data, `$context` and event sequence, reporting no start events again.
  */
-export async function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions): Promise<WorkflowResult> {
+export function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions): Promise<WorkflowResult>;
+export function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions, segment: SegmentOptions): Promise<WorkflowResult | ContinuedRun>;
+export async function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions, segment?: SegmentOptions): Promise<WorkflowResult | ContinuedRun> {
   const secrets = options.secrets ?? {};
-  const progress = new ProgressReporter(host, options.executionId, secretStrings(secrets));
+  const resumeFrom = segment?.resumeFrom;
+  const progress = new ProgressReporter(host, options.executionId, secretStrings(secrets), resumeFrom?.lastSeq ?? 0);
   const instanceName = `${document.document.name}-${options.executionId}.${document.document.namespace}`;
   const definition = { name: document.document.name, namespace: document.document.namespace, version: document.document.version };
   const iso = (ms: number) => new Date(ms).toISOString();
-  const parsing = options.parsing ?? { startedAt: host.now(), completedAt: host.now() };
-  progress.emit(EVENT_TYPES.runnerParsing, { name: instanceName, startedAt: iso(parsing.startedAt) });
-  progress.emit(EVENT_TYPES.runnerParsed, { name: instanceName, definition, completedAt: iso(parsing.completedAt) });
-  progress.emit(EVENT_TYPES.runnerBuilding, { name: instanceName, startedAt: iso(host.now()) });
+  if (!resumeFrom) {
+    const parsing = options.parsing ?? { startedAt: host.now(), completedAt: host.now() };
+    progress.emit(EVENT_TYPES.runnerParsing, { name: instanceName, startedAt: iso(parsing.startedAt) });
+    progress.emit(EVENT_TYPES.runnerParsed, { name: instanceName, definition, completedAt: iso(parsing.completedAt) });
+    progress.emit(EVENT_TYPES.runnerBuilding, { name: instanceName, startedAt: iso(host.now()) });
+  }
 
-  const startedAt = host.now();
+  const startedAt = resumeFrom ? resumeFrom.startedAt : host.now();
   const execution: Execution = {
     host,
     document,
@@ -69,20 +92,27 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
     instanceName,
     workflowDescriptor: { id: options.executionId, definition: document as unknown as Json, input, startedAt: timestampDescriptor(startedAt) },
     runtimeDescriptor: { name: RUNTIME_NAME, version: RUNTIME_VERSION, metadata: options.runtimeMetadata ?? {} },
-    context: {},
+    context: resumeFrom ? resumeFrom.context : {},
+    resume: new ResumeCursor(resumeFrom?.frames),
+    ...(segment ? { shouldContinue: segment.shouldContinue } : {}),
   };
-  const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {} };
+  const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {}, resumable: true };
 
-  progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: iso(startedAt) });
-  progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: iso(startedAt) });
-  progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: iso(host.now()) });
+  if (!resumeFrom) {
+    progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: iso(startedAt) });
+    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: iso(startedAt) });
+    progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: iso(host.now()) });
+  }
   try {
-    const output = await runBody(execution, input, frame);
+    const output = await runBody(execution, input, frame, resumeFrom !== undefined, startedAt);
     const completedAt = host.now();
     progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: iso(completedAt), output });
     progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'completed', updatedAt: iso(completedAt) });
     return { status: 'completed', output, lastSeq: progress.lastSeq };
   } catch (error) {
+    if (isContinuationSignal(error)) {
+      return { status: 'continued', resume: { frames: error.frames, context: execution.context, lastSeq: progress.lastSeq, startedAt }, lastSeq: progress.lastSeq };
+    }
     const endedAt = iso(host.now());
     if (isCancelledError(error)) {
       progress.emit(EVENT_TYPES.workflowCancelled, { name: instanceName, cancelledAt: endedAt });
@@ -99,14 +129,17 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   }
 }
 
-/** Workflow-level data flow around the top-level task list, under the workflow timeout. */
-async function runBody(execution: Execution, rawInput: Json, frame: Frame): Promise<Json> {
+/**
+ * Workflow-level data flow around the top-level task list, under the workflow timeout. A resumed
+ * run keeps its `$context` and the deadline counted from the execution's start.
+ */
+async function runBody(execution: Execution, rawInput: Json, frame: Frame, resuming: boolean, startedAt: number): Promise<Json> {
   const { document, evaluator, host } = execution;
   const variables = { ...baseVariables(execution, frame), input: rawInput };
-  validateWithSchema(execution, document.input?.schema, rawInput, 'input', ROOT);
+  if (!resuming) validateWithSchema(execution, document.input?.schema, rawInput, 'input', ROOT);
   const input = document.input?.from !== undefined ? evaluator.transform(document.input.from, rawInput, variables, ROOT) : rawInput;
   // The spec's data flow sets the transformed workflow input as the initial `$context`.
-  execution.context = input;
+  if (!resuming) execution.context = input;
   const run = (scope: Frame['scope']) => runTaskList(execution, document.do, '/do', input, { ...frame, scope });
 
   let outcome;
@@ -116,7 +149,8 @@ async function runBody(execution: Execution, rawInput: Json, frame: Frame): Prom
     const spec = typeof document.timeout === 'string' ? document.use?.timeouts?.[document.timeout] : document.timeout;
     if (!spec) throw workflowError('configuration', `timeout '${String(document.timeout)}' is not defined in use.timeouts`, { instance: ROOT });
     const ms = resolveDuration(spec.after, evaluator, input, { ...variables, input }, ROOT);
-    outcome = await withDeadline(host, frame.scope, ms, run, () => workflowError('timeout', `the workflow timed out after ${msToIsoDuration(ms)}`, { instance: ROOT }));
+    const remainingMs = resuming ? Math.max(0, ms - (host.now() - startedAt)) : ms;
+    outcome = await withDeadline(host, frame.scope, remainingMs, run, () => workflowError('timeout', `the workflow timed out after ${msToIsoDuration(ms)}`, { instance: ROOT }));
   }
   const output = document.output?.as !== undefined ? evaluator.transform(document.output.as, outcome.output, { ...variables, input }, ROOT) : outcome.output;
   validateWithSchema(execution, document.output?.schema, output, 'output', ROOT);

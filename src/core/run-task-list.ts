@@ -5,6 +5,7 @@ import type { ListOutcome } from './executors/types.ts';
 import { childPointer } from './pointer.ts';
 import { runTask } from './run-task.ts';
 import { workflowError } from './errors.ts';
+import { isContinuationSignal } from './continuation.ts';
 
 /**
  * Runs a task list in order, following flow directives: `continue` goes on, `exit` leaves this
@@ -13,11 +14,17 @@ import { workflowError } from './errors.ts';
  */
 export async function runTaskList(execution: Execution, list: TaskList, listPointer: string, input: Json, frame: Frame): Promise<ListOutcome> {
   const entries = list.map((entry) => Object.entries(entry)[0]!);
-  let data = input;
-  let index = 0;
+  const resumed = execution.resume.take('list', listPointer);
+  let data = resumed ? resumed.data : input;
+  let index = resumed ? resumed.index : 0;
   while (index < entries.length) {
     const [name, task] = entries[index]!;
-    const outcome = await runTask(execution, name, task, childPointer(listPointer, index, name), data, frame);
+    let outcome;
+    try {
+      outcome = await runTask(execution, name, task, childPointer(listPointer, index, name), data, frame);
+    } catch (error) {
+      throw isContinuationSignal(error) ? error.enclosedBy({ kind: 'list', pointer: listPointer, index, data }) : error;
+    }
     data = outcome.output;
     if (outcome.ended) return { output: data, ended: true };
     const directive = outcome.then ?? 'continue';

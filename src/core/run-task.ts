@@ -11,6 +11,10 @@ import { resolveDuration } from './resolve-duration.ts';
 import { validateWithSchema } from './validate-data.ts';
 import { runTaskList } from './run-task-list.ts';
 import { msToIsoDuration } from './duration.ts';
+import { ContinuationSignal, isContinuationSignal } from './continuation.ts';
+
+/** Kinds whose body can pause and resume in a new run (see continuation.ts). */
+const RESUMABLE_KINDS: ReadonlySet<TaskKind> = new Set(['do', 'for']);
 
 /**
  * The lifecycle of one task instance, the same for every kind:
@@ -28,10 +32,15 @@ export async function runTask(
 ): Promise<ExecutorResult> {
   throwIfCancelled(frame.scope);
   const { evaluator, progress, host } = execution;
-  if (host.checkpoint) await host.checkpoint(frame.scope, (change) => reportSuspension(execution, change));
+  // A task whose body paused in a previous run goes on from its recorded start.
+  const resumed = execution.resume.take('task', pointer);
+  if (!resumed) {
+    if (host.checkpoint) await host.checkpoint(frame.scope, (change) => reportSuspension(execution, change));
+    if (frame.resumable && execution.shouldContinue?.()) throw new ContinuationSignal();
+  }
   const instance = taskInstance(pointer, frame);
   const taskEvent = { workflow: execution.instanceName, task: pointer };
-  const startedAt = host.now();
+  const startedAt = resumed ? resumed.startedAt : host.now();
   const descriptor = (input: Json, output?: Json): Json => ({
     name,
     reference: pointer,
@@ -43,7 +52,7 @@ export async function runTask(
   const variables = { ...baseVariables(execution, frame), input: rawInput, task: () => descriptor(rawInput) };
 
   try {
-    if (task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
+    if (!resumed && task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
       progress.emit(EVENT_TYPES.taskSkipped, { ...taskEvent, skippedAt: iso(host.now()) }, instance);
       // A task that did not run does not direct the flow: its own `then` is ignored.
       return { output: rawInput, then: 'continue' };
@@ -52,22 +61,29 @@ export async function runTask(
     throw fault(execution, error, pointer, instance);
   }
 
-  progress.emit(EVENT_TYPES.taskCreated, { ...taskEvent, createdAt: iso(startedAt) }, instance);
-  progress.emit(EVENT_TYPES.taskStarted, { ...taskEvent, startedAt: iso(startedAt) }, instance);
+  if (!resumed) {
+    progress.emit(EVENT_TYPES.taskCreated, { ...taskEvent, createdAt: iso(startedAt) }, instance);
+    progress.emit(EVENT_TYPES.taskStarted, { ...taskEvent, startedAt: iso(startedAt) }, instance);
+  }
+  let input = rawInput;
   try {
-    validateWithSchema(execution, task.input?.schema, rawInput, 'input', pointer);
-    const input = task.input?.from !== undefined ? evaluator.transform(task.input.from, rawInput, variables, pointer) : rawInput;
+    if (resumed) input = resumed.input;
+    else {
+      validateWithSchema(execution, task.input?.schema, rawInput, 'input', pointer);
+      if (task.input?.from !== undefined) input = evaluator.transform(task.input.from, rawInput, variables, pointer);
+    }
     const inputVariables = { ...variables, input };
 
     const kind = taskKindOf(task);
     if (!kind) throw workflowError('configuration', `task '${name}' has no known kind`, { instance: pointer });
     const timeoutMs = taskTimeoutMs(execution, task.timeout, input, inputVariables, pointer);
+    const resumable = frame.resumable && timeoutMs === undefined && RESUMABLE_KINDS.has(kind);
     const execute = (scope: typeof frame.scope) =>
       runExecutor(kind, task, input, {
         execution,
         name,
         pointer,
-        frame: { ...frame, scope },
+        frame: { ...frame, scope, resumable },
         variables: inputVariables,
         runList: (list, listPointer, listInput, listFrame) => runTaskList(execution, list, listPointer, listInput, listFrame),
         runTask: (childName, child, childPointer, childInput, childFrame) => runTask(execution, childName, child, childPointer, childInput, childFrame),
@@ -89,6 +105,7 @@ export async function runTask(
     progress.emit(EVENT_TYPES.taskCompleted, { ...taskEvent, completedAt: iso(host.now()) }, instance);
     return { output, then: result.ended ? 'end' : (result.then ?? task.then ?? 'continue'), ended: result.ended ?? false };
   } catch (error) {
+    if (isContinuationSignal(error)) throw error.enclosedBy({ kind: 'task', pointer, rawInput, input, startedAt });
     throw fault(execution, error, pointer, instance);
   }
 }

@@ -6,7 +6,7 @@ import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
 import { CancelledError } from '../../src/core/errors.ts';
-import { runWorkflow, type WorkflowResult } from '../../src/core/interpreter.ts';
+import { runWorkflow, type ContinuedRun, type SegmentOptions, type WorkflowResult } from '../../src/core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../src/data-schema/ajv-schema-validator.ts';
 
 /**
@@ -180,14 +180,34 @@ export interface FakeRun {
  */
 export async function runOnFakeHost(document: WorkflowDocument, input: Json, options: FakeRunOptions): Promise<FakeRun> {
   const host = new FakeHost(options);
-  let settled = false;
-  const running = runWorkflow(document, input, host, {
+  return { result: await drive(host, runWorkflow(document, input, host, runOptions(options)), options), host };
+}
+
+/** One run of an execution run in segments (continue-as-new), on a fresh fake host. */
+export async function runSegmentOnFakeHost(
+  document: WorkflowDocument,
+  input: Json,
+  options: FakeRunOptions,
+  segment: SegmentOptions,
+): Promise<{ result: WorkflowResult | ContinuedRun; host: FakeHost }> {
+  const host = new FakeHost(options);
+  return { result: await drive(host, runWorkflow(document, input, host, runOptions(options), segment), options), host };
+}
+
+function runOptions(options: FakeRunOptions) {
+  return {
     executionId: options.executionId ?? 'fake-execution',
     engine: options.engine,
     schemas: createAjvSchemaValidator(),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.runtimeMetadata ? { runtimeMetadata: options.runtimeMetadata } : {}),
-  }).finally(() => {
+  };
+}
+
+/** Fires timers whenever the run is idle until it settles. */
+async function drive<T>(host: FakeHost, run: Promise<T>, options: FakeRunOptions): Promise<T> {
+  let settled = false;
+  const running = run.finally(() => {
     settled = true;
   });
   let fired = 0;
@@ -206,5 +226,5 @@ export async function runOnFakeHost(document: WorkflowDocument, input: Json, opt
       throw new Error('the run is stuck: no timer pending and the workflow has not settled');
     }
   }
-  return { result: await running, host };
+  return running;
 }
