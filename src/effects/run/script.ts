@@ -7,6 +7,7 @@ import type { RunScriptEffect } from '../../core/effects.ts';
 import type { Json } from '../../core/json.ts';
 import { workflowError } from '../../core/errors.ts';
 import type { EffectContext } from '../effect-context.ts';
+import { rewriteUrl } from '../rewrite-url.ts';
 import { resolveEnvironment } from './environment.ts';
 import { runProcess } from './spawn-process.ts';
 
@@ -22,7 +23,7 @@ const INTERPRETERS = {
  */
 export async function performRunScript(effect: RunScriptEffect, context: EffectContext): Promise<Json> {
   const interpreter = INTERPRETERS[effect.language];
-  const code = effect.code ?? (await readSource(effect.source!, context.signal));
+  const code = effect.code ?? (await readSource(effect.source!, context));
   const directory = await mkdtemp(join(tmpdir(), 'cairn-script-'));
   const file = join(directory, `script.${interpreter.extension}`);
   try {
@@ -46,11 +47,14 @@ export async function performRunScript(effect: RunScriptEffect, context: EffectC
   );
 }
 
-/** The script's source: an http(s) URL, a `file:` URL, or a path relative to the working directory. */
-async function readSource(source: string, signal: AbortSignal): Promise<string> {
+/**
+ * The script's source: an http(s) URL (endpoint rewrites apply, as to every call), a `file:` URL,
+ * or a path relative to the working directory.
+ */
+async function readSource(source: string, context: EffectContext): Promise<string> {
   try {
     if (/^https?:\/\//i.test(source)) {
-      const response = await fetch(source, { signal });
+      const response = await fetch(rewriteUrl(new URL(source), context.endpointRewrites), { signal: context.signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return await response.text();
     }
