@@ -1,12 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { ProgressEvent } from '../../src/core/events.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
+import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
+import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // A long pure-compute run: 10,000 loop iterations never yield by themselves, so the host yields
-// every 100 tasks (a local-activity marker) to stay under the sandbox's per-activation CPU budget.
+// every 100 tasks (a local-activity marker) to stay under the sandbox's per-activation CPU budget,
+// and the ~40,000 progress events it holds make it continue as new (default: every 20,000 held).
 const ITEMS = 10_000;
 let server: DevServer;
 
@@ -18,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('long executions on Temporal', () => {
-  it(`a for over ${ITEMS.toLocaleString('en')} items completes, with every progress event in order and a small history`, async () => {
+  it(`a for over ${ITEMS.toLocaleString('en')} items completes across continue-as-new runs, with the same events as the local host`, async () => {
     const document = parseYaml(`
 document: { dsl: '1.0.0', namespace: long, name: big-for, version: '1.0.0' }
 do:
@@ -34,14 +39,42 @@ do:
     expect(result.output).toEqual({ total: (ITEMS * (ITEMS - 1)) / 2 });
     expect(result.events.filter((event) => event.subject === '/do/0/sum/do/0/add' && event.type.endsWith('task.completed.v1'))).toHaveLength(ITEMS);
     expect(result.events.map((event) => event.seq)).toEqual(result.events.map((_, index) => index + 1));
+    const local = await runLocal(document, {}, { executionId: 'long-for', engine: await loadDefaultEngine() });
+    expect(timeless(result.events)).toEqual(timeless(local.events));
 
     const connection = await Connection.connect({ address: server.address });
     try {
-      // Fetched in one gRPC message (< 4 MB): progress batches do not enter history.
-      const history = await new Client({ connection }).workflow.getHandle('long-for').fetchHistory();
-      expect(history.events!.length).toBeLessThan(4_096);
+      const client = new Client({ connection });
+      const runs = await runsOf(client, 'long-for', 3);
+      expect(runs.filter((run) => run.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
+      expect(runs.filter((run) => run.status === 'COMPLETED')).toHaveLength(1);
+      for (const run of runs) {
+        // Each run's history is fetched in one gRPC message (< 4 MB): progress batches do not enter it.
+        const history = await client.workflow.getHandle('long-for', run.runId).fetchHistory();
+        expect(history.events!.length).toBeLessThan(4_096);
+      }
+      // The last run still carries the execution's search attributes.
+      const last = await client.workflow.getHandle('long-for').describe();
+      expect(last.typedSearchAttributes.get(SEARCH_ATTRIBUTES.executionId)).toBe('long-for');
+      expect(last.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('completed');
     } finally {
       await connection.close();
     }
   }, 300_000);
 });
+
+/** Everything but wall-clock time, which differs between hosts. */
+function timeless(events: ProgressEvent[]) {
+  return events.map(({ time: _time, data, ...event }) => ({ ...event, data: Object.fromEntries(Object.entries(data).filter(([key]) => !/At$/.test(key))) }));
+}
+
+/** The runs of one workflow id (visibility is eventually consistent: waits, bounded, for `atLeast`). */
+async function runsOf(client: Client, workflowId: string, atLeast: number): Promise<{ runId: string; status: string }[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs: { runId: string; status: string }[] = [];
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: execution.runId, status: execution.status.name });
+    if (runs.length >= atLeast || Date.now() > deadline) return runs;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}

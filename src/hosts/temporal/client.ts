@@ -90,9 +90,11 @@ export async function followExecution(handle: WorkflowHandle, options: FollowOpt
   const collector = options.pushed ?? new ProgressCollector(options.onEvent);
   const drain = async (untilSeq = Number.POSITIVE_INFINITY): Promise<void> => {
     while (collector.lastSeq < untilSeq) {
+      const before = collector.lastSeq;
       const page = await handle.query(progressQuery, collector.lastSeq, 100_000);
       collector.push(page.events);
-      if (page.events.length === 0 || collector.lastSeq >= page.lastSeq) return;
+      // No progress: the run that continued the execution no longer holds the next events.
+      if (collector.lastSeq === before || collector.lastSeq >= page.lastSeq) return;
     }
   };
 

@@ -3,6 +3,8 @@ import type { ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
+import type { ResumePoint } from '../../core/continuation.ts';
+import type { CarriedProgress } from './progress-log.ts';
 import type { SandboxEngineKind } from './sandbox-engine.ts';
 
 /** The generic workflow's type name, as registered on the worker and started by clients. */
@@ -22,6 +24,25 @@ export interface ExecutionOptions {
   expressionEngine?: SandboxEngineKind;
   /** When the client parsed the document, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
+  /** When a run continues as new (besides Temporal's own suggestion); defaults in workflow.ts. */
+  continueAsNew?: ContinueAsNewLimits;
+}
+
+/**
+ * A run continues the execution as new, at the next point the interpreter can resume from, once
+ * its history or the progress events it holds in memory reach these counts.
+ */
+export interface ContinueAsNewLimits {
+  historyEvents?: number;
+  heldProgressEvents?: number;
+}
+
+/** What a run hands to the run continuing the execution. */
+export interface ContinuedExecution {
+  resume: ResumePoint;
+  progress: CarriedProgress;
+  /** A suspend signal arrived while the previous run was handing over. */
+  suspended: boolean;
 }
 
 export interface ProgressReportTarget {
@@ -39,6 +60,8 @@ export interface ExecuteServerlessWorkflowInput {
   options?: ExecutionOptions;
   /** `$secrets`: only ever sent through the encrypting payload codec (see encryption-codec.ts). */
   secrets?: JsonObject;
+  /** Set on runs after the first (continue-as-new): where and how the execution goes on. */
+  continued?: ContinuedExecution;
 }
 
 export type ExecutionStatus = 'running' | 'suspended' | 'completed' | 'faulted' | 'cancelled';

@@ -7,6 +7,17 @@ const MAX_BATCH_BYTES = 512 * 1024;
 /** Ships one batch of events out of the workflow (the `reportProgress` activity). */
 export type ShipBatch = (events: ProgressEvent[]) => Promise<void>;
 
+/** What a run hands to the run that continues it (Temporal's continue-as-new). */
+export interface CarriedProgress {
+  /** `seq` of the execution's last event so far. */
+  lastSeq: number;
+  /** Events the next run ships (or serves) again: those not known to have been delivered. */
+  events: ProgressEvent[];
+}
+
+/** The carried events ride in the continue-as-new input: well under Temporal's 2 MB payload limit. */
+const MAX_CARRIED_BYTES = 1024 * 1024;
+
 export interface ProgressPage {
   events: ProgressEvent[];
   /** Highest `seq` recorded so far (0 before the first event). */
@@ -16,17 +27,27 @@ export interface ProgressPage {
 /**
  * Progress events kept in workflow state. Workflow code may not do I/O, so events are appended
  * here (replay rebuilds the same list), read by the progress query, and, when a shipper is
- * given, handed to an activity in batches that the task path never waits for.
+ * given, handed to an activity in batches that the task path never waits for. A run that
+ * continues an execution starts from what the previous run carried over: those events are
+ * shipped (and served) again, so a batch dropped during an outage is not lost with its run.
  */
 export class ProgressLog {
-  readonly #events: ProgressEvent[] = [];
+  readonly #events: ProgressEvent[];
+  readonly #baseSeq: number;
+  /** Batches that failed every attempt: carried to the next run, which tries them again. */
+  readonly #undelivered: ProgressEvent[] = [];
   #shipped = 0;
   #inFlight = false;
 
   constructor(
     private readonly ship: ShipBatch | undefined,
+    carried?: CarriedProgress,
     private readonly batchSize = 2_000,
-  ) {}
+  ) {
+    this.#events = [...(carried?.events ?? [])];
+    this.#baseSeq = carried?.lastSeq ?? 0;
+    this.#shipNext();
+  }
 
   append(event: ProgressEvent): void {
     this.#events.push(event);
@@ -38,9 +59,7 @@ export class ProgressLog {
    * JSON (a query answer must stay well under Temporal's 2 MB payload limit), at least one.
    */
   after(afterSeq: number, limit: number, maxBytes = 1_000_000): ProgressPage {
-    // seq is contiguous, so it indexes the list directly.
-    const firstSeq = this.#events[0]?.seq ?? 1;
-    const start = Math.max(0, afterSeq - firstSeq + 1);
+    const start = this.#firstIndexAfter(afterSeq);
     const events: ProgressEvent[] = [];
     let bytes = 0;
     for (let index = start; index < this.#events.length && events.length < limit; index++) {
@@ -49,7 +68,44 @@ export class ProgressLog {
       if (events.length > 0 && bytes > maxBytes) break;
       events.push(event);
     }
-    return { events, lastSeq: this.#events.at(-1)?.seq ?? 0 };
+    return { events, lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq };
+  }
+
+  /** Events held in workflow memory (the run continues as new before they grow unbounded). */
+  get size(): number {
+    return this.#events.length;
+  }
+
+  /**
+   * What the next run needs: the last `seq`, and the events not known to be delivered (dropped
+   * batches, and those not shipped yet); without a shipper, the newest events for query followers.
+   * Bounded by size: the oldest beyond it stay queryable on this closed run only.
+   */
+  handOver(): CarriedProgress {
+    const pending = this.ship ? [...this.#undelivered, ...this.#events.slice(this.#shipped)] : this.#events;
+    const carried: ProgressEvent[] = [];
+    let bytes = 0;
+    for (let index = pending.length - 1; index >= 0; index--) {
+      bytes += JSON.stringify(pending[index]).length;
+      if (bytes > MAX_CARRIED_BYTES) {
+        log.warn('progress events not carried to the next run; query the previous run for them', { throughSeq: pending[index]!.seq });
+        break;
+      }
+      carried.unshift(pending[index]!);
+    }
+    return { lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq, events: carried };
+  }
+
+  /** Index of the first event with `seq` > `afterSeq` (carried events may leave gaps in seq). */
+  #firstIndexAfter(afterSeq: number): number {
+    let low = 0;
+    let high = this.#events.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#events[middle]!.seq <= afterSeq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** Events recorded but not yet handed to a shipped batch. */
@@ -82,7 +138,10 @@ export class ProgressLog {
     const ship = this.ship;
     // Started outside the task's scope: a cancelled task must not cancel the report of its own events.
     void CancellationScope.nonCancellable(() => ship(batch))
-      .catch((error: unknown) => log.warn('progress batch dropped; the progress query still serves it', { error: String(error), firstSeq: batch[0]?.seq }))
+      .catch((error: unknown) => {
+        this.#undelivered.push(...batch);
+        log.warn('progress batch dropped; the progress query still serves it', { error: String(error), firstSeq: batch[0]?.seq });
+      })
       .finally(() => {
         this.#shipped += batch.length;
         this.#inFlight = false;

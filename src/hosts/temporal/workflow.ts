@@ -1,4 +1,4 @@
-import { CancelledFailure, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancelledFailure, continueAsNew, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
@@ -10,6 +10,7 @@ import {
   progressQuery,
   resumeSignal,
   suspendSignal,
+  type ContinueAsNewLimits,
   type ExecuteServerlessWorkflowInput,
   type ExecutionOutcome,
   type ExecutionStatus,
@@ -40,20 +41,28 @@ const DEFAULT_REPORT_ATTEMPTS = 3;
 const FINAL_FLUSH_MS = 10_000;
 
 /**
+ * A run continues as new below Temporal's history limits (it warns at 10,240 events and suggests
+ * continuing from 4,096 or 4 MB, which `continueAsNewSuggested` reports) and before the progress
+ * events held for the query make the workflow's memory grow without bound.
+ */
+const DEFAULT_CONTINUE_AS_NEW: Required<ContinueAsNewLimits> = { historyEvents: 8_000, heldProgressEvents: 20_000 };
+
+/**
  * The generic workflow: interprets one Serverless Workflow document with the same core as the
  * local host. A faulted run fails the Temporal execution with the spec error as its details; a
  * cancelled run ends as Temporal's CANCELED; so Temporal's own UI and CLI tell the truth.
  */
 export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowInput): Promise<ExecutionOutcome> {
-  const control: ExecutionControl = { suspended: false, suspensions: 0 };
-  let status: ExecutionStatus = 'running';
+  const continued = args.continued;
+  const control: ExecutionControl = { suspended: continued?.suspended ?? false, suspensions: continued?.suspended ? 1 : 0 };
+  let status: ExecutionStatus = control.suspended ? 'suspended' : 'running';
   const setStatus = (next: ExecutionStatus): void => {
     status = next;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: next }]);
   };
   const target = args.options?.report;
   const reportProgress = progressReporter(target?.attempts ?? DEFAULT_REPORT_ATTEMPTS);
-  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined);
+  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined, continued?.progress);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(suspendSignal, () => {
@@ -73,14 +82,33 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
   const host = new TemporalHost(progress, control, inbox);
-  const result = await runWorkflow(args.document, args.input, host, {
-    executionId: args.executionId,
-    engine,
-    schemas: createAjvSchemaValidator(),
-    runtimeMetadata: { host: 'temporal' },
-    ...(args.secrets ? { secrets: args.secrets } : {}),
-    ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
-  });
+  const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
+  const shouldContinue = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= limits.historyEvents || progress.size >= limits.heldProgressEvents;
+  };
+  const result = await runWorkflow(
+    args.document,
+    args.input,
+    host,
+    {
+      executionId: args.executionId,
+      engine,
+      schemas: createAjvSchemaValidator(),
+      runtimeMetadata: { host: 'temporal' },
+      ...(args.secrets ? { secrets: args.secrets } : {}),
+      ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
+    },
+    { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue },
+  );
+  if (result.status === 'continued') {
+    // In-flight batches finish first; whatever is still undelivered rides along to the next run.
+    await progress.flush(FINAL_FLUSH_MS);
+    return continueAsNew<typeof ExecuteServerlessWorkflow>({
+      ...args,
+      continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended },
+    });
+  }
   setStatus(result.status);
   await progress.flush(FINAL_FLUSH_MS);
 
