@@ -11,11 +11,14 @@ import { dualProtocolServerFactory } from './dual-protocol-server.ts';
 import { ExecutionService } from './execution-service.ts';
 import { LiveHub } from './live-hub.ts';
 import { createMetrics } from './metrics.ts';
+import type { ScheduleClock } from './schedules/clock.ts';
+import { Scheduler } from './schedules/scheduler.ts';
 import { connectRoutes } from './routes/connect.ts';
 import { eventRoutes } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { websocketRoutes } from './routes/websocket.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -35,6 +38,8 @@ export interface AppOptions {
    * Only when no other live service shares the store (`cairn serve` on its embedded SQLite store).
    */
   endInterruptedExecutions?: boolean;
+  /** Time for workflow schedules (tests replace it; the system clock otherwise). */
+  scheduleClock?: ScheduleClock;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -52,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createMetrics();
   const hub = new LiveHub();
   const access = new AccessControl(options.access);
-  const service = new ExecutionService({
+  const service: ExecutionService = new ExecutionService({
     store: options.store,
     engine: options.engine,
     expressions: options.expressions,
@@ -60,10 +65,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bus: options.bus,
     metrics,
     reportToken: (executionId) => access.reportToken(executionId),
+    onRegistered: (namespace, name) => scheduler.refresh(namespace, name),
+    log: (message, error) => app.log.error({ err: error }, message),
+  });
+  const scheduler: Scheduler = new Scheduler({
+    store: options.store,
+    hub,
+    bus: options.bus,
+    expressions: options.expressions,
+    load: (text) => service.load(text, 'workflow.yaml'),
+    start: (workflow, input, start) => service.startScheduled(workflow, input, start),
+    ...(options.scheduleClock ? { clock: options.scheduleClock } : {}),
     log: (message, error) => app.log.error({ err: error }, message),
   });
   const context: ServiceContext = {
     service,
+    scheduler,
     store: options.store,
     access,
     hub,
@@ -90,7 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
   });
 
-  for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, streamRoutes, websocketRoutes, connectRoutes]) {
+  for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, scheduleRoutes, streamRoutes, websocketRoutes, connectRoutes]) {
     await app.register(routes, { context });
   }
   for (const plugin of options.plugins ?? []) await app.register(plugin);
@@ -101,11 +118,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const followed = await service.reattachUnfinished();
     if (followed > 0) app.log.info(`following ${followed} ${options.engine.name} execution(s) started before this service process`);
   }
+  // After the interrupted runs are settled, so an `after` schedule sees how its last run ended.
+  const scheduled = await scheduler.restore();
+  if (scheduled > 0) app.log.info(`${scheduled} workflow schedule(s) armed`);
   app.addHook('preClose', async () => {
     // Watchers reconnect with Last-Event-ID to the next instance; they lose nothing.
     for (const end of [...context.openStreams]) end();
   });
   app.addHook('onClose', async () => {
+    // No new scheduled starts once the engine stops.
+    await scheduler.close();
     await options.engine.close();
   });
   return app;

@@ -4,10 +4,12 @@ import { bearerToken, type AccessControl, type Principal } from './access.ts';
 import type { ExecutionService } from './execution-service.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import type { Scheduler } from './schedules/scheduler.ts';
 
 /** What every route plugin is registered with. */
 export interface ServiceContext {
   service: ExecutionService;
+  scheduler: Scheduler;
   store: ExecutionStore;
   access: AccessControl;
   hub: LiveHub;

@@ -14,6 +14,7 @@ import {
   type ExecutionStore,
   type TaskState,
   type WorkflowDocumentRecord,
+  type WorkflowRef,
   type WorkflowSummary,
 } from '../store/execution-store.ts';
 import { isTerminal } from '../store/workflow-transition.ts';
@@ -22,6 +23,7 @@ import { EventWriter } from './event-writer.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { invalidScheduleError, parseSchedule, ScheduleError } from './schedules/schedule-spec.ts';
 
 export interface StartRequest {
   /** Inline workflow text (YAML or JSON). */
@@ -44,6 +46,8 @@ export interface ExecutionServiceOptions {
   bus: EventBus;
   metrics: ServiceMetrics;
   reportToken: (executionId: string) => string;
+  /** Called after a new version is registered (the scheduler re-arms the workflow's schedule). */
+  onRegistered?: (namespace: string, name: string) => Promise<void>;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -66,7 +70,8 @@ async function storeCall<T>(work: Promise<T>): Promise<T> {
 export class ExecutionService {
   constructor(private readonly options: ExecutionServiceOptions) {}
 
-  private load(text: string, fileName: string): WorkflowDocument {
+  /** Parses and validates a workflow text (typed API error on failure). */
+  load(text: string, fileName: string): WorkflowDocument {
     try {
       return loadWorkflow(text, fileName, { engine: this.options.expressions });
     } catch (error) {
@@ -86,17 +91,31 @@ export class ExecutionService {
       if (!registered) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}${version ? `@${version}` : ''} is not registered`);
       text = registered.document;
     }
+    return this.startText(text, request.input ?? {});
+  }
+
+  /** The scheduler's start: a registered version, an id fixed by the occasion (so it starts once) and what triggered it. */
+  async startScheduled(workflow: WorkflowRef, input: Json, options: { id: string; trigger: string }): Promise<ExecutionRecord> {
+    const registered = await this.options.store.getWorkflow(workflow.namespace, workflow.name, workflow.version);
+    if (!registered) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${workflow.namespace}/${workflow.name}@${workflow.version} is not registered`);
+    return this.startText(registered.document, input, options);
+  }
+
+  private async startText(text: string, input: Json, options: { id?: string; trigger?: string } = {}): Promise<ExecutionRecord> {
     const document = this.load(text, 'workflow.yaml');
     const { namespace, name, version } = document.document;
-    const id = randomUUID();
-    const record = await this.options.store.createExecution({
-      id,
-      workflow: { namespace, name, version },
-      document: text,
-      input: request.input ?? {},
-      createdAt: new Date().toISOString(),
-      engine: this.options.engine.name,
-    });
+    const id = options.id ?? randomUUID();
+    const record = await storeCall(
+      this.options.store.createExecution({
+        id,
+        workflow: { namespace, name, version },
+        document: text,
+        input,
+        createdAt: new Date().toISOString(),
+        engine: this.options.engine.name,
+        ...(options.trigger ? { trigger: options.trigger } : {}),
+      }),
+    );
     this.options.metrics.executionsStarted.inc();
     this.options.hub.changed(record);
     this.options.engine.start(this.engineRun(id, document, record.input));
@@ -192,9 +211,16 @@ export class ExecutionService {
 
   async registerWorkflow(text: string): Promise<{ created: boolean; workflow: WorkflowDocumentRecord }> {
     const document = this.load(text, 'workflow.yaml');
+    try {
+      parseSchedule(document.schedule);
+    } catch (error) {
+      if (error instanceof ScheduleError) throw invalidScheduleError(error, text, 'workflow.yaml');
+      throw error;
+    }
     const { namespace, name, version } = document.document;
     const workflow = { namespace, name, version, document: text, registeredAt: new Date().toISOString() };
     const { created } = await storeCall(this.options.store.registerWorkflow(workflow));
+    if (created) await this.options.onRegistered?.(namespace, name);
     return { created, workflow: created ? workflow : (await this.options.store.getWorkflow(namespace, name, version))! };
   }
 

@@ -27,6 +27,7 @@ export const executionSchema = {
     updatedAt: { type: 'string' },
     lastSeq: { type: 'integer' },
     maxSeq: { type: 'integer' },
+    trigger: { type: 'string' },
     malformed: { type: 'array', items: { type: 'string' } },
     reportToken: { type: 'string' },
   },

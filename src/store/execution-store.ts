@@ -18,6 +18,8 @@ export interface NewExecution {
   createdAt: string;
   /** The engine that runs it (`local`…); absent for runs that only report to this service. */
   engine?: string;
+  /** What started it when no client did: `schedule.every`, `schedule.cron`, `schedule.after`, `schedule.on`. */
+  trigger?: string;
 }
 
 export interface ExecutionRecord {
@@ -36,6 +38,8 @@ export interface ExecutionRecord {
   /** Highest sequence number stored; above `lastSeq` when events are missing in between. */
   maxSeq: number;
   engine?: string;
+  /** What started it when no client did (see `NewExecution.trigger`). */
+  trigger?: string;
   /** Set when a stored column could not be decoded: the record is served, not crashed on. */
   malformed?: string[];
 }

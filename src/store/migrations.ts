@@ -62,6 +62,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'which engine runs an execution (to find runs a restart interrupted)',
     sql: 'ALTER TABLE executions ADD COLUMN engine TEXT',
   },
+  {
+    version: 3,
+    name: 'what started an execution (a workflow schedule), absent when a client did',
+    sql: 'ALTER TABLE executions ADD COLUMN trigger_kind TEXT',
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

@@ -54,6 +54,8 @@ export function executionFromRow(row: SqlRow): ExecutionRecord {
   if (endedAt) record.endedAt = endedAt;
   const engine = text(row.engine);
   if (engine) record.engine = engine;
+  const trigger = text(row.trigger_kind);
+  if (trigger) record.trigger = trigger;
   if (malformed.length > 0) record.malformed = malformed;
   return record;
 }

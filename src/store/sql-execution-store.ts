@@ -39,11 +39,11 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
-    const { id, workflow, document, input, createdAt, engine } = execution;
+    const { id, workflow, document, input, createdAt, engine, trigger } = execution;
     const changed = await this.driver.run(
-      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at, engine)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt, engine ?? null],
+      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at, engine, trigger_kind)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt, engine ?? null, trigger ?? null],
     );
     if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
     return (await this.getExecution(id))!;
