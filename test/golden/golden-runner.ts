@@ -8,6 +8,7 @@ import type { ProgressEvent } from '../../src/core/events.ts';
 import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
+import { createDirectoryRegistry, createWorkflowRegistry, type WorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
 import { runOnHost, type ExecutionResult, type HostName, type RunOnHostOptions } from '../../src/hosts/index.ts';
 
 /** The directory holding one sub-directory per golden workflow. */
@@ -78,6 +79,29 @@ export function listGoldens(root = GOLDEN_ROOT): string[] {
     .sort();
 }
 
+/** A golden's optional folder of sub-workflows: the registry `run: workflow` tasks look in. */
+export const WORKFLOWS_FOLDER = 'workflows';
+
+/**
+ * The sub-workflows of every golden in one registry, for a worker shared by all goldens (a Temporal
+ * worker's registry is its own, not the run's). Each golden names its sub-workflows under its own
+ * namespace, so they never collide; a duplicate fails here rather than picking one silently.
+ */
+export async function goldenWorkflowRegistry(engine: ExpressionEngine, root = GOLDEN_ROOT): Promise<WorkflowRegistry> {
+  const files = listGoldens(root)
+    .map((dir) => join(dir, WORKFLOWS_FOLDER))
+    .filter((folder) => existsSync(folder))
+    .flatMap((folder) => readdirSync(folder).filter((file) => /\.(ya?ml|json)$/i.test(file)).map((file) => join(folder, file)));
+  const documents = await Promise.all(files.map((path) => loadWorkflowFile(path, { engine })));
+  const seen = new Map<string, string>();
+  documents.forEach(({ document: { namespace, name, version } }, index) => {
+    const key = `${namespace}/${name}:${version}`;
+    if (seen.has(key)) throw new Error(`golden sub-workflow ${key} is defined twice: ${seen.get(key)} and ${files[index]}`);
+    seen.set(key, files[index]!);
+  });
+  return createWorkflowRegistry(documents);
+}
+
 /** Loads the golden in `dir` with the loader, runs it on `host` and projects the result for comparison. */
 export async function runGolden(host: GoldenHost, dir: string, options: GoldenRunOptions): Promise<GoldenReport> {
   const name = basename(dir);
@@ -98,6 +122,7 @@ export async function runGolden(host: GoldenHost, dir: string, options: GoldenRu
     signal,
     ...(settings.allowProcesses ? { allowProcesses: true } : {}),
     ...(secrets ? { secrets } : {}),
+    ...(existsSync(join(dir, WORKFLOWS_FOLDER)) ? { workflows: createDirectoryRegistry(join(dir, WORKFLOWS_FOLDER), (path) => loadWorkflowFile(path, { engine: options.engine })) } : {}),
   });
   return { name, expected, actual: project(result, expected), result };
 }

@@ -16,7 +16,7 @@ import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { startGoldenFixtures, type GoldenFixtures } from '../golden/golden-fixtures.ts';
-import { listGoldens, runGolden, type GoldenReport } from '../golden/golden-runner.ts';
+import { goldenWorkflowRegistry, listGoldens, runGolden, type GoldenReport } from '../golden/golden-runner.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // Every golden of test/golden, and the workflows of test/temporal/workflows, run on the local host
@@ -45,6 +45,8 @@ beforeAll(async () => {
     secrets: new SecretStore(operatorSecrets()),
     // The goldens' run tasks ask for processes (run.yaml); the worker decides on Temporal.
     allowProcesses: true,
+    // run: workflow finds sub-workflows in the worker's registry: every golden's workflows/ folder.
+    workflows: await goldenWorkflowRegistry(engine),
   });
   running = worker.run();
 });

@@ -1,4 +1,8 @@
+import { statSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
+import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
+import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
+import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { SecretStore } from '../../secrets/secret-store.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -20,6 +24,7 @@ export function registerWorker(program: Command): void {
     .option('--task-queue <queue>', 'task queue to poll', DEFAULT_TASK_QUEUE)
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret effects may use ({ secret } references); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--allow-processes', 'let run tasks start processes (shell, script, container)')
+    .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--service <url>', 'execution service that receives progress (ReportProgress with each execution\'s report token); default: the URL the execution names')
     .action(async (options) => {
       const { connectWorker, createCairnWorker } = await import('../../hosts/temporal/worker.ts');
@@ -34,6 +39,11 @@ export function registerWorker(program: Command): void {
       }
       if (options.service !== undefined && !/^https?:\/\/[^/]+/.test(options.service)) {
         process.stderr.write(`cairn worker: --service must be the service's http(s) URL, e.g. http://127.0.0.1:8420, got "${options.service}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      if (options.workflows !== undefined && !statSync(options.workflows, { throwIfNoEntry: false })?.isDirectory()) {
+        process.stderr.write(`cairn worker: --workflows must name a folder of workflow files, got "${options.workflows}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -52,6 +62,7 @@ export function registerWorker(program: Command): void {
         secrets,
         allowProcesses: options.allowProcesses === true,
         ...(options.service ? { serviceUrl: options.service } : {}),
+        ...(options.workflows ? { workflows: await directoryRegistry(options.workflows) } : {}),
       });
       const stop = () => worker.shutdown();
       process.once('SIGINT', stop);
@@ -68,4 +79,10 @@ export function registerWorker(program: Command): void {
       }
       process.exitCode = EXIT.ok;
     });
+}
+
+/** Sub-workflows are loaded (and validated) on first use, as `cairn run --workflows` loads them. */
+async function directoryRegistry(directory: string) {
+  const engine = await loadDefaultEngine();
+  return createDirectoryRegistry(directory, (path) => loadRunnableWorkflowFile(path, { engine }));
 }

@@ -2,7 +2,7 @@ import type { RunWorkflowEffect } from '../../core/effects.ts';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { WorkflowResult } from '../../core/interpreter.ts';
-import { CancelledError, WorkflowError, workflowError } from '../../core/errors.ts';
+import { CancelledError, WorkflowError, workflowError, type ProblemDetails } from '../../core/errors.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 
 /** Sub-workflows nested deeper than this fault: a workflow that runs itself would otherwise never stop. */
@@ -12,27 +12,42 @@ export const MAX_SUB_WORKFLOW_DEPTH = 16;
 export type ChildStarter = (document: WorkflowDocument, input: Json, signal: AbortSignal) => Promise<WorkflowResult>;
 
 /**
+ * The errors of `run: workflow`, shared with the Temporal host (sandbox-safe: no Node imports) so
+ * both hosts fault a parent task with the same problem.
+ */
+export const subWorkflowErrors = {
+  reference: (effect: RunWorkflowEffect): string => `${effect.namespace}/${effect.name}:${effect.version}`,
+  tooDeep: (reference: string): WorkflowError =>
+    workflowError('runtime', `sub-workflow ${reference} would nest deeper than ${MAX_SUB_WORKFLOW_DEPTH} levels (a workflow that runs itself?)`),
+  notRegistered: (reference: string): WorkflowError => workflowError('configuration', `workflow ${reference} is not in the workflow registry`),
+  cancelled: (reference: string): WorkflowError => workflowError('runtime', `sub-workflow ${reference} was cancelled`),
+  /** A child that ended without a workflow fault (terminated, timed out: Temporal only). */
+  failed: (reference: string, reason: string): WorkflowError => workflowError('runtime', `sub-workflow ${reference} failed: ${reason}`),
+  /** The child's own error, its detail prefixed with where the child faulted (its instance means nothing in the parent). */
+  faulted: (reference: string, problem: ProblemDetails): WorkflowError => {
+    const { instance, ...rest } = problem;
+    return new WorkflowError({ ...rest, detail: `sub-workflow ${reference} faulted at ${instance ?? '/'}: ${problem.detail ?? problem.title ?? problem.type}` });
+  },
+};
+
+/**
  * `run: workflow` on the local host: looks the document up in the registry and runs it through the
  * same interpreter as a child execution. Awaited children are cancelled with the task; detached ones
  * (`await: false`) with the parent execution (`detachedSignal`), and their outcome is not reported back.
  */
 export function createSubWorkflowRunner(registry: WorkflowRegistry | undefined, depth: number, detachedSignal: AbortSignal, start: ChildStarter) {
   return async (effect: RunWorkflowEffect, signal: AbortSignal): Promise<Json> => {
-    const reference = `${effect.namespace}/${effect.name}:${effect.version}`;
-    if (depth >= MAX_SUB_WORKFLOW_DEPTH) {
-      throw workflowError('runtime', `sub-workflow ${reference} would nest deeper than ${MAX_SUB_WORKFLOW_DEPTH} levels (a workflow that runs itself?)`);
-    }
+    const reference = subWorkflowErrors.reference(effect);
+    if (depth >= MAX_SUB_WORKFLOW_DEPTH) throw subWorkflowErrors.tooDeep(reference);
     const document = await registry?.find(effect.namespace, effect.name, effect.version);
-    if (!document) throw workflowError('configuration', `workflow ${reference} is not in the workflow registry`);
+    if (!document) throw subWorkflowErrors.notRegistered(reference);
     if (!effect.await) {
       start(document, effect.input, detachedSignal).catch(() => undefined);
       return null;
     }
     const result = await start(document, effect.input, signal);
     if (result.status === 'completed') return result.output ?? null;
-    if (result.status === 'cancelled') throw signal.aborted ? new CancelledError() : workflowError('runtime', `sub-workflow ${reference} was cancelled`);
-    const problem = result.error!;
-    const { instance, ...rest } = problem;
-    return Promise.reject(new WorkflowError({ ...rest, detail: `sub-workflow ${reference} faulted at ${instance ?? '/'}: ${problem.detail ?? problem.title ?? problem.type}` }));
+    if (result.status === 'cancelled') throw signal.aborted ? new CancelledError() : subWorkflowErrors.cancelled(reference);
+    return Promise.reject(subWorkflowErrors.faulted(reference, result.error!));
   };
 }

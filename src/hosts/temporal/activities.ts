@@ -5,9 +5,11 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { EffectRequest } from '../../core/effects.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
 import { performEffect } from '../../effects/perform-effect.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
-import { workflowError } from '../../core/errors.ts';
+import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
+import { isWorkflowError, workflowError } from '../../core/errors.ts';
 import { createProgressReporter } from '../../service/progress-client.ts';
 import { toActivityError } from './failures.ts';
 import type { ProgressReportTarget } from './messages.ts';
@@ -28,6 +30,8 @@ export interface CairnActivityDependencies {
   allowProcesses?: boolean;
   /** Base URL of the execution service that receives every batch (overrides the URL a workflow names). */
   serviceUrl?: string;
+  /** Where `run: workflow` tasks find their sub-workflows (by namespace, name and version). */
+  workflows?: WorkflowRegistry;
 }
 
 /** Refusals that another attempt cannot change (a wrong token, a malformed batch). */
@@ -38,6 +42,8 @@ const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell'
 export interface CairnActivities {
   performEffect(request: EffectRequest): Promise<Json>;
   reportProgress(events: ProgressEvent[], target?: ProgressReportTarget): Promise<void>;
+  /** The registered document a `run: workflow` task names, or null (the workflow then starts it as a child). */
+  findWorkflow(namespace: string, name: string, version: string): Promise<WorkflowDocument | null>;
   /** Does nothing: run as a local activity, it lets a long run of workflow code yield its activation. */
   yieldActivation(): Promise<void>;
 }
@@ -95,6 +101,16 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
         throw FINAL_REFUSALS.has(refusal.code) ? ApplicationFailure.nonRetryable(failure, 'ReportProgressRefused') : ApplicationFailure.retryable(failure, 'ReportProgressFailed');
       } finally {
         if (--entry.calls === 0) tokens.delete(executionId);
+      }
+    },
+
+    async findWorkflow(namespace: string, name: string, version: string): Promise<WorkflowDocument | null> {
+      try {
+        return (await dependencies.workflows?.find(namespace, name, version)) ?? null;
+      } catch (error) {
+        // A registry file that fails to load fails the same way on the next attempt; the local host
+        // reports it as the core reports any unexpected failure of an effect.
+        throw toActivityError(isWorkflowError(error) ? error : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`));
       }
     },
 

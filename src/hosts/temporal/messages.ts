@@ -26,6 +26,8 @@ export interface ExecutionOptions {
   parsing?: { startedAt: number; completedAt: number };
   /** When a run continues as new (besides Temporal's own suggestion); defaults in workflow.ts. */
   continueAsNew?: ContinueAsNewLimits;
+  /** How deep this execution is nested as a `run: workflow` child (0 or absent for a top-level run). */
+  subWorkflowDepth?: number;
 }
 
 /**

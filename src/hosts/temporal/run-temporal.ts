@@ -85,6 +85,7 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
           progressSink: (events) => pushed?.push(events),
           ...(hasSecrets ? { secrets: new SecretStore(options.secrets!) } : {}),
           allowProcesses: options.allowProcesses === true,
+          ...(options.workflows ? { workflows: options.workflows } : {}),
         })
       : undefined;
     const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) } });

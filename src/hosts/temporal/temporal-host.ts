@@ -6,6 +6,7 @@ import type { CancelScope, Host } from '../../core/host.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../core/json.ts';
 import type { CairnActivities } from './activities.ts';
 import { asTemporalScope, TemporalCancelScope } from './cancel-scope.ts';
+import type { SubWorkflows } from './child-workflow.ts';
 import type { EventInbox } from './event-inbox.ts';
 import { fromActivityFailure, isCancellation } from './failures.ts';
 import type { ProgressLog } from './progress-log.ts';
@@ -52,6 +53,7 @@ export class TemporalHost implements Host {
     private readonly progress: ProgressLog,
     private readonly control: ExecutionControl,
     private readonly inbox: EventInbox,
+    private readonly subWorkflows: SubWorkflows,
   ) {}
 
   now(): number {
@@ -75,6 +77,8 @@ export class TemporalHost implements Host {
   }
 
   async perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json> {
+    // A sub-workflow is a Temporal child workflow, not an activity.
+    if (request.kind === 'run.workflow') return this.subWorkflows.run(request, options.summary, asTemporalScope(scope), this.rootScope);
     const activities = proxyActivities<CairnActivities>({ ...EFFECT_ACTIVITY_OPTIONS, summary: options.summary });
     let result: Json;
     try {

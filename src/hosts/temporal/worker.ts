@@ -65,6 +65,7 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
       secrets: options.secrets,
       allowProcesses: options.allowProcesses,
       serviceUrl: options.serviceUrl,
+      workflows: options.workflows,
     }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
     dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },

@@ -3,6 +3,7 @@ import { WorkflowError } from '../../core/errors.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { CairnActivities } from './activities.ts';
+import { SubWorkflows } from './child-workflow.ts';
 import { workflowErrorToFailure } from './failures.ts';
 import { EventInbox } from './event-inbox.ts';
 import {
@@ -81,7 +82,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setHandler(eventSignal, (event) => inbox.deliver(event));
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
-  const host = new TemporalHost(progress, control, inbox);
+  const host = new TemporalHost(progress, control, inbox, new SubWorkflows(args));
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   const shouldContinue = (): boolean => {
     const info = workflowInfo();

@@ -1,0 +1,103 @@
+import {
+  ChildWorkflowCancellationType,
+  executeChild,
+  ParentClosePolicy,
+  proxyLocalActivities,
+  startChild,
+  uuid4,
+  type ChildWorkflowOptions,
+} from '@temporalio/workflow';
+import type { RunWorkflowEffect } from '../../core/effects.ts';
+import { CancelledError, type WorkflowError } from '../../core/errors.ts';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import { MAX_SUB_WORKFLOW_DEPTH, subWorkflowErrors } from '../local/sub-workflow.ts';
+import type { CairnActivities } from './activities.ts';
+import type { TemporalCancelScope } from './cancel-scope.ts';
+import { fromActivityFailure, isCancellation, problemOf } from './failures.ts';
+import { WORKFLOW_TYPE, type ExecuteServerlessWorkflowInput, type ExecutionOptions, type ExecutionOutcome } from './messages.ts';
+import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+
+/**
+ * The registry lives on the worker. A local activity: one marker in history (holding the document
+ * the child then receives), and a registry file that fails to load fails every attempt alike.
+ */
+const { findWorkflow } = proxyLocalActivities<CairnActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+  summary: 'find sub-workflow',
+});
+
+/**
+ * `run: workflow` on the Temporal host: the document comes from the worker's registry, and the
+ * child is the generic workflow started as a Temporal child workflow — its own execution, with its
+ * own id, events and history, visible as a child in Temporal's UI. Awaited children are cancelled
+ * with the task; detached ones (`await: false`) outlive the parent (ParentClosePolicy ABANDON) but
+ * are cancelled with it, as on the local host. Errors are the local host's (`subWorkflowErrors`).
+ */
+export class SubWorkflows {
+  constructor(private readonly parent: ExecuteServerlessWorkflowInput) {}
+
+  async run(effect: RunWorkflowEffect, summary: string, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
+    const reference = subWorkflowErrors.reference(effect);
+    const depth = this.parent.options?.subWorkflowDepth ?? 0;
+    if (depth >= MAX_SUB_WORKFLOW_DEPTH) throw subWorkflowErrors.tooDeep(reference);
+    let document: WorkflowDocument | null;
+    try {
+      document = await taskScope.run(() => findWorkflow(effect.namespace, effect.name, effect.version));
+    } catch (error) {
+      throw fromActivityFailure(error, summary);
+    }
+    if (!document) throw subWorkflowErrors.notRegistered(reference);
+
+    const child = this.childOptions(document, effect.input, depth + 1, summary);
+    if (!effect.await) {
+      // Started in the execution's scope, not the task's: cancelling the parent execution cancels it.
+      await executionScope.run(() =>
+        startChild(WORKFLOW_TYPE, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.TRY_CANCEL }),
+      );
+      return null;
+    }
+    try {
+      const outcome = (await taskScope.run(() => executeChild(WORKFLOW_TYPE, child))) as ExecutionOutcome;
+      return outcome.output ?? null;
+    } catch (error) {
+      throw childFailure(error, reference, taskScope);
+    }
+  }
+
+  /** The child inherits the parent's engine, secrets and progress shipping; the report token is the parent's alone. */
+  private childOptions(document: WorkflowDocument, input: Json, depth: number, summary: string): ChildWorkflowOptions & { args: [ExecuteServerlessWorkflowInput] } {
+    const inherited = this.parent.options ?? {};
+    const executionId = `${this.parent.executionId}.${uuid4()}`;
+    const options: ExecutionOptions = {
+      subWorkflowDepth: depth,
+      ...(inherited.reportProgress ? { reportProgress: true } : {}),
+      ...(inherited.expressionEngine ? { expressionEngine: inherited.expressionEngine } : {}),
+    };
+    const args: ExecuteServerlessWorkflowInput = { document, input, executionId, options, ...(this.parent.secrets ? { secrets: this.parent.secrets } : {}) };
+    const header = document.document;
+    return {
+      workflowId: executionId,
+      args: [args],
+      staticSummary: `${header.namespace}/${header.name}@${header.version} (from ${summary})`,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.executionId, value: executionId },
+        { key: SEARCH_ATTRIBUTES.workflowNamespace, value: header.namespace },
+        { key: SEARCH_ATTRIBUTES.workflowName, value: header.name },
+        { key: SEARCH_ATTRIBUTES.workflowVersion, value: header.version },
+        { key: SEARCH_ATTRIBUTES.status, value: 'running' },
+      ],
+    };
+  }
+}
+
+/** An awaited child's failure as the local host reports it; a terminated or timed-out child is a runtime error. */
+function childFailure(error: unknown, reference: string, taskScope: TemporalCancelScope): WorkflowError | CancelledError {
+  if (taskScope.cancelled) return new CancelledError(`sub-workflow ${reference}: cancelled`);
+  if (isCancellation(error)) return subWorkflowErrors.cancelled(reference);
+  const problem = problemOf(error);
+  if (problem) return subWorkflowErrors.faulted(reference, problem);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return subWorkflowErrors.failed(reference, cause instanceof Error ? cause.message : String(cause));
+}
