@@ -5,6 +5,7 @@ import type { Json, JsonObject } from '../core/json.ts';
 import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { loadProto } from './grpc-proto.ts';
+import { rewriteUrl } from './rewrite-url.ts';
 
 /** gRPC status codes as HTTP statuses, so `try.catch` can filter communication errors on `status`. */
 const HTTP_STATUS: Record<number, number> = {
@@ -41,12 +42,13 @@ export async function performGrpc(effect: GrpcEffect, context: EffectContext): P
   }
   if (definition.requestStream) throw workflowError('configuration', `${effect.service}/${effect.method} is a client-streaming method, which call: grpc does not support`);
 
-  const target = `${effect.host}:${effect.port ?? 443}`;
-  const credentials = effect.port === 443 || effect.port === undefined ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  const { target, secure } = grpcTarget(effect, context.endpointRewrites);
+  const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
   const client = new Service(target, credentials) as ServiceClient;
   const metadata = new grpc.Metadata();
   if (effect.authentication !== undefined) metadata.set('authorization', await upfrontAuthorization(effect.authentication, context, 'gRPC'));
-  const label = `${effect.service}/${effect.method} at ${target}`;
+  // Named as the document names it: a rewrite (a fixture standing in) does not change the message.
+  const label = `${effect.service}/${effect.method} at ${effect.host}:${effect.port ?? 443}`;
   try {
     return definition.responseStream
       ? await serverStream(client, definition, effect.arguments, metadata, label, context.signal)
@@ -54,6 +56,20 @@ export async function performGrpc(effect: GrpcEffect, context: EffectContext): P
   } finally {
     client.close();
   }
+}
+
+/**
+ * Where the call goes: `host:port`, TLS on port 443 (the default) and plaintext elsewhere. Endpoint
+ * rewrites apply as to HTTP calls, on the origin `https://host` (port 443) or `http://host:port`,
+ * so fixtures can stand in for a gRPC service whose document names a literal host and port.
+ */
+function grpcTarget(effect: GrpcEffect, rewrites: Record<string, string> | undefined): { target: string; secure: boolean } {
+  const port = effect.port ?? 443;
+  const origin = new URL(port === 443 ? `https://${effect.host}` : `http://${effect.host}:${port}`);
+  const url = rewriteUrl(origin, rewrites);
+  if (url === origin) return { target: `${effect.host}:${port}`, secure: port === 443 };
+  const secure = url.protocol === 'https:';
+  return { target: `${url.hostname}:${url.port || (secure ? '443' : '80')}`, secure };
 }
 
 function lookupService(root: grpc.GrpcObject, name: string, proto: string): grpc.ServiceClientConstructor {
