@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import Fastify from 'fastify';
+import { listenOnLoopback, type FixtureServer } from '../fixtures/fixture-server.ts';
+import { GREETER_PROTO } from '../calls/fixtures/grpc-greeter-server.ts';
+
+/** The public origin of the files and the HTTP message feed the protocol goldens use. */
+export const ASSETS_ORIGIN = 'https://assets.golden.test';
+
+/** A Python script the run goldens read through `source` (doubles its first argument, exits 4). */
+const DOUBLE_PY = 'import sys\nprint(int(sys.argv[1]) * 2)\nsys.exit(4)\n';
+
+/** An AsyncAPI 2.6 document whose `web` server is this fixture under its public origin. */
+const FEED_ASYNCAPI = `asyncapi: 2.6.0
+info: { title: Golden feed over HTTP, version: 1.0.0 }
+servers:
+  web: { url: '${ASSETS_ORIGIN}/api', protocol: https }
+channels:
+  news:
+    publish: { message: { payload: { type: object } } }
+    subscribe: { message: { payload: { type: object } } }
+`;
+
+/**
+ * Serves what the protocol goldens fetch: `/protos/greeter.proto` (the gRPC fixture's proto),
+ * `/scripts/double.py`, `/asyncapi/feed.yaml`, and the feed itself: `POST /api/news` keeps the
+ * message (body and `x-edition` header) and `GET /api/news` streams it back as a server-sent event,
+ * then a fixed `closing` headline, so a golden that publishes then subscribes sees its own message.
+ */
+export async function startGoldenAssetsServer(): Promise<FixtureServer> {
+  const app = Fastify({ logger: false });
+  let lastPosted: unknown = null;
+
+  app.get('/protos/greeter.proto', async (_request, reply) => reply.type('text/plain').send(await readFile(GREETER_PROTO, 'utf8')));
+  app.get('/scripts/double.py', async (_request, reply) => reply.type('text/x-python').send(DOUBLE_PY));
+  app.get('/asyncapi/feed.yaml', async (_request, reply) => reply.type('application/yaml').send(FEED_ASYNCAPI));
+  app.post('/api/news', async (request) => {
+    lastPosted = { ...(request.body as object), edition: request.headers['x-edition'] ?? null };
+    return { accepted: true };
+  });
+  app.get('/api/news', (_request, reply) => {
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const message of [lastPosted, { headline: 'closing' }]) reply.raw.write(`data: ${JSON.stringify(message)}\n\n`);
+    reply.raw.end();
+  });
+
+  return listenOnLoopback(app);
+}
