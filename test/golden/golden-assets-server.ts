@@ -3,6 +3,9 @@ import Fastify from 'fastify';
 import { listenOnLoopback, type FixtureServer } from '../fixtures/fixture-server.ts';
 import { GREETER_PROTO } from '../calls/fixtures/grpc-greeter-server.ts';
 
+/** The function catalog of the catalog tests (functions/<name>/<version>/function.yaml). */
+const CATALOG = new URL('../calls/catalog/', import.meta.url);
+
 /** The public origin of the files and the HTTP message feed the protocol goldens use. */
 export const ASSETS_ORIGIN = 'https://assets.golden.test';
 
@@ -22,7 +25,7 @@ channels:
 
 /**
  * Serves what the protocol goldens fetch: `/protos/greeter.proto` (the gRPC fixture's proto),
- * `/scripts/double.py`, `/asyncapi/feed.yaml`, and the feed itself: `POST /api/news` keeps the
+ * `/scripts/double.py`, `/asyncapi/feed.yaml`, a function catalog under `/catalog/` (test/calls/catalog), and the feed itself: `POST /api/news` keeps the
  * message (body and `x-edition` header) and `GET /api/news` streams it back as a server-sent event,
  * then a fixed `closing` headline, so a golden that publishes then subscribes sees its own message.
  */
@@ -33,6 +36,15 @@ export async function startGoldenAssetsServer(): Promise<FixtureServer> {
   app.get('/protos/greeter.proto', async (_request, reply) => reply.type('text/plain').send(await readFile(GREETER_PROTO, 'utf8')));
   app.get('/scripts/double.py', async (_request, reply) => reply.type('text/x-python').send(DOUBLE_PY));
   app.get('/asyncapi/feed.yaml', async (_request, reply) => reply.type('application/yaml').send(FEED_ASYNCAPI));
+  app.get('/catalog/functions/:name/:version/function.yaml', async (request, reply) => {
+    const { name, version } = request.params as { name: string; version: string };
+    if (!/^[\w.-]+$/.test(name) || !/^[\w.-]+$/.test(version)) return reply.code(400).send('bad name or version');
+    const file = new URL(`functions/${name}/${version}/function.yaml`, CATALOG);
+    return readFile(file, 'utf8').then(
+      (text) => reply.type('application/yaml').send(text),
+      () => reply.code(404).send('no such function'),
+    );
+  });
   app.post('/api/news', async (request) => {
     lastPosted = { ...(request.body as object), edition: request.headers['x-edition'] ?? null };
     return { accepted: true };

@@ -7,6 +7,7 @@ import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
+import { resolveCatalogFunctions } from '../../src/catalogs/resolve-catalog-functions.ts';
 import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
 import { createDirectoryRegistry, createWorkflowRegistry, type WorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
 import { runOnHost, type ExecutionResult, type HostName, type RunOnHostOptions } from '../../src/hosts/index.ts';
@@ -105,7 +106,10 @@ export async function goldenWorkflowRegistry(engine: ExpressionEngine, root = GO
 /** Loads the golden in `dir` with the loader, runs it on `host` and projects the result for comparison. */
 export async function runGolden(host: GoldenHost, dir: string, options: GoldenRunOptions): Promise<GoldenReport> {
   const name = basename(dir);
-  const document = await loadWorkflowFile(join(dir, 'workflow.yaml'), { engine: options.engine });
+  // As `cairn run` loads it: catalog functions resolved into use.functions (fetched through the rewrites).
+  const file = join(dir, 'workflow.yaml');
+  const loaded = await loadWorkflowFile(file, { engine: options.engine });
+  const document = await resolveCatalogFunctions(loaded, { fileName: file, engine: options.engine, endpointRewrites: options.endpointRewrites });
   const input = (readOptionalYaml(join(dir, 'input.yaml')) ?? {}) as Json;
   const secrets = readOptionalYaml(join(dir, 'secrets.yaml')) as JsonObject | undefined;
   const expected = readOptionalYaml(join(dir, 'expected.yaml')) as GoldenExpectation | undefined;
