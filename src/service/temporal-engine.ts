@@ -19,6 +19,8 @@ export interface TemporalEngineOptions {
   storedLastSeq: (executionId: string) => Promise<number>;
   /** Attempts per progress batch on the worker (default 3). */
   reportAttempts?: number;
+  /** History length at which an execution continues as new (the workflow's default otherwise). */
+  continueAsNewAfterHistoryEvents?: number;
   log: (message: string, error?: unknown) => void;
   /** Runs once the engine stopped following (closes the connection the engine was given). */
   onClose?: () => Promise<void>;
@@ -54,7 +56,10 @@ export class TemporalEngine implements ExecutionEngine {
     const started = startExecution(this.options.client, run.document, run.input, {
       executionId: run.executionId,
       taskQueue: this.options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      options: { report: { url: this.options.serviceUrl(), token: run.reportToken, attempts: this.options.reportAttempts ?? 3 } },
+      options: {
+        report: { url: this.options.serviceUrl(), token: run.reportToken, attempts: this.options.reportAttempts ?? 3 },
+        ...(this.options.continueAsNewAfterHistoryEvents ? { continueAsNew: { historyEvents: this.options.continueAsNewAfterHistoryEvents } } : {}),
+      },
     });
     started.then(
       (handle) => this.follow(run, handle),

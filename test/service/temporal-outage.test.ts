@@ -43,7 +43,9 @@ function freePort(): Promise<number> {
 async function startService(): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['bin/cairn.js', 'serve', '--temporal', server.address, '--task-queue', TASK_QUEUE, '--data', dataDir, '--port', String(port)],
+    // A short history limit makes the executions continue as new during the outage, so batches
+    // dropped in one run must ride along to the next.
+    ['bin/cairn.js', 'serve', '--temporal', server.address, '--task-queue', TASK_QUEUE, '--data', dataDir, '--port', String(port), '--continue-as-new-after', '60'],
     { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -116,7 +118,7 @@ do:
       set: '\${ . + { finished: true } }'
 `;
 
-it('the service is stopped for 30 s while 10 workflows run on Temporal: no workflow fails, and after restart every event is stored with contiguous sequence numbers', async () => {
+it('the service is stopped for 30 s while 10 workflows run on Temporal and continue as new: no workflow fails, and after restart every event is stored with contiguous sequence numbers', async () => {
   const ids: string[] = [];
   for (let index = 0; index < EXECUTIONS; index++) {
     const ticks = index < EXECUTIONS / 2 ? 8 + 2 * index : 36 + index;
@@ -139,6 +141,9 @@ it('the service is stopped for 30 s while 10 workflows run on Temporal: no workf
   expect(outcomes.map((outcome) => outcome.status)).toEqual(ids.map(() => 'completed'));
   const temporalStatuses = await Promise.all(ids.map(async (id) => (await client.workflow.getHandle(id).describe()).status.name));
   expect(temporalStatuses).toEqual(ids.map(() => 'COMPLETED'));
+  const continuedRuns: string[] = [];
+  for await (const run of client.workflow.list({ query: `ExecutionStatus = 'ContinuedAsNew'` })) continuedRuns.push(run.workflowId);
+  expect(new Set(continuedRuns).size).toBeGreaterThanOrEqual(EXECUTIONS / 2);
 
   for (const [index, id] of ids.entries()) {
     const lastSeq = outcomes[index]!.lastSeq!;

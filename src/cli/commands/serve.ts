@@ -35,6 +35,7 @@ export function registerServe(program: Command): void {
     .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
     .option('--task-queue <queue>', 'Temporal task queue executions start on (with --temporal)', 'cairn-workflows')
     .option('--report-attempts <n>', 'attempts per progress batch on the worker, with exponential backoff (with --temporal)', '3')
+    .option('--continue-as-new-after <events>', 'continue each execution as new once its Temporal history reaches this many events (with --temporal)', '8000')
     .action(async (options) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -50,6 +51,12 @@ export function registerServe(program: Command): void {
       const reportAttempts = Number(options.reportAttempts);
       if (!Number.isInteger(reportAttempts) || reportAttempts < 1) {
         process.stderr.write(`cairn serve: --report-attempts must be a positive integer, got "${options.reportAttempts}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const continueAsNewAfter = Number(options.continueAsNewAfter);
+      if (!Number.isInteger(continueAsNewAfter) || continueAsNewAfter < 10) {
+        process.stderr.write(`cairn serve: --continue-as-new-after must be an integer of at least 10, got "${options.continueAsNewAfter}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -92,6 +99,7 @@ export function registerServe(program: Command): void {
             bus,
             serviceUrl: () => serviceUrl,
             reportAttempts,
+            continueAsNewAfterHistoryEvents: continueAsNewAfter,
             storedLastSeq: async (id) => (await openedStore.getExecution(id))?.lastSeq ?? 0,
             log: (message, error) => process.stderr.write(`cairn serve: ${message}: ${error instanceof Error ? error.message : String(error)}\n`),
           });
