@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
+import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { buildApp } from '../../src/service/app.ts';
+import { connectTemporalEngine } from '../../src/service/temporal-engine.ts';
+import type { ExecutionStore } from '../../src/store/execution-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
+import { eventually, example, executionsOf } from './schedules-fixture.ts';
+
+// A real Temporal dev server, a real worker and a real service (SQLite, on loopback): the
+// scheduler starts executions through the service's start path, so they run on Temporal.
+const TASK_QUEUE = 'service-schedules';
+const auth = { authorization: 'Bearer temporal-schedules-token' };
+
+let server: DevServer;
+let store: ExecutionStore;
+let app: FastifyInstance;
+let workerConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  const [started, expressions] = await Promise.all([startTemporalServer(), loadDefaultEngine()]);
+  server = started;
+  store = await openStore(join(mkdtempSync(join(tmpdir(), 'cairn-temporal-schedules-')), 'cairn.db'));
+  const bus = new InProcessEventBus();
+  let serviceUrl = '';
+  const engine = await connectTemporalEngine({
+    address: server.address,
+    taskQueue: TASK_QUEUE,
+    bus,
+    serviceUrl: () => serviceUrl,
+    storedLastSeq: async (id) => (await store.getExecution(id))?.lastSeq ?? 0,
+    log: (message, error) => console.error(message, error),
+  });
+  app = await buildApp({ store, engine, expressions, bus, access: { apiTokens: ['temporal-schedules-token'], reportSecret: 'temporal-schedules-secret' } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  workerConnection = await connectWorker(server.address);
+  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await workerConnection?.close();
+  await app?.close();
+  await store?.close();
+  await server?.stop();
+});
+
+it('a workflow scheduled with every runs on the Temporal engine, marked as scheduled, with its output', async () => {
+  // One second rather than the example's 200 ms: Temporal runs take longer on a shared 2-core machine.
+  const text = example('every.yaml').replace('milliseconds: 200', 'seconds: 1');
+  expect((await app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: text } })).statusCode).toBe(201);
+  const completed = await eventually(
+    'two heartbeats completed on Temporal',
+    async () => {
+      const done = (await executionsOf(store, 'examples', 'heartbeat')).filter((execution) => execution.status === 'completed');
+      return done.length >= 2 ? done : undefined;
+    },
+    90_000,
+  );
+  for (const execution of completed) {
+    expect(execution).toMatchObject({ engine: 'temporal', trigger: 'schedule.every', output: { beat: 'ok', execution: execution.id } });
+  }
+  const unscheduled = text.replace("version: '1.0.0'", "version: '1.1.0'").replace(/^schedule:\n(?: {2}.*\n)+/m, '');
+  expect((await app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: unscheduled } })).statusCode).toBe(201);
+  expect((await app.inject({ url: '/v1/schedules', headers: auth })).json().items).toEqual([]);
+  // Let the runs already started end before the worker stops.
+  await eventually(
+    'every heartbeat to end',
+    async () => ((await executionsOf(store, 'examples', 'heartbeat')).every((execution) => execution.status === 'completed') ? true : undefined),
+    60_000,
+  );
+}, 180_000);
