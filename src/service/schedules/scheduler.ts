@@ -38,20 +38,14 @@ export class Scheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly matcher: EventFilterMatcher;
   private readonly deps: ScheduleDeps;
-  private readonly unsubscribe: Array<() => void>;
+  /** Held only while some schedule needs them (an idle bus or hub subscription would still cost, and count as a stream client). */
+  private busSubscription: (() => void) | undefined;
+  private hubSubscription: (() => void) | undefined;
   private closed = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.matcher = new EventFilterMatcher(options.expressions);
     this.deps = { clock: options.clock ?? systemClock, start: (workflow, kind, key, input) => this.start(workflow, kind, key, input) };
-    this.unsubscribe = [
-      options.bus.subscribe((event) => {
-        for (const schedule of this.armed.values()) schedule.event?.(event);
-      }),
-      options.hub.subscribeList((record) => {
-        for (const schedule of this.armed.values()) schedule.executionChanged?.(record);
-      }),
-    ];
   }
 
   /** Arms the schedules of every registered workflow (service start: keeps them across restarts). */
@@ -62,6 +56,16 @@ export class Scheduler {
 
   /** (Re-)arms a workflow's schedule from its latest registered version; a version already armed is left running. */
   async refresh(namespace: string, name: string): Promise<void> {
+    try {
+      await this.rearm(namespace, name);
+    } catch (error) {
+      this.options.log(`the schedule of ${namespace}/${name} cannot run`, error);
+    } finally {
+      this.subscribeAsNeeded();
+    }
+  }
+
+  private async rearm(namespace: string, name: string): Promise<void> {
     if (this.closed) return;
     const key = `${namespace}/${name}`;
     const latest = await this.options.store.getWorkflow(namespace, name);
@@ -71,15 +75,31 @@ export class Scheduler {
     current?.stop();
     this.armed.delete(key);
     if (!latest) return;
-    const workflow: WorkflowRef = { namespace, name, version: latest.version };
-    try {
-      const document = this.options.load(latest.document);
-      const armed = this.arm(workflow, document);
-      if (!armed) return;
-      this.armed.set(key, armed);
-      if (armed instanceof AfterSchedule) await armed.begin();
-    } catch (error) {
-      this.options.log(`the schedule of ${namespace}/${name}@${latest.version} cannot run`, error);
+    const armed = this.arm({ namespace, name, version: latest.version }, this.options.load(latest.document));
+    if (!armed) return;
+    this.armed.set(key, armed);
+    if (armed instanceof AfterSchedule) await armed.begin();
+  }
+
+  private subscribeAsNeeded(): void {
+    const schedules = [...this.armed.values()];
+    const needsBus = !this.closed && schedules.some((schedule) => schedule.event);
+    const needsHub = !this.closed && schedules.some((schedule) => schedule.executionChanged);
+    if (needsBus && !this.busSubscription) {
+      this.busSubscription = this.options.bus.subscribe((event) => {
+        for (const schedule of this.armed.values()) schedule.event?.(event);
+      });
+    } else if (!needsBus && this.busSubscription) {
+      this.busSubscription();
+      this.busSubscription = undefined;
+    }
+    if (needsHub && !this.hubSubscription) {
+      this.hubSubscription = this.options.hub.subscribeList((record) => {
+        for (const schedule of this.armed.values()) schedule.executionChanged?.(record);
+      });
+    } else if (!needsHub && this.hubSubscription) {
+      this.hubSubscription();
+      this.hubSubscription = undefined;
     }
   }
 
@@ -90,9 +110,9 @@ export class Scheduler {
   /** Stops every timer and subscription, then waits for starts under way. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const stop of this.unsubscribe) stop();
     for (const schedule of this.armed.values()) schedule.stop();
     this.armed.clear();
+    this.subscribeAsNeeded();
     await Promise.allSettled([...this.inFlight]);
   }
 
