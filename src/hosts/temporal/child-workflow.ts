@@ -36,7 +36,18 @@ const { findWorkflow } = proxyLocalActivities<CairnActivities>({
  * are cancelled with it, as on the local host. Errors are the local host's (`subWorkflowErrors`).
  */
 export class SubWorkflows {
+  /** Each detached child's result: settles when it ends or once it has received the parent's cancellation. */
+  private readonly detached: Promise<unknown>[] = [];
+
   constructor(private readonly parent: ExecuteServerlessWorkflowInput) {}
+
+  /**
+   * A cancelled execution waits until its detached children got their cancellation: Temporal drops
+   * a cancel request still in flight when its parent closes, and the child would run on.
+   */
+  async detachedCancelled(): Promise<void> {
+    await Promise.all(this.detached);
+  }
 
   async run(effect: RunWorkflowEffect, summary: string, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
     const reference = subWorkflowErrors.reference(effect);
@@ -53,9 +64,10 @@ export class SubWorkflows {
     const child = this.childOptions(document, effect.input, depth + 1, summary);
     if (!effect.await) {
       // Started in the execution's scope, not the task's: cancelling the parent execution cancels it.
-      await executionScope.run(() =>
-        startChild(WORKFLOW_TYPE, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.TRY_CANCEL }),
+      const handle = await executionScope.run(() =>
+        startChild(WORKFLOW_TYPE, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED }),
       );
+      this.detached.push(handle.result().catch(() => undefined));
       return null;
     }
     try {
@@ -66,7 +78,7 @@ export class SubWorkflows {
     }
   }
 
-  /** The child inherits the parent's engine, secrets and progress shipping; the report token is the parent's alone. */
+  /** The child inherits the parent's engine, secrets, progress shipping and history limits; the report token is the parent's alone. */
   private childOptions(document: WorkflowDocument, input: Json, depth: number, summary: string): ChildWorkflowOptions & { args: [ExecuteServerlessWorkflowInput] } {
     const inherited = this.parent.options ?? {};
     const executionId = `${this.parent.executionId}.${uuid4()}`;
@@ -74,6 +86,7 @@ export class SubWorkflows {
       subWorkflowDepth: depth,
       ...(inherited.reportProgress ? { reportProgress: true } : {}),
       ...(inherited.expressionEngine ? { expressionEngine: inherited.expressionEngine } : {}),
+      ...(inherited.continueAsNew ? { continueAsNew: inherited.continueAsNew } : {}),
     };
     const args: ExecuteServerlessWorkflowInput = { document, input, executionId, options, ...(this.parent.secrets ? { secrets: this.parent.secrets } : {}) };
     const header = document.document;

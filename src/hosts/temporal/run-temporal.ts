@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
+import { awaitChildExecutions, routeProgressByExecution } from './child-executions.ts';
 import { followExecution, ProgressCollector, startExecution } from './client.ts';
 import { CODEC_KEY_ENV, EncryptionCodec, payloadCodecs } from './encryption-codec.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
@@ -82,7 +83,7 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
           endpointRewrites: options.endpointRewrites,
           maxCachedWorkflows: 10,
           codecKey,
-          progressSink: (events) => pushed?.push(events),
+          progressSink: routeProgressByExecution(executionId, pushed!, options.onEvent),
           ...(hasSecrets ? { secrets: new SecretStore(options.secrets!) } : {}),
           allowProcesses: options.allowProcesses === true,
           ...(options.workflows ? { workflows: options.workflows } : {}),
@@ -97,6 +98,7 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
         ...(hasSecrets ? { secrets: options.secrets } : {}),
       });
       const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal, pushed });
+      if (worker) await awaitChildExecutions(client, executionId, options.signal);
       return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };
     };
     return worker ? await worker.runUntil(run) : await run();

@@ -82,7 +82,8 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setHandler(eventSignal, (event) => inbox.deliver(event));
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
-  const host = new TemporalHost(progress, control, inbox, new SubWorkflows(args));
+  const subWorkflows = new SubWorkflows(args);
+  const host = new TemporalHost(progress, control, inbox, subWorkflows);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   const shouldContinue = (): boolean => {
     const info = workflowInfo();
@@ -110,6 +111,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
       continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended },
     });
   }
+  if (result.status === 'cancelled') await subWorkflows.detachedCancelled();
   setStatus(result.status);
   await progress.flush(FINAL_FLUSH_MS);
 
