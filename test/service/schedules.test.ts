@@ -102,6 +102,28 @@ describe('schedule.cron', () => {
     expect(clock.pending).toBe(1);
   });
 
+  it('two services sharing one store start each tick once between them', { timeout: 30_000 }, async () => {
+    const start = Date.parse('2026-01-01T00:07:30.000Z');
+    const [clockA, clockB] = [new ManualClock(start), new ManualClock(start)];
+    service = await startScheduledService({ clock: clockA });
+    expect((await register(example('cron.yaml'))).statusCode).toBe(201);
+    // The second service arms the registered schedule as it starts.
+    const other = await startScheduledService({ location: service.location, clock: clockB });
+    try {
+      expect(clockB.pending).toBe(1);
+      clockA.advance(Date.parse('2026-01-01T00:15:00.000Z'));
+      clockB.advance(Date.parse('2026-01-01T00:15:00.000Z'));
+      await eventually('the 00:15 report', async () => {
+        const runs = await executionsOf(service!.store, 'examples', 'quarter-hour-report');
+        return runs.length > 0 && runs.every(isEnded) ? runs : undefined;
+      });
+      await sleep(200); // the later of the two attempts is refused as a conflict
+      expect(await executionsOf(service.store, 'examples', 'quarter-hour-report')).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('rejects an invalid cron expression at registration: 400 naming schedule.cron and its line', async () => {
     service = await startScheduledService();
     const response = await register(example('cron.yaml').replace("'*/15 * * * *'", "'61 * * * *'"));
@@ -142,6 +164,29 @@ describe('schedule.after', () => {
     });
     await sleep(700); // the delay and a run's length, twice over
     expect((await executionsOf(service.store, 'examples', 'poller')).length).toBe(stopped);
+  });
+
+  it('resumes the chain after a service restart: the next run follows the last one', { timeout: 30_000 }, async () => {
+    service = await startScheduledService();
+    expect((await register(example('after.yaml'))).statusCode).toBe(201);
+    await eventually('a first run', async () => {
+      const all = await executionsOf(service!.store, 'examples', 'poller');
+      return all.length > 0 && all.every(isEnded) ? all : undefined;
+    });
+    const location = service.location;
+    await service.close();
+    const restartedAt = new Date().toISOString();
+    service = await startScheduledService({ location });
+    // A run the stop interrupted is ended (faulted) by the restart; either way it is the chain's last.
+    const before = (await executionsOf(service.store, 'examples', 'poller')).filter((run) => run.createdAt < restartedAt);
+    const last = before[before.length - 1]!;
+    expect(isEnded(last)).toBe(true);
+    const next = await eventually('a run after the restart', async () => {
+      const all = await executionsOf(service!.store, 'examples', 'poller');
+      return all.length > before.length ? all[before.length] : undefined;
+    });
+    expect(next.trigger).toBe('schedule.after');
+    expect(Date.parse(next.createdAt)).toBeGreaterThanOrEqual(Date.parse(last.endedAt!) + 300);
   });
 });
 
