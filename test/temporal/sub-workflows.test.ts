@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +195,37 @@ describe('run: workflow on the Temporal host', () => {
     const children = await startedChildren(client.workflow.getHandle('subs-own-worker'));
     expect(children).toHaveLength(2);
     for (const child of children) expect((await client.workflow.getHandle(child.workflowId).describe()).status.name).toBe('COMPLETED');
+  }, 60_000);
+});
+
+describe('cairn worker --workflows DIR', () => {
+  const cli = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url));
+  const golden = fileURLToPath(new URL('../golden/run-workflow-latest/', import.meta.url));
+
+  it('serves run: workflow from the folder to `cairn run --host temporal --no-worker`', async () => {
+    const worker = spawn(process.execPath, [cli, 'worker', '--temporal', server.address, '--workflows', `${golden}workflows`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((ready, fail) => {
+        let stderr = '';
+        worker.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('cairn worker: polling')) ready();
+        });
+        worker.once('exit', (code) => fail(new Error(`worker exited with ${code}: ${stderr}`)));
+      });
+      const run = spawnSync(process.execPath, [cli, 'run', `${golden}workflow.yaml`, '--host', 'temporal', '--temporal', server.address, '--no-worker', '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ newest: '0.10.0', pinned: '0.9.1' });
+    } finally {
+      if (worker.exitCode === null) await new Promise((exited) => worker.once('exit', exited).kill('SIGTERM'));
+    }
+  }, 90_000);
+
+  it('refuses a folder that does not exist (exit 2) before connecting', () => {
+    const run = spawnSync(process.execPath, [cli, 'worker', '--temporal', server.address, '--workflows', '/nonexistent/cairn-workflows'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--workflows must name a folder of workflow files, got "/nonexistent/cairn-workflows"');
   }, 60_000);
 });
 
