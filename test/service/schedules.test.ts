@@ -251,6 +251,26 @@ describe('schedule.on', () => {
     expect(await executionsOf(service.store, 'examples', 'settle-order')).toHaveLength(1);
   });
 
+  it('an event a workflow emits in the service starts a scheduled workflow too', { timeout: 30_000 }, async () => {
+    service = await startScheduledService();
+    expect((await register(example('on-one.yaml'))).statusCode).toBe(201);
+    const emitter = `
+document: { dsl: '1.0.3', namespace: examples, name: checkout, version: '1.0.0' }
+do:
+  - announce:
+      emit:
+        event:
+          with: { id: c-1, source: 'https://shop.example/checkout', type: com.example.order.placed, data: { order: C-1, paid: true } }
+`;
+    const started = await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document: emitter } });
+    expect(started.statusCode).toBe(201);
+    const [shipped] = await eventually('the C-1 shipment', async () => {
+      const runs = await executionsOf(service!.store, 'examples', 'ship-order');
+      return runs.length > 0 && runs.every(isEnded) ? runs : undefined;
+    });
+    expect(shipped).toMatchObject({ trigger: 'schedule.on', status: 'completed', output: { shipped: 'C-1', from: 'https://shop.example/checkout' } });
+  });
+
   it('keeps an event schedule across a service restart', { timeout: 30_000 }, async () => {
     service = await startScheduledService();
     expect((await register(example('on-one.yaml'))).statusCode).toBe(201);
