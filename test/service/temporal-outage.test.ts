@@ -45,7 +45,7 @@ async function startService(): Promise<ChildProcess> {
     process.execPath,
     // A short history limit makes the executions continue as new during the outage, so batches
     // dropped in one run must ride along to the next.
-    ['bin/cairn.js', 'serve', '--temporal', server.address, '--task-queue', TASK_QUEUE, '--data', dataDir, '--port', String(port), '--continue-as-new-after', '60'],
+    ['bin/cairn.js', 'serve', '--temporal', server.address, '--task-queue', TASK_QUEUE, '--data', dataDir, '--port', String(port), '--continue-as-new-after', '20'],
     { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
