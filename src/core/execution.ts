@@ -38,6 +38,8 @@ export interface Frame {
   readonly variables: Readonly<Record<string, Json>>;
   /** Every enclosing construct can be rebuilt from a resume point (see continuation.ts). */
   readonly resumable: boolean;
+  /** Inside an extension's `before`/`after` list: the extended task, which is `$task` there. */
+  readonly extendedTask?: Json;
 }
 
 export function taskInstance(pointer: string, frame: Frame): TaskInstance {

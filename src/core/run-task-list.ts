@@ -29,7 +29,7 @@ export async function runTaskList(execution: Execution, list: TaskList, listPoin
     if (outcome.ended) return { output: data, ended: true };
     const directive = outcome.then ?? 'continue';
     if (directive === 'continue') index += 1;
-    else if (directive === 'exit') return { output: data, ended: false };
+    else if (directive === 'exit') return { output: data, ended: false, exited: true };
     else if (directive === 'end') return { output: data, ended: true };
     else {
       const target = entries.findIndex(([candidate]) => candidate === directive);

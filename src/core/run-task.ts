@@ -12,6 +12,8 @@ import { validateWithSchema } from './validate-data.ts';
 import { runTaskList } from './run-task-list.ts';
 import { msToIsoDuration } from './duration.ts';
 import { ContinuationSignal, isContinuationSignal } from './continuation.ts';
+import { extendedTaskVariable, runWithExtensions } from './extensions.ts';
+import type { JsonObject } from './json.ts';
 
 /** Kinds whose body can pause and resume in a new run (see continuation.ts). */
 const RESUMABLE_KINDS: ReadonlySet<TaskKind> = new Set(['do', 'for']);
@@ -49,7 +51,9 @@ export async function runTask(
     ...(output === undefined ? {} : { output }),
     startedAt: timestampDescriptor(startedAt),
   });
-  const variables = { ...baseVariables(execution, frame), input: rawInput, task: () => descriptor(rawInput) };
+  // Tasks of an extension's lists see the task they extend as `$task`.
+  const taskVariable = (output?: Json) => () => frame.extendedTask ?? descriptor(rawInput, output);
+  const variables = { ...baseVariables(execution, frame), input: rawInput, task: taskVariable() };
 
   try {
     if (!resumed && task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
@@ -78,8 +82,8 @@ export async function runTask(
     if (!kind) throw workflowError('configuration', `task '${name}' has no known kind`, { instance: pointer });
     const timeoutMs = taskTimeoutMs(execution, task.timeout, input, inputVariables, pointer);
     const resumable = frame.resumable && timeoutMs === undefined && RESUMABLE_KINDS.has(kind);
-    const execute = (scope: typeof frame.scope) =>
-      runExecutor(kind, task, input, {
+    const execute = (scope: typeof frame.scope) => {
+      const context: TaskContext = {
         execution,
         name,
         pointer,
@@ -87,13 +91,16 @@ export async function runTask(
         variables: inputVariables,
         runList: (list, listPointer, listInput, listFrame) => runTaskList(execution, list, listPointer, listInput, listFrame),
         runTask: (childName, child, childPointer, childInput, childFrame) => runTask(execution, childName, child, childPointer, childInput, childFrame),
-      });
+      };
+      const extended = () => extendedTaskVariable(descriptor(rawInput), task as unknown as JsonObject);
+      return runWithExtensions(kind, input, context, extended, () => runExecutor(kind, task, input, context));
+    };
     const result = timeoutMs === undefined
       ? await execute(frame.scope)
       : await withDeadline(host, frame.scope, timeoutMs, execute, () =>
           workflowError('timeout', `task '${name}' timed out after ${msToIsoDuration(timeoutMs)}`, { instance: pointer }));
 
-    const outputVariables = { ...inputVariables, ...result.variables, task: () => descriptor(rawInput, result.output) };
+    const outputVariables = { ...inputVariables, ...result.variables, task: taskVariable(result.output) };
     const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables, pointer) : result.output;
     validateWithSchema(execution, task.output?.schema, output, 'output', pointer);
     if (task.export?.as !== undefined) {

@@ -6,6 +6,8 @@ import type { Execution, Frame, Variables } from '../execution.ts';
 export interface ListOutcome {
   output: Json;
   ended: boolean;
+  /** A task left the list with `then: exit` (an extension's `before` list standing in for its task). */
+  exited?: boolean;
 }
 
 /** What an executor produced. `then` overrides the task's own directive (a matched switch case). */
