@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
@@ -13,7 +13,7 @@ import { followExecution, startExecution } from '../../src/hosts/temporal/client
 import { progressQuery, WORKFLOW_TYPE } from '../../src/hosts/temporal/messages.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
-import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
@@ -196,6 +196,16 @@ describe('run: workflow on the Temporal host', () => {
     expect(children).toHaveLength(2);
     for (const child of children) expect((await client.workflow.getHandle(child.workflowId).describe()).status.name).toBe('COMPLETED');
   }, 60_000);
+
+  it('the parents above replay deterministically from their histories (child ids, lookups, cancellations)', async () => {
+    const parents = ['subs-awaited', 'subs-cancel-awaited', 'subs-detached', 'subs-detached-cancel', 'subs-recursive'];
+    const histories = await Promise.all(parents.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
+    const errors: Record<string, string | undefined> = {};
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      errors[result.workflowId] = result.error ? `${result.error.name}: ${result.error.message}` : undefined;
+    }
+    expect(errors).toEqual(Object.fromEntries(parents.map((id) => [id, undefined])));
+  }, 120_000);
 });
 
 describe('cairn worker --workflows DIR', () => {
