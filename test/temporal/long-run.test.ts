@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { ProgressEvent } from '../../src/core/events.ts';
@@ -7,6 +8,7 @@ import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
+import { workflowBundle } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // A long pure-compute run: 10,000 loop iterations never yield by themselves, so the host yields
@@ -48,11 +50,19 @@ do:
       const runs = await runsOf(client, 'long-for', 3);
       expect(runs.filter((run) => run.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
       expect(runs.filter((run) => run.status === 'COMPLETED')).toHaveLength(1);
+      const histories = [];
       for (const run of runs) {
         // Each run's history is fetched in one gRPC message (< 4 MB): progress batches do not enter it.
         const history = await client.workflow.getHandle('long-for', run.runId).fetchHistory();
         expect(history.events!.length).toBeLessThan(4_096);
+        histories.push({ workflowId: `long-for-${run.runId}`, history });
       }
+      // Resumed runs are deterministic too: every run's history replays on the current code.
+      const replayErrors: string[] = [];
+      for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+        if (replay.error) replayErrors.push(`${replay.workflowId}: ${replay.error.message}`);
+      }
+      expect(replayErrors).toEqual([]);
       // The last run still carries the execution's search attributes.
       const last = await client.workflow.getHandle('long-for').describe();
       expect(last.typedSearchAttributes.get(SEARCH_ATTRIBUTES.executionId)).toBe('long-for');
