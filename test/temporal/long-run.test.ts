@@ -8,7 +8,8 @@ import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
-import { workflowBundle } from '../../src/hosts/temporal/worker.ts';
+import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
+import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // A long pure-compute run: 10,000 loop iterations never yield by themselves, so the host yields
@@ -71,6 +72,38 @@ do:
       await connection.close();
     }
   }, 300_000);
+
+  it('with a history limit below a fresh run\'s own size every run still starts a task, and a query follower misses no event', async () => {
+    const document = parseYaml(`
+document: { dsl: '1.0.0', namespace: long, name: tiny-limit, version: '1.0.0' }
+do:
+  - steps:
+      for: { each: item, in: '\${ [range(0; 6)] }' }
+      do:
+        - nap: { wait: { milliseconds: 5 } }
+        - add: { set: { total: '\${ (.total // 0) + $item }' } }
+`) as WorkflowDocument;
+    const workerConnection = await connectWorker(server.address);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const worker = await createCairnWorker({ connection: workerConnection, taskQueue: 'tiny-limit' });
+      const followed = await worker.runUntil(async () => {
+        const handle = await startExecution(client, document, {}, { executionId: 'tiny-limit', taskQueue: 'tiny-limit', options: { continueAsNew: { historyEvents: 1 } } });
+        // No progress shipping: the follower reads the query of whichever run is current.
+        return followExecution(handle, { pollIntervalMs: 20 });
+      });
+      expect(followed.status).toBe('completed');
+      expect(followed.output).toEqual({ total: 15 });
+      const local = await runLocal(document, {}, { executionId: 'tiny-limit', engine: await loadDefaultEngine() });
+      expect(timeless(followed.events)).toEqual(timeless(local.events));
+      const runs = await runsOf(client, 'tiny-limit', 13);
+      expect(runs.length).toBeGreaterThanOrEqual(13);
+    } finally {
+      await connection.close();
+      await workerConnection.close();
+    }
+  }, 120_000);
 });
 
 /** Everything but wall-clock time, which differs between hosts. */

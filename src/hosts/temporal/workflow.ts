@@ -85,31 +85,33 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const subWorkflows = new SubWorkflows(args);
   const host = new TemporalHost(progress, control, inbox, subWorkflows);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
+  let tasksAsked = 0;
   const shouldContinue = (): boolean => {
+    // Every run starts at least one task, so a limit below a fresh run's own size cannot loop forever.
+    if (++tasksAsked === 1) return false;
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength >= limits.historyEvents || progress.size >= limits.heldProgressEvents;
   };
-  const result = await runWorkflow(
-    args.document,
-    args.input,
-    host,
-    {
-      executionId: args.executionId,
-      engine,
-      schemas: createAjvSchemaValidator(),
-      runtimeMetadata: { host: 'temporal' },
-      ...(args.secrets ? { secrets: args.secrets } : {}),
-      ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
-    },
-    { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue },
-  );
-  if (result.status === 'continued') {
+  const runOptions = {
+    executionId: args.executionId,
+    engine,
+    schemas: createAjvSchemaValidator(),
+    runtimeMetadata: { host: 'temporal' },
+    ...(args.secrets ? { secrets: args.secrets } : {}),
+    ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
+  };
+  let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });
+  while (result.status === 'continued') {
     // In-flight batches finish first; whatever is still undelivered rides along to the next run.
     await progress.flush(FINAL_FLUSH_MS);
-    return continueAsNew<typeof ExecuteServerlessWorkflow>({
-      ...args,
-      continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended },
-    });
+    if (!host.rootScope.cancelled) {
+      return continueAsNew<typeof ExecuteServerlessWorkflow>({
+        ...args,
+        continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended },
+      });
+    }
+    // Cancelled during the hand-over: a new run would not know; resuming here reports the cancellation.
+    result = await runWorkflow(args.document, args.input, host, runOptions, { resumeFrom: result.resume, shouldContinue: () => false });
   }
   if (result.status === 'cancelled') await subWorkflows.detachedCancelled();
   setStatus(result.status);
