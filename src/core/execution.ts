@@ -1,4 +1,5 @@
 import type { CancelScope, Host } from './host.ts';
+import type { EffectOptions, EffectRequest } from './effects.ts';
 import type { Json, JsonObject } from './json.ts';
 import type { WorkflowDocument } from './model.ts';
 import type { ExpressionEvaluator, Variables } from './expr/evaluator.ts';
@@ -23,6 +24,8 @@ export interface Execution {
   readonly instanceName: string;
   /** `$context`, replaced by each task's `export.as`. */
   context: Json;
+  /** `host.perform` with secret values sealed out of the request (see secret-sealing.ts). */
+  perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json>;
   /** The frames of the point this run resumes from (empty for a fresh run). */
   readonly resume: ResumeCursor;
   /** Asked before each task at a resumable point: true pauses the run there (see continuation.ts). */

@@ -15,6 +15,8 @@ import { resolveDuration } from './resolve-duration.ts';
 import { validateWithSchema } from './validate-data.ts';
 import { msToIsoDuration } from './duration.ts';
 import { isContinuationSignal, ResumeCursor, type ResumePoint } from './continuation.ts';
+import { sealSecrets, secretEntries } from './secret-sealing.ts';
+import type { EffectRequest } from './effects.ts';
 
 export const RUNTIME_NAME = 'cairn';
 export const RUNTIME_VERSION = '0.1.0';
@@ -81,6 +83,7 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   }
 
   const startedAt = resumeFrom ? resumeFrom.startedAt : host.now();
+  const sealed = secretEntries(secrets);
   const execution: Execution = {
     host,
     document,
@@ -94,6 +97,9 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
     runtimeDescriptor: { name: RUNTIME_NAME, version: RUNTIME_VERSION, metadata: options.runtimeMetadata ?? {} },
     context: resumeFrom ? resumeFrom.context : {},
     resume: new ResumeCursor(resumeFrom?.frames),
+    // A sub-workflow's input is workflow data for the child, not something a performer reads.
+    perform: (request, effectOptions, scope) =>
+      host.perform(request.kind === 'run.workflow' ? request : (sealSecrets(request as unknown as Json, sealed) as unknown as EffectRequest), effectOptions, scope),
     ...(segment ? { shouldContinue: segment.shouldContinue } : {}),
   };
   const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {}, resumable: true };

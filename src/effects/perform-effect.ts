@@ -1,6 +1,8 @@
 import type { EffectRequest } from '../core/effects.ts';
 import { isWorkflowError, WorkflowError, workflowError, type ProblemDetails } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
+import { unsealSecrets } from '../core/secret-sealing.ts';
+import { NO_SECRETS } from '../secrets/secret-store.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performEmit } from './emit.ts';
 import { performAsyncApiPublish, performAsyncApiReceive, performAsyncApiSubscribe, performAsyncApiUnsubscribe } from './asyncapi.ts';
@@ -49,9 +51,15 @@ export function performEffect(request: EffectRequest, context: EffectContext): P
     return Promise.reject(workflowError('configuration', `unknown effect kind ${JSON.stringify(request.kind)}`));
   }
   const secrets = context.secrets;
-  if (secrets === undefined) return perform(request, context);
+  let unsealed: EffectRequest;
+  try {
+    unsealed = unsealSecrets(request as unknown as Json, (path) => (secrets ?? NO_SECRETS).text({ secret: path }, 'text')) as unknown as EffectRequest;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (secrets === undefined) return perform(unsealed, context);
   // Whatever a performer hands back lands in events and Temporal history: scrub secret values first.
-  return perform(request, context).then(
+  return perform(unsealed, context).then(
     (result) => secrets.redact(result),
     (error: unknown) => {
       throw isWorkflowError(error) ? new WorkflowError(secrets.redact(error.problem as never) as unknown as ProblemDetails) : error;

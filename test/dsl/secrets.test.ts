@@ -50,7 +50,7 @@ describe('secrets from the operator', () => {
 });
 
 describe('secrets stay out of effect requests, logs, events and errors', () => {
-  it('effect requests handed to the host carry { secret } references, never the value', async () => {
+  it('effect requests handed to the host carry { secret } references and sealed computed strings, never the value', async () => {
     const document = await loadDslWorkflow('secrets-leak-probe');
     const requests: EffectRequest[] = [];
     const host = createLocalHost({
@@ -73,7 +73,7 @@ describe('secrets stay out of effect requests, logs, events and errors', () => {
     });
     expect(result.status).toBe('faulted');
     expect(requests.map((request) => request.kind)).toEqual(['run.shell', 'http']);
-    expect(requests[0]).toMatchObject({ environment: { TOKEN: { secret: 'apiToken' } } });
+    expect(requests[0]).toMatchObject({ environment: { TOKEN: { secret: 'apiToken' }, COMPUTED: { $secretText: ['Key ', { secret: 'apiToken' }] } } });
     expect(requests[1]).toMatchObject({ authentication: { bearer: { token: { secret: 'apiToken' } } } });
     expect(occurrences(JSON.stringify(requests), SECRET)).toBe(0);
   });

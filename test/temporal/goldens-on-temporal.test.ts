@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -112,6 +113,29 @@ describe('secrets on the temporal host', () => {
       const raw = payloadText(history);
       expect(raw).toContain('binary/cairn-aes-256-gcm');
       expect(raw).not.toContain(secret);
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+
+  it('strings computed from secrets are sealed in activity inputs: no secret value even in the decrypted history', async () => {
+    const dir = listGoldens().find((path) => basename(path) === 'secrets-computed-strings')!;
+    const secret = (parseYaml(readFileSync(join(dir, 'secrets.yaml'), 'utf8')) as { apiKey: string }).apiKey;
+    const report = await runGolden(onTemporal, dir, { engine, endpointRewrites: fixtures.endpointRewrites, runTimeoutMs: 30_000 });
+    expect(report.actual).toEqual(report.expected);
+
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const history = await new Client({ connection }).workflow.getHandle(report.result.executionId).fetchHistory();
+      const codec = new EncryptionCodec(CODEC_KEY);
+      const activityInputs: string[] = [];
+      for (const event of history.events ?? []) {
+        const payloads = event.activityTaskScheduledEventAttributes?.input?.payloads;
+        if (!payloads) continue;
+        for (const payload of await codec.decode(payloads as Payload[])) activityInputs.push(Buffer.from(payload.data!).toString('utf8'));
+      }
+      expect(activityInputs.join('\n')).toContain('$secretText');
+      expect(activityInputs.join('\n')).not.toContain(secret);
     } finally {
       await connection.close();
     }

@@ -19,6 +19,6 @@ export const emit: Executor<'emit'> = async (task, input, { execution, variables
     ...(fields.data !== undefined ? { datacontenttype: 'application/json' } : {}),
     ...fields,
   };
-  const output = await execution.host.perform({ kind: 'emit', event }, { summary: pointer }, frame.scope);
+  const output = await execution.perform({ kind: 'emit', event }, { summary: pointer }, frame.scope);
   return { output };
 };

@@ -29,7 +29,7 @@ export async function runAsyncApiCall(task: CallTask, input: Json, context: Task
   const args = task.with ?? {};
   const target = resolveTarget(args, input, context);
   const { execution, variables, pointer, frame } = context;
-  const perform = (request: Parameters<typeof execution.host.perform>[0]) => execution.host.perform(request, { summary: pointer }, frame.scope);
+  const perform = (request: Parameters<typeof execution.perform>[0]) => execution.perform(request, { summary: pointer }, frame.scope);
 
   if (args.message !== undefined) {
     const message = execution.evaluator.template(args.message, input, variables, pointer);

@@ -3,6 +3,7 @@ import { isJsonObject } from '../../json.ts';
 import type { OAuth2Settings, ResolvedAuthentication, SecretReference, SecretText, UserCredentials } from '../../effects.ts';
 import { isSecretReference } from '../../effects.ts';
 import { workflowError } from '../../errors.ts';
+import { secretEntries } from '../../secret-sealing.ts';
 import type { TaskContext } from '../types.ts';
 
 const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc'] as const;
@@ -41,7 +42,7 @@ export function resolveAuthentication(authentication: Json | undefined, input: J
  */
 export function secretAwareTemplate(value: Json, input: Json, context: TaskContext): Json {
   const { execution, variables, pointer } = context;
-  const bySecretValue = secretPaths(execution.secrets);
+  const bySecretValue = new Map(secretEntries(execution.secrets));
   const walk = (item: Json): Json => {
     if (typeof item === 'string') {
       const direct = /^\s*\$\{\s*\$secrets((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*\}\s*$/.exec(item);
@@ -68,17 +69,6 @@ function declaredSecret(path: string, { execution, pointer }: TaskContext): Secr
     throw workflowError('authorization', `secret '${name}' is not declared in use.secrets`, { instance: pointer });
   }
   return { secret: path };
-}
-
-/** Secret string values → their dotted path (`name` or `name.field`). */
-function secretPaths(secrets: JsonObject): Map<string, string> {
-  const paths = new Map<string, string>();
-  const walk = (value: Json, path: string): void => {
-    if (typeof value === 'string' && value.length > 0) paths.set(value, path);
-    else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
-  };
-  for (const [name, value] of Object.entries(secrets)) walk(value, name);
-  return paths;
 }
 
 function shaped(scheme: Scheme, body: JsonObject, pointer: string): ResolvedAuthentication {

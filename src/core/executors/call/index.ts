@@ -37,6 +37,6 @@ export const call: Executor<'call'> = async (task, input, context) => {
   if (!Object.hasOwn(resolvers, task.call)) return runFunctionCall(task, input, context);
   const authorization = lazyAuthorization(task.with ?? {}, input, context);
   const request = resolvers[task.call]!(task.with ?? {}, input, { ...context, variables: { ...context.variables, authorization } });
-  const output = await context.execution.host.perform(request, { summary: context.pointer }, context.frame.scope);
+  const output = await context.execution.perform(request, { summary: context.pointer }, context.frame.scope);
   return { output, variables: { authorization } };
 };

@@ -35,6 +35,6 @@ export const run: Executor<'run'> = async (task, input, context) => {
   }
   const options: ProcessOptions = { await: task.run.await !== false, return: returns as ProcessReturn };
   const request = resolvers[type]!(task.run[type] as JsonObject, options, input, context);
-  const result = await execution.host.perform(request, { summary: pointer }, frame.scope);
+  const result = await execution.perform(request, { summary: pointer }, frame.scope);
   return { output: options.await ? result : input };
 };
