@@ -29,8 +29,14 @@ export class AfterSchedule implements ArmedSchedule {
 
   /** Picks the chain up where the last run left it. */
   async begin(): Promise<void> {
+    if (this.stopped) return;
     const { namespace, name, version } = this.workflow;
-    const page = await this.store.listExecutions({ namespace, name, version, limit: LOOKBACK });
+    const page = await this.store.listExecutions({ namespace, name, version, limit: LOOKBACK }).catch(() => undefined);
+    if (!page) {
+      // The store is unavailable: look again later rather than leave the schedule armed but idle.
+      this.cancel = this.deps.clock.at(this.deps.clock.now() + RETRY_MS, () => void this.begin());
+      return;
+    }
     const last = page.items.find((execution) => execution.trigger === 'schedule.after');
     if (!last) this.fire('first');
     else if (!isTerminal(last.status)) await this.follow(last.id);

@@ -78,6 +78,8 @@ export class Scheduler {
     const armed = this.arm({ namespace, name, version: latest.version }, this.options.load(latest.document));
     if (!armed) return;
     this.armed.set(key, armed);
+    // Listening before `after` looks for its last run, so no end notice falls between the two.
+    this.subscribeAsNeeded();
     if (armed instanceof AfterSchedule) await armed.begin();
   }
 
