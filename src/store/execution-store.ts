@@ -1,5 +1,6 @@
 import type { ProgressEvent, TaskStatus, WorkflowStatus } from '../core/events.ts';
 import type { Json, JsonObject } from '../core/json.ts';
+import type { TaskState } from '../core/task-states.ts';
 
 /** Which workflow definition an execution runs. */
 export interface WorkflowRef {
@@ -45,20 +46,7 @@ export interface ExecutionRecord {
 }
 
 /** One task instance (task reference plus loop iteration), folded from its events. */
-export interface TaskState {
-  ref: string;
-  iteration?: string;
-  status: TaskStatus;
-  createdAt?: string;
-  startedAt?: string;
-  endedAt?: string;
-  /** Number of runs: 1 for a task that never retried. */
-  attempts: number;
-  output?: Json;
-  error?: JsonObject;
-  /** Sequence number of the last event that changed this state. */
-  seq: number;
-}
+export type { TaskState };
 
 /** Inclusive range of missing sequence numbers. */
 export interface SeqGap {

@@ -17,7 +17,7 @@ import {
 } from './execution-store.ts';
 import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFromRow, workflowFromRow } from './rows.ts';
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
-import { foldTaskStates } from './task-states.ts';
+import { foldTaskStates } from '../core/task-states.ts';
 import { isTerminal } from './workflow-transition.ts';
 
 const DEFAULT_PAGE = 50;

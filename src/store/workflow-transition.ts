@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ProgressEvent, type WorkflowStatus } from '../core/events.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
-import { eventTimestamp } from './task-states.ts';
+import { eventTimestamp } from '../core/task-states.ts';
 
 const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['pending', 'running', 'waiting', 'suspended', 'cancelled', 'faulted', 'completed'];
 

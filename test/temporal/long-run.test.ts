@@ -9,6 +9,7 @@ import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
+import { taskTreeQuery } from '../../src/hosts/temporal/messages.ts';
 import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
@@ -88,10 +89,11 @@ do:
     try {
       const client = new Client({ connection });
       const worker = await createCairnWorker({ connection: workerConnection, taskQueue: 'tiny-limit' });
-      const followed = await worker.runUntil(async () => {
+      const { followed, tree } = await worker.runUntil(async () => {
         const handle = await startExecution(client, document, {}, { executionId: 'tiny-limit', taskQueue: 'tiny-limit', options: { continueAsNew: { historyEvents: 1 } } });
         // No progress shipping: the follower reads the query of whichever run is current.
-        return followExecution(handle, { pollIntervalMs: 20 });
+        const outcome = await followExecution(handle, { pollIntervalMs: 20 });
+        return { followed: outcome, tree: await handle.query(taskTreeQuery) };
       });
       expect(followed.status).toBe('completed');
       expect(followed.output).toEqual({ total: 15 });
@@ -99,6 +101,13 @@ do:
       expect(timeless(followed.events)).toEqual(timeless(local.events));
       const runs = await runsOf(client, 'tiny-limit', 13);
       expect(runs.length).toBeGreaterThanOrEqual(13);
+      // The last run's task tree still holds the loop the first run started (carried while open).
+      const loop = tree.tasks.find((task) => task.ref === '/do/0/steps');
+      const loopStarted = followed.events.find((event) => event.subject === '/do/0/steps' && event.type.endsWith('task.started.v1'));
+      expect(tree.status).toBe('completed');
+      expect(loop).toMatchObject({ status: 'completed', startedAt: loopStarted?.data.startedAt });
+      expect(tree.tasks.find((task) => task.ref === '/do/0/steps/do/1/add' && task.iteration === '5')).toMatchObject({ status: 'completed', attempts: 1 });
+      expect(tree.tasks.at(-1)?.ref).toBe('/do/0/steps');
     } finally {
       await connection.close();
       await workerConnection.close();

@@ -4,7 +4,7 @@ import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ResumePoint } from '../../core/continuation.ts';
-import type { CarriedProgress } from './progress-log.ts';
+import type { CarriedProgress, TaskTreePage } from './progress-log.ts';
 import type { SandboxEngineKind } from './sandbox-engine.ts';
 
 /** The generic workflow's type name, as registered on the worker and started by clients. */
@@ -89,3 +89,10 @@ export const resumeSignal = defineSignal('cairn.resume');
 export const eventSignal = defineSignal<[event: JsonObject]>('cairn.event');
 /** Status and the progress events after `afterSeq` (at most `limit`, default 1,000, and ~1 MB): costs no history. */
 export const progressQuery = defineQuery<ProgressQueryResult, [afterSeq: number, limit?: number]>('cairn.progress');
+
+export interface TaskTreeQueryResult extends TaskTreePage {
+  status: ExecutionStatus;
+}
+
+/** Status and the task tree (the `limit` most recently changed instances, default 1,000): costs no history. */
+export const taskTreeQuery = defineQuery<TaskTreeQueryResult, [limit?: number]>('cairn.tasks');

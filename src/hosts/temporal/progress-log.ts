@@ -1,5 +1,6 @@
 import { CancellationScope, condition, log } from '@temporalio/workflow';
 import type { ProgressEvent } from '../../core/events.ts';
+import { TaskStateFolder, type TaskState } from '../../core/task-states.ts';
 
 /** A batch is an activity input: well under Temporal's 2 MB payload limit. */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -13,6 +14,15 @@ export interface CarriedProgress {
   lastSeq: number;
   /** Events the next run ships (or serves) again: those not known to have been delivered. */
   events: ProgressEvent[];
+  /** Task instances still open (the `for` or `do` the run paused in): the next run's tree goes on from them. */
+  tasks?: TaskState[];
+}
+
+export interface TaskTreePage {
+  /** The most recently changed task instances, oldest first (at most `limit`, and about 1 MB). */
+  tasks: TaskState[];
+  /** Task instances this run knows (those of earlier runs that ended are in the service's store). */
+  total: number;
 }
 
 /** The carried events ride in the continue-as-new input: well under Temporal's 2 MB payload limit. */
@@ -36,6 +46,7 @@ export class ProgressLog {
   readonly #baseSeq: number;
   /** Batches that failed every attempt: carried to the next run, which tries them again. */
   readonly #undelivered: ProgressEvent[] = [];
+  readonly #tasks: TaskStateFolder;
   #shipped = 0;
   #inFlight = false;
 
@@ -46,11 +57,13 @@ export class ProgressLog {
   ) {
     this.#events = [...(carried?.events ?? [])];
     this.#baseSeq = carried?.lastSeq ?? 0;
+    this.#tasks = new TaskStateFolder(carried?.tasks);
     this.#shipNext();
   }
 
   append(event: ProgressEvent): void {
     this.#events.push(event);
+    this.#tasks.apply(event);
     this.#shipNext();
   }
 
@@ -69,6 +82,19 @@ export class ProgressLog {
       events.push(event);
     }
     return { events, lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq };
+  }
+
+  /** The task tree: the most recently changed instances (a query answer stays well under 2 MB). */
+  taskTree(limit: number, maxBytes = 1_000_000): TaskTreePage {
+    const states = this.#tasks.states().sort((a, b) => a.seq - b.seq);
+    const tasks: TaskState[] = [];
+    let bytes = 0;
+    for (let index = states.length - 1; index >= 0 && tasks.length < limit; index--) {
+      bytes += JSON.stringify(states[index]).length;
+      if (tasks.length > 0 && bytes > maxBytes) break;
+      tasks.unshift(states[index]!);
+    }
+    return { tasks, total: states.length };
   }
 
   /** Events held in workflow memory (the run continues as new before they grow unbounded). */
@@ -93,7 +119,7 @@ export class ProgressLog {
       }
       carried.unshift(pending[index]!);
     }
-    return { lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq, events: carried };
+    return { lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq, events: carried, tasks: this.#tasks.open() };
   }
 
   /** Index of the first event with `seq` > `afterSeq` (carried events may leave gaps in seq). */

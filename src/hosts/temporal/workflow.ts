@@ -9,6 +9,7 @@ import { EventInbox } from './event-inbox.ts';
 import {
   eventSignal,
   progressQuery,
+  taskTreeQuery,
   resumeSignal,
   suspendSignal,
   type ContinueAsNewLimits,
@@ -66,6 +67,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined, continued?.progress);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
+  setHandler(taskTreeQuery, (limit) => ({ status, ...progress.taskTree(limit ?? 1_000) }));
   setHandler(suspendSignal, () => {
     if (status !== 'running') return;
     control.suspended = true;

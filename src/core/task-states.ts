@@ -1,6 +1,24 @@
-import { EVENT_TYPES, type ProgressEvent, type TaskStatus } from '../core/events.ts';
-import { isJsonObject, type Json } from '../core/json.ts';
-import type { TaskState } from './execution-store.ts';
+import { EVENT_TYPES, type ProgressEvent, type TaskStatus } from './events.ts';
+import { isJsonObject, type Json, type JsonObject } from './json.ts';
+
+/** One task instance as its events left it (the task tree's node). */
+export interface TaskState {
+  ref: string;
+  iteration?: string;
+  status: TaskStatus;
+  createdAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Number of runs: 1 for a task that never retried. */
+  attempts: number;
+  output?: Json;
+  error?: JsonObject;
+  /** Sequence number of the last event that changed this state. */
+  seq: number;
+}
+
+/** Task instances not ended yet: the ancestors a run that continues an execution still has open. */
+const OPEN_STATUSES: ReadonlySet<TaskStatus> = new Set(['pending', 'running', 'waiting', 'suspended']);
 
 const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'running', 'waiting', 'suspended', 'cancelled', 'faulted', 'completed', 'skipped'];
 
@@ -62,23 +80,50 @@ function applyTaskEvent(state: TaskState, event: ProgressEvent): void {
 /**
  * Folds task events (in sequence order) into one state per task instance, keyed by task
  * reference and loop iteration; retries of the same instance raise `attempts`. Instances are
- * listed in the order they first appeared.
+ * listed in the order they first appeared. Incremental, so a workflow can keep its tree current.
  */
-export function foldTaskStates(events: Iterable<ProgressEvent>): TaskState[] {
-  const states = new Map<string, TaskState>();
-  for (const event of events) {
-    if (event.subject === undefined || !event.type.includes('.task.')) continue;
-    const key = `${event.subject}#${event.iteration ?? ''}`;
-    let state = states.get(key);
+export class TaskStateFolder {
+  readonly #states = new Map<string, TaskState>();
+
+  constructor(initial: readonly TaskState[] = []) {
+    for (const state of initial) this.#states.set(instanceKey(state.ref, state.iteration), { ...state });
+  }
+
+  apply(event: ProgressEvent): void {
+    if (event.subject === undefined || !event.type.includes('.task.')) return;
+    const key = instanceKey(event.subject, event.iteration);
+    let state = this.#states.get(key);
     if (!state) {
       state = { ref: event.subject, status: 'pending', attempts: 0, seq: event.seq };
       if (event.iteration !== undefined) state.iteration = event.iteration;
-      states.set(key, state);
+      this.#states.set(key, state);
     }
     applyTaskEvent(state, event);
     state.seq = event.seq;
   }
-  return [...states.values()].map(dropUndefined);
+
+  get size(): number {
+    return this.#states.size;
+  }
+
+  states(): TaskState[] {
+    return [...this.#states.values()].map(dropUndefined);
+  }
+
+  /** Instances that have not ended. */
+  open(): TaskState[] {
+    return this.states().filter((state) => OPEN_STATUSES.has(state.status));
+  }
+}
+
+export function foldTaskStates(events: Iterable<ProgressEvent>): TaskState[] {
+  const folder = new TaskStateFolder();
+  for (const event of events) folder.apply(event);
+  return folder.states();
+}
+
+function instanceKey(ref: string, iteration: string | undefined): string {
+  return `${ref}#${iteration ?? ''}`;
 }
 
 function dropUndefined(state: TaskState): TaskState {
