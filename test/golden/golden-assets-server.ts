@@ -3,11 +3,11 @@ import Fastify from 'fastify';
 import { listenOnLoopback, type FixtureServer } from '../fixtures/fixture-server.ts';
 import { GREETER_PROTO } from '../calls/fixtures/grpc-greeter-server.ts';
 
-/** The function catalog of the catalog tests (functions/<name>/<version>/function.yaml). */
-const CATALOG = new URL('../calls/catalog/', import.meta.url);
-
 /** The public origin of the files and the HTTP message feed the protocol goldens use. */
 export const ASSETS_ORIGIN = 'https://assets.golden.test';
+
+/** The function catalog of the catalog tests (functions/<name>/<version>/function.yaml). */
+const CATALOG = new URL('../calls/catalog/', import.meta.url);
 
 /** A Python script the run goldens read through `source` (doubles its first argument, exits 4). */
 const DOUBLE_PY = 'import sys\nprint(int(sys.argv[1]) * 2)\nsys.exit(4)\n';
@@ -25,9 +25,11 @@ channels:
 
 /**
  * Serves what the protocol goldens fetch: `/protos/greeter.proto` (the gRPC fixture's proto),
- * `/scripts/double.py`, `/asyncapi/feed.yaml`, a function catalog under `/catalog/` (test/calls/catalog), and the feed itself: `POST /api/news` keeps the
- * message (body and `x-edition` header) and `GET /api/news` streams it back as a server-sent event,
- * then a fixed `closing` headline, so a golden that publishes then subscribes sees its own message.
+ * `/scripts/double.py`, `/asyncapi/feed.yaml`, a function catalog under `/catalog/`
+ * (test/calls/catalog), and the feed itself: `POST /api/news` keeps the message (body and
+ * `x-edition` header) and `GET /api/news` streams it back as a server-sent event, then a fixed
+ * `closing` headline, so a golden that publishes then subscribes sees its own message (goldens run
+ * one at a time).
  */
 export async function startGoldenAssetsServer(): Promise<FixtureServer> {
   const app = Fastify({ logger: false });
