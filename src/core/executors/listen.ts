@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../events.ts';
 import { workflowError } from '../errors.ts';
 import { childPointer } from '../pointer.ts';
 import { taskInstance } from '../execution.ts';
-import { enclosedProgram } from '../expr/runtime-expression.ts';
+import { attributesMatch, deepEqual, orUndefined } from '../event-filter.ts';
 import type { Executor, ExecutorResult, TaskContext } from './types.ts';
 
 interface EventFilter {
@@ -110,7 +110,8 @@ class StrategyProgress {
     for (let index = 0; index < this.filters.length; index += 1) {
       if (this.mode === 'all' && this.matched[index]) continue;
       const filter = this.filters[index]!;
-      if (!attributesMatch(filter.with ?? {}, event, this.context)) continue;
+      const { execution, variables, pointer } = this.context;
+      if (!attributesMatch(filter.with ?? {}, event, (expression, value) => execution.evaluator.value(expression, value, variables, pointer))) continue;
       if (!this.correlation.accept(filter.correlate, event)) continue;
       this.matched[index] = true;
       this.consumedAny = true;
@@ -135,7 +136,7 @@ class Correlation {
     const { execution, variables, pointer } = this.context;
     const fresh = new Map<string, Json>();
     for (const [key, definition] of Object.entries(correlate)) {
-      const actual = safely(() => execution.evaluator.value(definition.from, event, variables, pointer));
+      const actual = orUndefined(() => execution.evaluator.value(definition.from, event, variables, pointer));
       if (actual === undefined || actual === null) return false;
       const expected = definition.expect !== undefined
         ? execution.evaluator.template(definition.expect, this.input, variables, pointer)
@@ -151,55 +152,6 @@ class Correlation {
   keys(): JsonObject | undefined {
     if (this.values.size === 0) return undefined;
     return Object.fromEntries([...this.values.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  }
-}
-
-/**
- * `with`: every attribute must match. A runtime expression is evaluated on the attribute's value:
- * a boolean result is the verdict, anything else must equal the value. A plain string matches
- * equal text or, failing that, as a whole-value regular expression; objects match as subsets.
- * Plain attributes are checked first so cheap mismatches skip the expressions.
- */
-function attributesMatch(expected: JsonObject, event: JsonObject, context: TaskContext): boolean {
-  const entries = Object.entries(expected).sort(([, a], [, b]) => Number(isExpression(a)) - Number(isExpression(b)));
-  for (const [name, wanted] of entries) {
-    const actual = event[name];
-    if (actual === undefined) return false;
-    if (isExpression(wanted)) {
-      const { execution, variables, pointer } = context;
-      const result = safely(() => execution.evaluator.value(wanted, actual, variables, pointer));
-      if (typeof result === 'boolean' ? !result : !deepEqual(result ?? null, actual)) return false;
-    } else if (!valueMatches(wanted, actual)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function valueMatches(wanted: Json, actual: Json): boolean {
-  if (typeof wanted === 'string') return wanted === actual || (typeof actual === 'string' && wholeMatch(wanted, actual));
-  if (isJsonObject(wanted)) return isJsonObject(actual) && Object.entries(wanted).every(([key, value]) => actual[key] !== undefined && valueMatches(value, actual[key]!));
-  return deepEqual(wanted, actual);
-}
-
-function wholeMatch(pattern: string, text: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(text);
-  } catch {
-    return false;
-  }
-}
-
-function isExpression(value: Json): value is string {
-  return typeof value === 'string' && enclosedProgram(value) !== undefined;
-}
-
-/** A filter expression that fails on an unrelated event's shape means "no match", not a fault. */
-function safely(evaluate: () => Json): Json | undefined {
-  try {
-    return evaluate();
-  } catch {
-    return undefined;
   }
 }
 
@@ -237,16 +189,6 @@ async function iterate(item: Json, index: number, foreach: JsonObject | undefine
     execution.context = execution.evaluator.transform(exportSpec.as as string | JsonObject, output, { ...variables, context: execution.context }, pointer);
   }
   return { output, ended };
-}
-
-function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) => deepEqual((a as JsonObject)[key]!, (b as JsonObject)[key]!));
 }
 
 function iso(epochMs: number): string {

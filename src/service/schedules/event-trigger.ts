@@ -1,5 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../../core/json.ts';
-import { deepEqual, type EventFilter, type EventFilterMatcher } from './event-filter.ts';
+import { deepEqual } from '../../core/event-filter.ts';
+import type { EventFilter, EventFilterMatcher } from './event-filter.ts';
 
 /** Events of `all` still waiting for their partners; the oldest group is dropped past this many. */
 export const MAX_OPEN_GROUPS = 1000;
