@@ -113,6 +113,42 @@ do:
       await workerConnection.close();
     }
   }, 120_000);
+
+  it('a slow progress batch and the forced yields never overlap: the history replays (live and replay resolve local activities in different orders)', async () => {
+    const document = parseYaml(`
+document: { dsl: '1.0.0', namespace: long, name: slow-reports, version: '1.0.0' }
+do:
+  - steps:
+      for: { each: item, in: '\${ [range(0; 450)] }' }
+      do:
+        - add: { set: { total: '\${ (.total // 0) + $item }' } }
+`) as WorkflowDocument;
+    const workerConnection = await connectWorker(server.address);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      // The sink is where this process's worker hands each batch: slow, so batches outlast yields.
+      const worker = await createCairnWorker({
+        connection: workerConnection,
+        taskQueue: 'slow-reports',
+        progressSink: () => new Promise((done) => setTimeout(done, 150)),
+      });
+      const followed = await worker.runUntil(async () => {
+        const handle = await startExecution(client, document, {}, { executionId: 'slow-reports', taskQueue: 'slow-reports', options: { reportProgress: true } });
+        return followExecution(handle, { pollIntervalMs: 50 });
+      });
+      expect(followed).toMatchObject({ status: 'completed', output: { total: (450 * 449) / 2 } });
+      const history = await client.workflow.getHandle('slow-reports').fetchHistory();
+      const replayErrors: string[] = [];
+      for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: 'slow-reports', history }])) {
+        if (replay.error) replayErrors.push(replay.error.message);
+      }
+      expect(replayErrors).toEqual([]);
+    } finally {
+      await connection.close();
+      await workerConnection.close();
+    }
+  }, 120_000);
 });
 
 /** Everything but wall-clock time, which differs between hosts. */

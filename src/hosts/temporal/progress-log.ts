@@ -1,4 +1,5 @@
 import { CancellationScope, condition, log } from '@temporalio/workflow';
+import type { LocalActivityLane } from './local-activity-lane.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import { TaskStateFolder, type TaskState } from '../../core/task-states.ts';
 
@@ -52,6 +53,7 @@ export class ProgressLog {
 
   constructor(
     private readonly ship: ShipBatch | undefined,
+    private readonly lane: LocalActivityLane,
     carried?: CarriedProgress,
     private readonly batchSize = 2_000,
   ) {
@@ -162,8 +164,8 @@ export class ProgressLog {
     }
     this.#inFlight = true;
     const ship = this.ship;
-    // Started outside the task's scope: a cancelled task must not cancel the report of its own events.
-    void CancellationScope.nonCancellable(() => ship(batch))
+    void this.lane
+      .run(() => ship(batch))
       .catch((error: unknown) => {
         this.#undelivered.push(...batch);
         log.warn('progress batch dropped; the progress query still serves it', { error: String(error), firstSeq: batch[0]?.seq });

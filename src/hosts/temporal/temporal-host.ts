@@ -10,6 +10,7 @@ import type { SubWorkflows } from './child-workflow.ts';
 import type { EventInbox } from './event-inbox.ts';
 import { fromActivityFailure, isCancellation } from './failures.ts';
 import type { ProgressLog } from './progress-log.ts';
+import type { LocalActivityLane } from './local-activity-lane.ts';
 
 /**
  * Effects are at-least-once: a worker killed mid-call is noticed within `heartbeatTimeout` and
@@ -54,6 +55,7 @@ export class TemporalHost implements Host {
     private readonly control: ExecutionControl,
     private readonly inbox: EventInbox,
     private readonly subWorkflows: SubWorkflows,
+    private readonly localActivities: LocalActivityLane,
   ) {}
 
   now(): number {
@@ -110,7 +112,7 @@ export class TemporalHost implements Host {
     if (this.progress.backlog >= 1_000) await this.progress.settle();
     if (++this.tasksSinceYield >= TASKS_PER_ACTIVATION) {
       this.tasksSinceYield = 0;
-      await yieldActivation();
+      await this.localActivities.yield(yieldActivation);
     }
     if (!this.control.suspended) return;
     const suspension = this.control.suspensions;

@@ -18,6 +18,7 @@ import {
   type ExecutionStatus,
 } from './messages.ts';
 import { ProgressLog } from './progress-log.ts';
+import { LocalActivityLane } from './local-activity-lane.ts';
 import { loadSandboxEngine } from './sandbox-engine.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
@@ -64,7 +65,8 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   };
   const target = args.options?.report;
   const reportProgress = progressReporter(target?.attempts ?? DEFAULT_REPORT_ATTEMPTS);
-  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined, continued?.progress);
+  const localActivities = new LocalActivityLane();
+  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined, localActivities, continued?.progress);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(taskTreeQuery, (limit) => ({ status, ...progress.taskTree(limit ?? 1_000) }));
@@ -85,7 +87,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
   const subWorkflows = new SubWorkflows(args);
-  const host = new TemporalHost(progress, control, inbox, subWorkflows);
+  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
   const shouldContinue = (): boolean => {
