@@ -16,14 +16,22 @@ export interface TaskInstance {
  */
 export class ProgressReporter {
   private seq: number;
+  private secretValues: readonly string[];
 
   constructor(
     private readonly host: Host,
     private readonly executionId: string,
-    private readonly secretValues: readonly string[],
+    secretValues: readonly string[],
     lastSeq = 0,
   ) {
     this.seq = lastSeq;
+    this.secretValues = secretValues;
+  }
+
+  /** A value derived from secrets during the run (a Basic credential, say): redacted from here on. */
+  protect(value: string): void {
+    if (value.length < 4 || this.secretValues.includes(value)) return;
+    this.secretValues = [...this.secretValues, value].sort((a, b) => b.length - a.length);
   }
 
   get lastSeq(): number {

@@ -96,15 +96,18 @@ describe('authentication against loopback fixtures', () => {
     expect(result.error).toMatchObject({ status: 403, instance: '/do/0/bySecret', detail: "secret 'httpCredentials' is not available to this workflow" });
   });
 
-  it('exposes $authorization { scheme, parameter } to output.as and export.as (parameter null when the host obtains the token)', async () => {
+  it('exposes $authorization { scheme, parameter } to output.as and export.as (parameter null when the host obtains the token); one derived from secrets is redacted from events', async () => {
     const result = await runDslWorkflow('auth-authorization-variable', {}, {
       ...rewrite(),
       secrets: { httpCredentials: { username: credentials.username, password: credentials.password } },
     });
+    const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
     expect(result.status).toBe('completed');
     expect(result.output).toEqual({
-      basic: { scheme: 'Basic', parameter: Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64') },
+      basic: { scheme: 'Basic', parameter: encoded },
       oauth: { oauthScheme: 'Bearer', oauthParameter: null },
     });
+    expect(JSON.stringify(result.events)).not.toContain(encoded);
+    expect(JSON.stringify(result.events)).toContain('"parameter":"[redacted]"');
   });
 });

@@ -153,8 +153,10 @@ function oauth2Settings(body: JsonObject, scheme: Scheme, pointer: string): OAut
  */
 export function authorizationDescriptor(authentication: ResolvedAuthentication | undefined, { execution }: TaskContext): Json {
   if (authentication === undefined) return null;
+  let fromSecrets = isSecretReference(Object.values(authentication)[0]);
   const known = (value: SecretText): string | undefined => {
     if (typeof value === 'string') return value;
+    fromSecrets = true;
     let found: Json | undefined = execution.secrets;
     for (const segment of value.secret.split('.')) found = isJsonObject(found) ? found[segment] : undefined;
     return typeof found === 'string' ? found : undefined;
@@ -168,7 +170,11 @@ export function authorizationDescriptor(authentication: ResolvedAuthentication |
   if ('basic' in authentication) {
     const username = field('username');
     const password = field('password');
-    return { scheme: 'Basic', parameter: username === undefined || password === undefined ? null : base64(`${username}:${password}`) };
+    if (username === undefined || password === undefined) return { scheme: 'Basic', parameter: null };
+    const parameter = base64(`${username}:${password}`);
+    // Encoded, a secret no longer looks like itself: the encoding is redacted from events too.
+    if (fromSecrets) execution.progress.protect(parameter);
+    return { scheme: 'Basic', parameter };
   }
   if ('bearer' in authentication) {
     const token = isSecretReference(body) && typeof execution.secrets[body.secret] === 'string' ? (execution.secrets[body.secret] as string) : field('token');
