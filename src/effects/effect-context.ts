@@ -16,6 +16,8 @@ export interface EffectContext {
   endpointRewrites?: Record<string, string>;
   /** Resolves `{ secret }` references in requests; results and errors are scrubbed of its values. */
   secrets?: SecretStore;
+  /** Whether effects may start processes (run shell/script/container, MCP over stdio); off unless the operator opts in. */
+  allowProcesses?: boolean;
   /** Runs a sub-workflow as a child execution (hosts with a workflow registry provide it). */
   runWorkflow?: (effect: RunWorkflowEffect, signal: AbortSignal) => Promise<Json>;
 }

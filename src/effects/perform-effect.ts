@@ -40,6 +40,15 @@ const performers: EffectPerformers = {
   'run.workflow': performRunWorkflow,
 };
 
+/** Effects that start a process on this machine: `run` shell/script/container and MCP over stdio. */
+function startsProcess(request: EffectRequest): boolean {
+  return request.kind === 'run.shell' || request.kind === 'run.script' || request.kind === 'run.container' || (request.kind === 'mcp' && 'stdio' in request.transport);
+}
+
+function processName(request: EffectRequest): string {
+  return request.kind === 'mcp' ? 'call: mcp over stdio' : `${request.kind} task`;
+}
+
 /**
  * Performs an effect the interpreter resolved. Rejects with `WorkflowError` (no `instance`; the
  * core sets it) or `CancelledError` when `context.signal` aborts.
@@ -49,6 +58,9 @@ export function performEffect(request: EffectRequest, context: EffectContext): P
   const perform = performers[request.kind] as ((request: EffectRequest, context: EffectContext) => Promise<Json>) | undefined;
   if (perform === undefined) {
     return Promise.reject(workflowError('configuration', `unknown effect kind ${JSON.stringify(request.kind)}`));
+  }
+  if (startsProcess(request) && context.allowProcesses !== true) {
+    return Promise.reject(workflowError('authorization', `${processName(request)} would start a process, which is disabled here (the operator enables processes with allowProcesses / --allow-processes)`));
   }
   const secrets = context.secrets;
   let unsealed: EffectRequest;

@@ -18,9 +18,16 @@ describe('call: mcp', () => {
   });
 
   it('runs a stdio server process with the given environment; lists resources and resource templates', async () => {
-    const result = await runDocument(await loadCallWorkflow('mcp-stdio'), { user: 'ada' });
+    const result = await runDocument(await loadCallWorkflow('mcp-stdio'), { user: 'ada' }, { allowProcesses: true });
     expect(result.status).toBe('completed');
     expect(result.output).toEqual({ user: 'ada', resources: ['config://app'], templates: ['notes://{id}'] });
+  });
+
+  it('refuses the stdio transport (403) where processes are not allowed, as run tasks are', async () => {
+    const result = await runDocument(await loadCallWorkflow('mcp-stdio'), { user: 'ada' });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 403, type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization' });
+    expect(result.error?.detail).toContain('call: mcp over stdio would start a process');
   });
 
   it('turns a JSON-RPC error into a runtime error carrying the code', async () => {

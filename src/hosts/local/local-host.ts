@@ -3,7 +3,7 @@ import type { CancelScope, Host } from '../../core/host.ts';
 import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import type { ProgressSink } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
-import { CancelledError, workflowError } from '../../core/errors.ts';
+import { CancelledError } from '../../core/errors.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
@@ -25,7 +25,6 @@ export interface LocalHostOptions {
   suspension?: LocalSuspension;
 }
 
-const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
 
 /** The in-process host: the real clock, real timers, effects performed directly in this process. */
 export function createLocalHost(options: LocalHostOptions): Host & { rootScope: LocalCancelScope } {
@@ -40,12 +39,10 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
     perform: (request: EffectRequest, _options: EffectOptions, scope: CancelScope): Promise<Json> => {
       const local = asLocal(scope);
       if (local.cancelled) return Promise.reject(new CancelledError());
-      if (PROCESS_EFFECTS.has(request.kind) && options.allowProcesses !== true) {
-        return Promise.reject(workflowError('authorization', `${request.kind} tasks are disabled on this host (enable allowProcesses to run processes)`));
-      }
       return performEffect(request, {
         signal: local.signal,
         bus: options.bus,
+        allowProcesses: options.allowProcesses === true,
         ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
         ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
         ...(options.secrets ? { secrets: options.secrets } : {}),

@@ -37,7 +37,6 @@ export interface CairnActivityDependencies {
 /** Refusals that another attempt cannot change (a wrong token, a malformed batch). */
 const FINAL_REFUSALS = new Set([Code.PermissionDenied, Code.Unauthenticated, Code.InvalidArgument]);
 
-const PROCESS_EFFECTS: ReadonlySet<EffectRequest['kind']> = new Set(['run.shell', 'run.script', 'run.container']);
 
 export interface CairnActivities {
   performEffect(request: EffectRequest): Promise<Json>;
@@ -65,15 +64,13 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
   };
   return {
     async performEffect(request: EffectRequest): Promise<Json> {
-      if (PROCESS_EFFECTS.has(request.kind) && dependencies.allowProcesses !== true) {
-        throw toActivityError(workflowError('authorization', `${request.kind} tasks are disabled on this worker (enable allowProcesses to run processes)`));
-      }
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         return await performEffect(request, {
           signal: context.cancellationSignal,
           bus: dependencies.bus,
+          allowProcesses: dependencies.allowProcesses === true,
           ...(dependencies.endpointRewrites ? { endpointRewrites: dependencies.endpointRewrites } : {}),
           ...(dependencies.secrets ? { secrets: dependencies.secrets } : {}),
         });
