@@ -62,6 +62,17 @@ describe('calls on a real Temporal dev server', () => {
     expect(result.output).toEqual(['#0 a', '#1 b']);
   });
 
+  it('publishes to NATS from an activity: payload and headers reach a subscriber', async () => {
+    const received: Array<{ payload: unknown; foo: string | undefined }> = [];
+    const subscription = client.subscribe('chat.greetings', { callback: (_error, msg) => void received.push({ payload: msg.json(), foo: msg.headers?.get('foo') }) });
+    await client.flush();
+    const result = await durable(await loadCallWorkflow('asyncapi-nats-publish'), { document: CHAT_V3, port: nats.port, name: 'Ada' }, 'publish');
+    await client.flush();
+    subscription.unsubscribe();
+    expect(result.output).toEqual({ payload: { greetings: 'Hello, Ada!' }, headers: { foo: 'bar' } });
+    expect(received).toEqual([{ payload: { greetings: 'Hello, Ada!' }, foo: 'bar' }]);
+  });
+
   it('calls an A2A agent and an MCP server', async () => {
     const a2a = await durable(await loadCallWorkflow('a2a-stream'), { server: `${agent.origin}/a2a` }, 'a2a');
     expect(a2a.output).toEqual(['working', 'report', 'completed']);
