@@ -151,6 +151,10 @@ export class ServiceClient {
     return this.request('GET', '/v1/workflows');
   }
 
+  listSchedules(): Promise<{ items: ScheduleRecord[] }> {
+    return this.request('GET', '/v1/schedules');
+  }
+
   /** Opens the execution's event stream after `lastEventId` (SSE `Last-Event-ID`). */
   async openEventStream(id: string, lastEventId: string | undefined, signal: AbortSignal): Promise<AsyncGenerator<SseMessage>> {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
@@ -178,6 +182,18 @@ export interface ExecutionRecord {
   createdAt: string;
   updatedAt: string;
   lastSeq: number;
+  /** What started it when no client did (`schedule.every`, …). */
+  trigger?: string;
+}
+
+/** An armed schedule of a registered workflow (`GET /v1/schedules`). */
+export interface ScheduleRecord {
+  workflow: { namespace: string; name: string; version: string };
+  kind: string;
+  schedule: JsonObject;
+  nextFireAt?: string;
+  waitingFor?: string;
+  pendingEvents?: number;
 }
 
 export interface ExecutionSnapshot {

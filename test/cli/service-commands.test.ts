@@ -34,6 +34,7 @@ const workflowFile = (name: string, body: string) => {
 const quick = workflowFile('quick', 'do:\n  - first:\n      set: { a: 1 }\n  - second:\n      set: { b: 2 }\n');
 const failing = workflowFile('failing', 'do:\n  - boom:\n      raise:\n        error: { type: https://serverlessworkflow.io/spec/1.0.0/errors/runtime, status: 500, detail: broken }\n');
 const slow = workflowFile('slow', 'do:\n  - nap:\n      wait: { seconds: 60 }\n');
+const ticking = workflowFile('ticking', 'schedule:\n  every: { milliseconds: 500 }\ndo:\n  - tick:\n      set: { ticked: true }\n');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -80,6 +81,24 @@ describe('service commands against a real service on loopback', () => {
     expect((JSON.parse(list.stdout) as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(id);
     const get = await cairn(['executions', 'get', id, ...common]);
     expect(JSON.parse(get.stdout)).toMatchObject({ execution: { id, status: 'completed', input: { x: 1 }, output: { b: 2 } } });
+  });
+
+  it('lists the armed schedules, and scheduled runs show their trigger', async () => {
+    expect((await cairn(['workflows', 'register', ticking, ...common])).status).toBe(0);
+    const schedules = await cairn(['workflows', 'schedules', ...common]);
+    expect(schedules.status).toBe(0);
+    expect(schedules.stdout).toMatch(/^cli\/ticking@1\.0\.0 {2}every {2}next \d{4}-\d\d-\d\dT/m);
+    let table = '';
+    for (let attempt = 0; attempt < 100 && !table.includes('schedule.every'); attempt++) {
+      table = (await cairn(['executions', 'list', '--workflow', 'cli/ticking', ...common])).stdout;
+      if (!table.includes('schedule.every')) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(table.split('\n')[0]).toMatch(/^ID +WORKFLOW +STATUS +CREATED +TRIGGER$/);
+    expect(table).toMatch(/cli\/ticking@1\.0\.0 .* schedule\.every/);
+    // A version without a schedule disarms it.
+    writeFileSync(ticking, "document: { dsl: '1.0.3', namespace: cli, name: ticking, version: '1.0.1' }\ndo:\n  - tick:\n      set: { ticked: true }\n");
+    expect((await cairn(['workflows', 'register', ticking, ...common])).status).toBe(0);
+    expect((await cairn(['workflows', 'schedules', ...common])).stdout).not.toContain('cli/ticking');
   });
 
   it('watch prints every event once and in order, and exits 0 when the run completes', async () => {

@@ -13,8 +13,9 @@ function printTable(executions: ExecutionRecord[]): void {
     `${execution.workflow.namespace}/${execution.workflow.name}@${execution.workflow.version}`,
     execution.status,
     execution.createdAt,
+    execution.trigger ?? 'client',
   ]);
-  const header = ['ID', 'WORKFLOW', 'STATUS', 'CREATED'];
+  const header = ['ID', 'WORKFLOW', 'STATUS', 'CREATED', 'TRIGGER'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
 }
