@@ -36,8 +36,8 @@ const { findWorkflow } = proxyLocalActivities<CairnActivities>({
  * are cancelled with it, as on the local host. Errors are the local host's (`subWorkflowErrors`).
  */
 export class SubWorkflows {
-  /** Each detached child's result: settles when it ends or once it has received the parent's cancellation. */
-  private readonly detached: Promise<unknown>[] = [];
+  /** Each detached child's result (settles when it ends or once it got the cancellation) and the scope it was started in. */
+  private readonly detached: { settled: Promise<unknown>; scope: TemporalCancelScope }[] = [];
 
   constructor(private readonly parent: ExecuteServerlessWorkflowInput) {}
 
@@ -46,7 +46,7 @@ export class SubWorkflows {
    * a cancel request still in flight when its parent closes, and the child would run on.
    */
   async detachedCancelled(): Promise<void> {
-    await Promise.all(this.detached);
+    await Promise.all(this.detached.filter(({ scope }) => scope.cancelled).map(({ settled }) => settled));
   }
 
   async run(effect: RunWorkflowEffect, summary: string, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
@@ -67,7 +67,7 @@ export class SubWorkflows {
       const handle = await executionScope.run(() =>
         startChild(WORKFLOW_TYPE, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED }),
       );
-      this.detached.push(handle.result().catch(() => undefined));
+      this.detached.push({ settled: handle.result().catch(() => undefined), scope: executionScope });
       return null;
     }
     try {
