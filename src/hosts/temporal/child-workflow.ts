@@ -14,13 +14,15 @@ import type { WorkflowDocument } from '../../core/model.ts';
 import { MAX_SUB_WORKFLOW_DEPTH, subWorkflowErrors } from '../local/sub-workflow.ts';
 import type { CairnActivities } from './activities.ts';
 import type { TemporalCancelScope } from './cancel-scope.ts';
+import type { LocalActivityLane } from './local-activity-lane.ts';
 import { fromActivityFailure, isCancellation, problemOf } from './failures.ts';
 import { WORKFLOW_TYPE, type ExecuteServerlessWorkflowInput, type ExecutionOptions, type ExecutionOutcome } from './messages.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 
 /**
  * The registry lives on the worker. A local activity: one marker in history (holding the document
- * the child then receives), and a registry file that fails to load fails every attempt alike.
+ * the child then receives), and a registry file that fails to load fails every attempt alike. It
+ * runs in the execution's local-activity lane, like progress batches, so histories stay replayable.
  */
 const { findWorkflow } = proxyLocalActivities<CairnActivities>({
   startToCloseTimeout: '1 minute',
@@ -39,7 +41,10 @@ export class SubWorkflows {
   /** Each detached child's result (settles when it ends or once it got the cancellation) and the scope it was started in. */
   private readonly detached: { settled: Promise<unknown>; scope: TemporalCancelScope }[] = [];
 
-  constructor(private readonly parent: ExecuteServerlessWorkflowInput) {}
+  constructor(
+    private readonly parent: ExecuteServerlessWorkflowInput,
+    private readonly localActivities: LocalActivityLane,
+  ) {}
 
   /**
    * A cancelled execution waits until its detached children got their cancellation: Temporal drops
@@ -55,7 +60,7 @@ export class SubWorkflows {
     if (depth >= MAX_SUB_WORKFLOW_DEPTH) throw subWorkflowErrors.tooDeep(reference);
     let document: WorkflowDocument | null;
     try {
-      document = await taskScope.run(() => findWorkflow(effect.namespace, effect.name, effect.version));
+      document = await this.localActivities.run(() => findWorkflow(effect.namespace, effect.name, effect.version));
     } catch (error) {
       throw fromActivityFailure(error, summary);
     }

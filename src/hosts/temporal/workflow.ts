@@ -86,7 +86,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setHandler(eventSignal, (event) => inbox.deliver(event));
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
-  const subWorkflows = new SubWorkflows(args);
+  const subWorkflows = new SubWorkflows(args, localActivities);
   const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
