@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
@@ -10,7 +10,7 @@ import { createWorkflowRegistry, type WorkflowRegistry } from '../../src/effects
 import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
-import { progressQuery, WORKFLOW_TYPE } from '../../src/hosts/temporal/messages.ts';
+import { progressQuery, taskTreeQuery, WORKFLOW_TYPE } from '../../src/hosts/temporal/messages.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
@@ -156,6 +156,24 @@ describe('run: workflow on the Temporal host', () => {
     const child = await firstChild(handle);
     await handle.cancel();
 
+    expect((await followExecution(handle)).status).toBe('cancelled');
+    expect((await followExecution(client.workflow.getHandle(child.workflowId))).status).toBe('cancelled');
+  }, 60_000);
+
+  it('a detached child started before the parent continued as new is still cancelled with the parent', async () => {
+    const parent = document('parent-detaching-then-continuing', `  - startWaits:\n${runChild('waits', { detached: true })}  - one:\n      set: { step: 1 }\n  - two:\n      set: { step: 2 }\n${waitForever}`);
+    const handle = await startExecution(client, parent, {}, { executionId: 'subs-detached-continued', taskQueue: TASK_QUEUE, options: { continueAsNew: { historyEvents: 1 } } });
+    const firstRunId = (handle as WorkflowHandleWithFirstExecutionRunId).firstExecutionRunId;
+    const child = await firstChild(client.workflow.getHandle('subs-detached-continued', firstRunId));
+    // Each run starts one task: the wait runs in a later run than the one that started the child.
+    let waiting = false;
+    for (let attempt = 0; attempt < 200 && !waiting; attempt++) {
+      const current = await client.workflow.getHandle('subs-detached-continued').describe();
+      waiting = current.runId !== firstRunId && (await handle.query(taskTreeQuery)).tasks.some((task) => task.ref.endsWith('waitForever') && task.status === 'running');
+      if (!waiting) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(waiting).toBe(true);
+    await handle.cancel();
     expect((await followExecution(handle)).status).toBe('cancelled');
     expect((await followExecution(client.workflow.getHandle(child.workflowId))).status).toBe('cancelled');
   }, 60_000);

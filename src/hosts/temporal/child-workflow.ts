@@ -1,6 +1,8 @@
 import {
+  CancellationScope,
   ChildWorkflowCancellationType,
   executeChild,
+  getExternalWorkflowHandle,
   ParentClosePolicy,
   proxyLocalActivities,
   startChild,
@@ -38,20 +40,32 @@ const { findWorkflow } = proxyLocalActivities<CairnActivities>({
  * are cancelled with it, as on the local host. Errors are the local host's (`subWorkflowErrors`).
  */
 export class SubWorkflows {
-  /** Each detached child's result (settles when it ends or once it got the cancellation) and the scope it was started in. */
-  private readonly detached: { settled: Promise<unknown>; scope: TemporalCancelScope }[] = [];
+  /** Each detached child's id, result (settles when it ends or once it got the cancellation), whether it ended, and the scope it was started in. */
+  private readonly detached: { workflowId: string; settled: Promise<unknown>; ended: boolean; scope: TemporalCancelScope }[] = [];
 
   constructor(
     private readonly parent: ExecuteServerlessWorkflowInput,
     private readonly localActivities: LocalActivityLane,
+    /** Detached children that earlier runs of this execution started (continue-as-new). */
+    private readonly inherited: readonly string[] = [],
   ) {}
 
   /**
    * A cancelled execution waits until its detached children got their cancellation: Temporal drops
-   * a cancel request still in flight when its parent closes, and the child would run on.
+   * a cancel request still in flight when its parent closes, and the child would run on. Those an
+   * earlier run started are no children of this run: they get a cancellation request by id.
    */
   async detachedCancelled(): Promise<void> {
-    await Promise.all(this.detached.filter(({ scope }) => scope.cancelled).map(({ settled }) => settled));
+    await Promise.all([
+      ...this.detached.filter(({ scope }) => scope.cancelled).map(({ settled }) => settled),
+      // Requested outside the cancelled execution scope; one that already ended refuses it, and there is nothing left to cancel.
+      ...this.inherited.map((workflowId) => CancellationScope.nonCancellable(() => getExternalWorkflowHandle(workflowId).cancel()).catch(() => undefined)),
+    ]);
+  }
+
+  /** Detached children that may still run, for the run that continues this execution. */
+  detachedIds(): string[] {
+    return [...this.inherited, ...this.detached.filter(({ ended }) => !ended).map(({ workflowId }) => workflowId)];
   }
 
   async run(effect: RunWorkflowEffect, summary: string, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
@@ -72,7 +86,9 @@ export class SubWorkflows {
       const handle = await executionScope.run(() =>
         startChild(WORKFLOW_TYPE, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED }),
       );
-      this.detached.push({ settled: handle.result().catch(() => undefined), scope: executionScope });
+      const entry = { workflowId: handle.workflowId, settled: Promise.resolve<unknown>(undefined), ended: false, scope: executionScope };
+      entry.settled = handle.result().catch(() => undefined).finally(() => (entry.ended = true));
+      this.detached.push(entry);
       return null;
     }
     try {

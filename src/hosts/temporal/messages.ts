@@ -45,6 +45,8 @@ export interface ContinuedExecution {
   progress: CarriedProgress;
   /** A suspend signal arrived while the previous run was handing over. */
   suspended: boolean;
+  /** Detached sub-workflows (`await: false`) that may still run: cancelled with this execution. */
+  detachedChildren?: string[];
 }
 
 export interface ProgressReportTarget {

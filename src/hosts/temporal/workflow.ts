@@ -86,7 +86,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   setHandler(eventSignal, (event) => inbox.deliver(event));
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
-  const subWorkflows = new SubWorkflows(args, localActivities);
+  const subWorkflows = new SubWorkflows(args, localActivities, continued?.detachedChildren);
   const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
@@ -111,7 +111,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     if (!host.rootScope.cancelled) {
       return continueAsNew<typeof ExecuteServerlessWorkflow>({
         ...args,
-        continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended },
+        continued: { resume: result.resume, progress: progress.handOver(), suspended: control.suspended, detachedChildren: subWorkflows.detachedIds() },
       });
     }
     // Cancelled during the hand-over: a new run would not know; resuming here reports the cancellation.
