@@ -6,6 +6,8 @@ import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
 import { CancelledError } from '../../src/core/errors.ts';
+import { isJsonObject } from '../../src/core/json.ts';
+import { unsealSecrets } from '../../src/core/secret-sealing.ts';
 import { runWorkflow, type ContinuedRun, type SegmentOptions, type WorkflowResult } from '../../src/core/interpreter.ts';
 import { createAjvSchemaValidator } from '../../src/data-schema/ajv-schema-validator.ts';
 
@@ -65,6 +67,8 @@ export interface FakeHostOptions {
   perform?: (request: EffectRequest) => Json | Promise<Json>;
   /** Cancels the execution after this many progress events (bounds runaway loops). */
   maxEvents?: number;
+  /** What performers resolve sealed secret strings from (the run's `$secrets`). */
+  secrets?: JsonObject;
 }
 
 export class FakeHost implements Host {
@@ -125,8 +129,14 @@ export class FakeHost implements Host {
     });
   }
 
-  async perform(request: EffectRequest, _options: unknown, scope: CancelScope): Promise<Json> {
+  /** Requests as the core handed them over: secret values sealed (see secret-sealing.ts). */
+  readonly sealedEffects: EffectRequest[] = [];
+
+  async perform(sealed: EffectRequest, _options: unknown, scope: CancelScope): Promise<Json> {
     if (scope.cancelled) throw new CancelledError();
+    this.sealedEffects.push(sealed);
+    // As a performer does: sealed strings are joined again right before the effect happens.
+    const request = unsealSecrets(sealed as unknown as Json, (path) => String(path.split('.').reduce<Json | undefined>((value, key) => (isJsonObject(value) ? value[key] : undefined), this.options.secrets ?? {}))) as unknown as EffectRequest;
     this.effects.push(request);
     if (this.options.perform) return this.options.perform(request);
     if (request.kind === 'emit') return request.event;

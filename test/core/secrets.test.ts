@@ -36,8 +36,11 @@ do:
     expect(everything).not.toContain(SECRETS.apiKey);
     expect(everything).not.toContain(SECRETS.db.password);
     expect(everything).toContain('[redacted]');
-    // The values really flowed (so the redaction was needed): the emitted event carried them to the host.
+    // The values really flowed (so the redaction was needed): the emitted event carried them to the
+    // performer, sealed on the way (the request itself holds a reference, never the value).
     expect(JSON.stringify(host.effects)).toContain(SECRETS.apiKey);
+    expect(JSON.stringify(host.sealedEffects)).not.toContain(SECRETS.apiKey);
+    expect(JSON.stringify(host.sealedEffects)).toContain('{"$secretText":[{"secret":"apiKey"}]}');
     const state = host.events.find((event) => event.type === 'io.cairn.task.state.v1' && event.subject === '/do/0/copy')!;
     expect(state.data.output).toEqual({ key: '[redacted]', connection: 'postgres://app:[redacted]@db/app' });
     // The error handed back to the caller is redacted too: it ends up in logs and the service.
