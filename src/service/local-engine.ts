@@ -17,6 +17,8 @@ export interface LocalEngineOptions {
   bus: EventBus;
   /** Whether `run` tasks may start processes. Off by default: a service runs documents sent over the network. */
   allowProcesses?: boolean;
+  /** The operator's secrets (`cairn serve --secret`): `$secrets` of every execution, redacted wherever they would leave. */
+  secrets?: JsonObject;
 }
 
 /** Runs executions in this process on the local host. They end with the process. */
@@ -37,6 +39,7 @@ export class LocalEngine implements ExecutionEngine {
       signal: abort.signal,
       suspension,
       ...(this.options.allowProcesses ? { allowProcesses: true } : {}),
+      ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
     }).then(
       (result) => {
         run.onFinish({

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../exit-codes.ts';
+import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
@@ -30,6 +31,7 @@ export function registerServe(program: Command): void {
     .option('--database <url>', 'postgres://… URL (default: SQLite under the data directory)')
     .option('--data <dir>', 'data directory (default: $CAIRN_DATA or .cairn/data)')
     .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
+    .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret for the embedded engine\'s executions ($secrets; with --temporal, workers hold secrets); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--temporal <host:port>', 'start executions on Temporal (run `cairn worker` on the task queue) instead of the embedded engine')
     .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
@@ -57,6 +59,20 @@ export function registerServe(program: Command): void {
       const continueAsNewAfter = Number(options.continueAsNewAfter);
       if (!Number.isInteger(continueAsNewAfter) || continueAsNewAfter < 10) {
         process.stderr.write(`cairn serve: --continue-as-new-after must be an integer of at least 10, got "${options.continueAsNewAfter}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      if (options.temporal && options.secret.length > 0) {
+        process.stderr.write('cairn serve: --secret is for the embedded engine; with --temporal, give secrets to the workers (cairn worker --secret)\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      let secrets;
+      try {
+        secrets = options.secret.length > 0 ? await loadSecrets(options.secret.map(parseSecretSource)) : undefined;
+      } catch (error) {
+        if (!(error instanceof SecretSourceError)) throw error;
+        process.stderr.write(`cairn serve: ${error.message}\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -110,7 +126,7 @@ export function registerServe(program: Command): void {
           return;
         }
       } else {
-        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses });
+        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, ...(secrets ? { secrets } : {}) });
       }
       const app = await buildApp({
         store,

@@ -1,0 +1,102 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Json } from '../../src/core/json.ts';
+import { EncryptionCodec } from '../../src/hosts/temporal/encryption-codec.ts';
+import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
+import { startAuthServer, type AuthServer } from '../fixtures/auth-server.ts';
+import { loadDslWorkflow } from '../dsl/dsl-helpers.ts';
+import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
+
+// Issue #3's leak check on the Temporal host: a secret used by a shell environment (as is and
+// inside a computed string) and a bearer header, in 10 runs, appears 0 times in the process's log
+// output, the progress events, the error bodies and the Temporal histories of those runs — raw,
+// and in every activity input and result even after decrypting them with the payload codec.
+const SECRET = 'tok-5c1e8b2f9d7a4603';
+const ORIGIN = 'http://auth.example.test';
+const CODEC_KEY = EncryptionCodec.generateKey();
+const RUNS = 10;
+
+let server: DevServer;
+let auth: AuthServer;
+
+beforeAll(async () => {
+  [server, auth] = await Promise.all([
+    startTemporalServer(),
+    startAuthServer({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p', refreshToken: 'r' }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([server?.stop(), auth?.close()]);
+});
+
+function occurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** Every byte array in a history (payload data and metadata) as text, plus the rest as JSON. */
+function payloadText(value: unknown): string {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('latin1');
+  if (Array.isArray(value)) return value.map(payloadText).join('\n');
+  if (typeof value === 'object' && value !== null) return Object.values(value).map(payloadText).join('\n');
+  return String(value);
+}
+
+describe('secrets on the Temporal host', () => {
+  it(`a secret used in ${RUNS} runs appears 0 times in logs, events, error bodies and the histories (also decrypted activity payloads)`, async () => {
+    const document = await loadDslWorkflow('secrets-leak-probe');
+    const logged: string[] = [];
+    const capture = (...args: unknown[]) => void logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+    const spies = [
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(capture)),
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (capture(String(chunk)), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (capture(String(chunk)), true)),
+    ];
+    const results: Json[] = [];
+    try {
+      for (let run = 0; run < RUNS; run += 1) {
+        const result = await runTemporal(document, {}, {
+          executionId: `secret-leak-${run}`,
+          secrets: { apiToken: SECRET },
+          endpointRewrites: { [ORIGIN]: auth.url },
+          allowProcesses: true,
+          temporal: { address: server.address, codecKey: CODEC_KEY },
+        });
+        results.push(result as unknown as Json);
+      }
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    // The secret was really used: the shell saw it whole and inside the computed string, the server echoed it.
+    for (const result of results as unknown as Awaited<ReturnType<typeof runTemporal>>[]) {
+      expect(result.status).toBe('faulted');
+      expect(result.error).toMatchObject({ status: 403, response: { content: { rejected: 'Bearer [redacted]' } } });
+      const shell = result.events.find((event) => event.type === 'io.cairn.task.state.v1' && event.subject === '/do/0/useInShell');
+      expect(shell?.data.output).toBe(`token has ${SECRET.length} characters`);
+    }
+    expect(occurrences(JSON.stringify(results), SECRET)).toBe(0);
+    expect(occurrences(logged.join('\n'), SECRET)).toBe(0);
+
+    const connection = await Connection.connect({ address: server.address });
+    const codec = new EncryptionCodec(CODEC_KEY);
+    try {
+      const client = new Client({ connection });
+      for (let run = 0; run < RUNS; run += 1) {
+        const history = await client.workflow.getHandle(`secret-leak-${run}`).fetchHistory();
+        expect(occurrences(payloadText(history), SECRET)).toBe(0);
+        const activityPayloads: string[] = [];
+        for (const event of history.events ?? []) {
+          const payloads = [
+            ...(event.activityTaskScheduledEventAttributes?.input?.payloads ?? []),
+            ...(event.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
+          ];
+          for (const payload of await codec.decode(payloads as Payload[])) activityPayloads.push(Buffer.from(payload.data ?? []).toString('utf8'));
+        }
+        expect(activityPayloads.length).toBeGreaterThan(0);
+        expect(occurrences(activityPayloads.join('\n'), SECRET)).toBe(0);
+      }
+    } finally {
+      await connection.close();
+    }
+  }, 240_000);
+});
