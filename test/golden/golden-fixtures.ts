@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { startAuthServer } from '../fixtures/auth-server.ts';
 import { startConformanceFixtures } from '../fixtures/conformance-fixtures.ts';
 import { GOLDEN_ORIGIN, startGoldenServer } from '../fixtures/golden-server.ts';
@@ -33,8 +34,16 @@ export interface GoldenFixtures {
   close(): Promise<void>;
 }
 
+/**
+ * No container engine runs here: `run: container` goldens get a stand-in docker CLI that prints
+ * the invocation it received (a stand-in, said so in the golden's name).
+ */
+const STAND_IN_CONTAINER_CLI = fileURLToPath(new URL('./run-container-stand-in-cli/stand-in-docker.mjs', import.meta.url));
+
 /** Starts every loopback server the goldens call. */
 export async function startGoldenFixtures(): Promise<GoldenFixtures> {
+  const containerCli = process.env.CAIRN_CONTAINER_CLI;
+  process.env.CAIRN_CONTAINER_CLI = STAND_IN_CONTAINER_CLI;
   const [conformance, golden, assets, auth, agent, mcp, greeter] = await Promise.all([
     startConformanceFixtures(),
     startGoldenServer(),
@@ -55,6 +64,8 @@ export async function startGoldenFixtures(): Promise<GoldenFixtures> {
       [GRPC_ORIGIN]: `http://127.0.0.1:${greeter.port}`,
     },
     close: async () => {
+      if (containerCli === undefined) delete process.env.CAIRN_CONTAINER_CLI;
+      else process.env.CAIRN_CONTAINER_CLI = containerCli;
       await Promise.all([conformance.close(), golden.close(), assets.close(), auth.close(), agent.close(), mcp.close(), greeter.close()]);
     },
   };
