@@ -82,3 +82,37 @@ it('a workflow scheduled with every runs on the Temporal engine, marked as sched
     60_000,
   );
 }, 180_000);
+
+it('schedule.on and schedule.after start their executions on the Temporal engine too', async () => {
+  expect((await app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: example('on-one.yaml') } })).statusCode).toBe(201);
+  const event = { specversion: '1.0', id: 'order-7', source: 'https://shop.example', type: 'com.example.order.placed', data: { order: 7, paid: true } };
+  const accepted = await app.inject({ method: 'POST', url: '/v1/events', headers: { ...auth, 'content-type': 'application/cloudevents+json' }, payload: JSON.stringify(event) });
+  expect(accepted.statusCode).toBeLessThan(300);
+  const [shipped] = await eventually(
+    'the event-started execution to complete on Temporal',
+    async () => {
+      const done = (await executionsOf(store, 'examples', 'ship-order')).filter((execution) => execution.status === 'completed');
+      return done.length === 1 ? done : undefined;
+    },
+    60_000,
+  );
+  expect(shipped).toMatchObject({ engine: 'temporal', trigger: 'schedule.on', output: { shipped: 7, from: 'https://shop.example' } });
+
+  expect((await app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: example('after.yaml') } })).statusCode).toBe(201);
+  const polls = await eventually(
+    'two polls completed on Temporal, one after the other',
+    async () => {
+      const done = (await executionsOf(store, 'examples', 'poller')).filter((execution) => execution.status === 'completed');
+      return done.length >= 2 ? done : undefined;
+    },
+    90_000,
+  );
+  for (const poll of polls) expect(poll).toMatchObject({ engine: 'temporal', trigger: 'schedule.after', output: { polled: true, execution: poll.id } });
+  const stopped = example('after.yaml').replace("version: '1.0.0'", "version: '1.1.0'").replace(/^schedule:\n(?: {2}.*\n)+/m, '');
+  expect((await app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: stopped } })).statusCode).toBe(201);
+  await eventually(
+    'every poll to end',
+    async () => ((await executionsOf(store, 'examples', 'poller')).every((execution) => execution.status === 'completed') ? true : undefined),
+    60_000,
+  );
+}, 240_000);
