@@ -1,4 +1,4 @@
-import type { ProgressEvent, TaskStatus, WorkflowStatus } from '../core/events.ts';
+import type { ProgressEvent, WorkflowStatus } from '../core/events.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import type { TaskState } from '../core/task-states.ts';
 
