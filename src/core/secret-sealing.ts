@@ -24,6 +24,16 @@ export function secretEntries(secrets: JsonObject): SecretEntries {
   return [...entries].sort(([a], [b]) => b.length - a.length);
 }
 
+/**
+ * `$secrets` for a run whose performers hold the values but the interpreter does not (a Temporal
+ * worker started with secrets, an execution started without them): each secret the document
+ * declares is a placeholder text. Strings computed from it seal like values do, so the performer
+ * puts the real value in; a secret used as an object (`$secrets.name.field`) is not supported this way.
+ */
+export function secretPlaceholders(names: readonly string[]): JsonObject {
+  return Object.fromEntries(names.map((name) => [name, `\u27e6secret:${name}\u27e7`]));
+}
+
 /** Replaces every string holding a secret value with its sealed form, at any depth. */
 export function sealSecrets(value: Json, entries: SecretEntries): Json {
   if (entries.length === 0) return value;

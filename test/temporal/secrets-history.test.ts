@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Json } from '../../src/core/json.ts';
 import { EncryptionCodec } from '../../src/hosts/temporal/encryption-codec.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
+import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
+import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { SecretStore } from '../../src/secrets/secret-store.ts';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.ts';
 import { loadDslWorkflow } from '../dsl/dsl-helpers.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
@@ -99,4 +102,34 @@ describe('secrets on the Temporal host', () => {
       await connection.close();
     }
   }, 240_000);
+
+  it('a worker that holds the secrets fills them into strings computed in the workflow, which never held the value (no codec at all)', async () => {
+    const document = await loadDslWorkflow('secrets-leak-probe');
+    const workerConnection = await connectWorker(server.address);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const worker = await createCairnWorker({
+        connection: workerConnection,
+        taskQueue: 'worker-secrets',
+        secrets: new SecretStore({ apiToken: SECRET }),
+        endpointRewrites: { [ORIGIN]: auth.url },
+        allowProcesses: true,
+      });
+      const result = await worker.runUntil(async () => {
+        const handle = await startExecution(client, document, {}, { executionId: 'worker-secrets', taskQueue: 'worker-secrets' });
+        return followExecution(handle);
+      });
+      // The shell got the value as is and inside the computed string; the server got the bearer token.
+      expect(result.error).toMatchObject({ status: 403, response: { content: { rejected: 'Bearer [redacted]' } } });
+      const shell = result.events.find((event) => event.type === 'io.cairn.task.state.v1' && event.subject === '/do/0/useInShell');
+      expect(shell?.data.output).toBe(`token has ${SECRET.length} characters`);
+      expect(occurrences(JSON.stringify(result), SECRET)).toBe(0);
+      const history = await client.workflow.getHandle('worker-secrets').fetchHistory();
+      expect(occurrences(payloadText(history), SECRET)).toBe(0);
+    } finally {
+      await connection.close();
+      await workerConnection.close();
+    }
+  }, 120_000);
 });

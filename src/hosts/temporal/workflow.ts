@@ -1,6 +1,7 @@
 import { CancelledFailure, continueAsNew, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
+import { secretPlaceholders } from '../../core/secret-sealing.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { CairnActivities } from './activities.ts';
 import { SubWorkflows } from './child-workflow.ts';
@@ -101,7 +102,8 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     engine,
     schemas: createAjvSchemaValidator(),
     runtimeMetadata: { host: 'temporal' },
-    ...(args.secrets ? { secrets: args.secrets } : {}),
+    // Without values (the worker holds the secrets), declared secrets are placeholders the performers fill in.
+    secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
   };
   let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });
