@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import { startService, type RunningService } from './start-service.ts';
+import { freePort } from '../support/free-port.ts';
 
 interface CliResult {
   status: number | null;
@@ -35,14 +36,6 @@ const quick = workflowFile('quick', 'do:\n  - first:\n      set: { a: 1 }\n  - s
 const failing = workflowFile('failing', 'do:\n  - boom:\n      raise:\n        error: { type: https://serverlessworkflow.io/spec/1.0.0/errors/runtime, status: 500, detail: broken }\n');
 const slow = workflowFile('slow', 'do:\n  - nap:\n      wait: { seconds: 60 }\n');
 const ticking = workflowFile('ticking', 'schedule:\n  every: { milliseconds: 500 }\ndo:\n  - tick:\n      set: { ticked: true }\n');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('service commands against a real service on loopback', () => {
   let service: RunningService;

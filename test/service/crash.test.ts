@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSse } from '../../src/cli/service-client.ts';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
 import { progressEvent } from '../store/events.ts';
+import { freePort } from '../support/free-port.ts';
 
 const EVENTS = 240;
 const CLIENTS = 20;
@@ -16,14 +16,6 @@ let server: ChildProcess | undefined;
 afterAll(() => {
   server?.kill('SIGKILL');
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.ts';
+import { freePort } from '../support/free-port.ts';
 
 // Issue #3's leak check through the service: `cairn serve --secret` (the embedded engine) runs a
 // workflow 10 times that uses the secret in a shell environment, inside a computed string and as a
@@ -42,17 +42,6 @@ let service: ChildProcess;
 let port: number;
 let dataDir: string;
 let logs = '';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => done(free));
-    });
-  });
-}
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {

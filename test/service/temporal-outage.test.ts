@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +10,7 @@ import { outcomeOf } from '../../src/hosts/temporal/client.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
+import { freePort } from '../support/free-port.ts';
 
 // `cairn serve --temporal` runs as a child process on a fixed port so it can be stopped and
 // started again; a worker in this process runs the executions and reports to it over gRPC.
@@ -27,17 +27,6 @@ let workerConnection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let connection: Connection;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => done(free));
-    });
-  });
-}
 
 /** Starts `node bin/cairn.js serve --temporal …` and resolves once it listens. */
 async function startService(): Promise<ChildProcess> {
