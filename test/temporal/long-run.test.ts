@@ -10,7 +10,7 @@ import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
 import { taskTreeQuery } from '../../src/hosts/temporal/messages.ts';
-import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
+import { connectWorker, createCairnWorker, workflowBundle, type CairnWorkerOptions } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // A long pure-compute run: 10,000 loop iterations never yield by themselves, so the host yields
@@ -60,11 +60,7 @@ do:
         histories.push({ workflowId: `long-for-${run.runId}`, history });
       }
       // Resumed runs are deterministic too: every run's history replays on the current code.
-      const replayErrors: string[] = [];
-      for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
-        if (replay.error) replayErrors.push(`${replay.workflowId}: ${replay.error.message}`);
-      }
-      expect(replayErrors).toEqual([]);
+      expect(await replayErrors(histories)).toEqual([]);
       // The last run still carries the execution's search attributes.
       const last = await client.workflow.getHandle('long-for').describe();
       expect(last.typedSearchAttributes.get(SEARCH_ATTRIBUTES.executionId)).toBe('long-for');
@@ -84,11 +80,7 @@ do:
         - nap: { wait: { milliseconds: 5 } }
         - add: { set: { total: '\${ (.total // 0) + $item }' } }
 `) as WorkflowDocument;
-    const workerConnection = await connectWorker(server.address);
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      const client = new Client({ connection });
-      const worker = await createCairnWorker({ connection: workerConnection, taskQueue: 'tiny-limit' });
+    await withOwnWorker({ taskQueue: 'tiny-limit' }, async (client, worker) => {
       const { followed, tree } = await worker.runUntil(async () => {
         const handle = await startExecution(client, document, {}, { executionId: 'tiny-limit', taskQueue: 'tiny-limit', options: { continueAsNew: { historyEvents: 1 } } });
         // No progress shipping: the follower reads the query of whichever run is current.
@@ -108,10 +100,7 @@ do:
       expect(loop).toMatchObject({ status: 'completed', startedAt: loopStarted?.data.startedAt });
       expect(tree.tasks.find((task) => task.ref === '/do/0/steps/do/1/add' && task.iteration === '5')).toMatchObject({ status: 'completed', attempts: 1 });
       expect(tree.tasks.at(-1)?.ref).toBe('/do/0/steps');
-    } finally {
-      await connection.close();
-      await workerConnection.close();
-    }
+    });
   }, 120_000);
 
   it('a slow progress batch and the forced yields never overlap: the history replays (live and replay resolve local activities in different orders)', async () => {
@@ -123,31 +112,16 @@ do:
       do:
         - add: { set: { total: '\${ (.total // 0) + $item }' } }
 `) as WorkflowDocument;
-    const workerConnection = await connectWorker(server.address);
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      const client = new Client({ connection });
-      // The sink is where this process's worker hands each batch: slow, so batches outlast yields.
-      const worker = await createCairnWorker({
-        connection: workerConnection,
-        taskQueue: 'slow-reports',
-        progressSink: () => new Promise((done) => setTimeout(done, 150)),
-      });
+    // The sink is where this process's worker hands each batch: slow, so batches outlast yields.
+    await withOwnWorker({ taskQueue: 'slow-reports', progressSink: () => new Promise((done) => setTimeout(done, 150)) }, async (client, worker) => {
       const followed = await worker.runUntil(async () => {
         const handle = await startExecution(client, document, {}, { executionId: 'slow-reports', taskQueue: 'slow-reports', options: { reportProgress: true } });
         return followExecution(handle, { pollIntervalMs: 50 });
       });
       expect(followed).toMatchObject({ status: 'completed', output: { total: (450 * 449) / 2 } });
       const history = await client.workflow.getHandle('slow-reports').fetchHistory();
-      const replayErrors: string[] = [];
-      for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: 'slow-reports', history }])) {
-        if (replay.error) replayErrors.push(replay.error.message);
-      }
-      expect(replayErrors).toEqual([]);
-    } finally {
-      await connection.close();
-      await workerConnection.close();
-    }
+      expect(await replayErrors([{ workflowId: 'slow-reports', history }])).toEqual([]);
+    });
   }, 120_000);
 });
 
@@ -165,4 +139,25 @@ async function runsOf(client: Client, workflowId: string, atLeast: number): Prom
     if (runs.length >= atLeast || Date.now() > deadline) return runs;
     await new Promise((done) => setTimeout(done, 250));
   }
+}
+
+/** Runs `use` with a client and a worker of this process on the given task queue (connections closed after). */
+async function withOwnWorker(options: Omit<CairnWorkerOptions, 'connection'>, use: (client: Client, worker: Worker) => Promise<void>): Promise<void> {
+  const workerConnection = await connectWorker(server.address);
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    await use(new Client({ connection }), await createCairnWorker({ connection: workerConnection, ...options }));
+  } finally {
+    await connection.close();
+    await workerConnection.close();
+  }
+}
+
+/** Replays histories on the current workflow code; the errors, if any. */
+async function replayErrors(histories: { workflowId: string; history: unknown }[]): Promise<string[]> {
+  const errors: string[] = [];
+  for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    if (replay.error) errors.push(`${replay.workflowId}: ${replay.error.message}`);
+  }
+  return errors;
 }
