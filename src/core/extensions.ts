@@ -46,11 +46,11 @@ export async function runWithExtensions(
   const { execution, frame, pointer } = context;
   const declared = execution.document.use?.extensions;
   if (!declared || frame.extendedTask !== undefined) return runTask();
+  const candidates = matching(declared, kind);
+  if (candidates.length === 0) return runTask();
   const task = extendedTask();
   const variables = { ...context.variables, task };
-  const applicable = matching(declared, kind).filter(
-    ({ when }) => when === undefined || execution.evaluator.condition(when, input, variables, pointer),
-  );
+  const applicable = candidates.filter(({ when }) => when === undefined || execution.evaluator.condition(when, input, variables, pointer));
   if (applicable.length === 0) return runTask();
 
   // Extension tasks carry the extended task as `$task`; their own state is not resumable.

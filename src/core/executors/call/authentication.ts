@@ -3,7 +3,6 @@ import { isJsonObject } from '../../json.ts';
 import type { OAuth2Settings, ResolvedAuthentication, SecretReference, SecretText, UserCredentials } from '../../effects.ts';
 import { isSecretReference } from '../../effects.ts';
 import { workflowError } from '../../errors.ts';
-import { secretEntries } from '../../secret-sealing.ts';
 import type { TaskContext } from '../types.ts';
 
 const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc'] as const;
@@ -36,20 +35,18 @@ export function resolveAuthentication(authentication: Json | undefined, input: J
 }
 
 /**
- * Evaluates a template like `ExpressionEvaluator.template`, but keeps secrets out: a field that is
- * exactly `${ $secrets.name.field }` becomes a reference without being evaluated, and any string
- * result equal to a secret value is replaced by a reference to it.
+ * Evaluates a template like `ExpressionEvaluator.template`, but a field that is exactly
+ * `${ $secrets.name.field }` becomes a reference without being evaluated (and must be declared in
+ * `use.secrets`).
  */
 export function secretAwareTemplate(value: Json, input: Json, context: TaskContext): Json {
   const { execution, variables, pointer } = context;
-  const bySecretValue = new Map(secretEntries(execution.secrets));
   const walk = (item: Json): Json => {
     if (typeof item === 'string') {
       const direct = /^\s*\$\{\s*\$secrets((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*\}\s*$/.exec(item);
       if (direct) return declaredSecret(direct[1]!.slice(1), context) as unknown as Json;
-      const result = execution.evaluator.template(item, input, variables, pointer);
-      const path = typeof result === 'string' ? bySecretValue.get(result) : undefined;
-      return path === undefined ? result : ({ secret: path } as unknown as Json);
+      // Any other string holding a secret value is sealed when the request leaves the core (secret-sealing.ts).
+      return execution.evaluator.template(item, input, variables, pointer);
     }
     if (Array.isArray(item)) return item.map(walk);
     if (isJsonObject(item)) {
