@@ -89,14 +89,7 @@ export class ProgressLog {
   /** The task tree: the most recently changed instances (a query answer stays well under 2 MB). */
   taskTree(limit: number, maxBytes = 1_000_000): TaskTreePage {
     const states = this.#tasks.states().sort((a, b) => a.seq - b.seq);
-    const tasks: TaskState[] = [];
-    let bytes = 0;
-    for (let index = states.length - 1; index >= 0 && tasks.length < limit; index--) {
-      bytes += JSON.stringify(states[index]).length;
-      if (tasks.length > 0 && bytes > maxBytes) break;
-      tasks.unshift(states[index]!);
-    }
-    return { tasks, total: states.length };
+    return { tasks: newestWithin(states, limit, maxBytes, 1), total: states.length };
   }
 
   /** Events held in workflow memory (the run continues as new before they grow unbounded). */
@@ -111,15 +104,9 @@ export class ProgressLog {
    */
   handOver(): CarriedProgress {
     const pending = this.ship ? [...this.#undelivered, ...this.#events.slice(this.#shipped)] : this.#events;
-    const carried: ProgressEvent[] = [];
-    let bytes = 0;
-    for (let index = pending.length - 1; index >= 0; index--) {
-      bytes += JSON.stringify(pending[index]).length;
-      if (bytes > MAX_CARRIED_BYTES) {
-        log.warn('progress events not carried to the next run; query the previous run for them', { throughSeq: pending[index]!.seq });
-        break;
-      }
-      carried.unshift(pending[index]!);
+    const carried = newestWithin(pending, pending.length, MAX_CARRIED_BYTES, 0);
+    if (carried.length < pending.length) {
+      log.warn('progress events not carried to the next run; query the previous run for them', { throughSeq: pending[pending.length - carried.length - 1]!.seq });
     }
     return { lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq, events: carried, tasks: this.#tasks.open() };
   }
@@ -176,4 +163,16 @@ export class ProgressLog {
         this.#shipNext();
       });
   }
+}
+
+/** The newest items (at most `limit`) whose JSON fits in `maxBytes`, oldest first; at least `minimum` of them whatever their size. */
+function newestWithin<T>(items: readonly T[], limit: number, maxBytes: number, minimum: 0 | 1): T[] {
+  let bytes = 0;
+  let first = items.length;
+  while (first > 0 && items.length - first < limit) {
+    bytes += JSON.stringify(items[first - 1]).length;
+    if (bytes > maxBytes && items.length - first >= minimum) break;
+    first -= 1;
+  }
+  return items.slice(first);
 }
