@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Starts (or reuses) a throwaway PostgreSQL cluster under .tools/pg, listening on 127.0.0.1 at a
+# Starts (or reuses) a throwaway PostgreSQL cluster for this checkout, listening on 127.0.0.1 at a
 # free port, and prints its connection URL on the last line. `start-postgres.sh stop` stops it.
+# The cluster lives under the temporary directory, not in the checkout: when run as root the server
+# runs as `postgres`, which cannot enter a checkout in a folder only its owner can read.
 # Trust authentication is acceptable only because the cluster is loopback-only test scaffolding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT="$PWD/.tools/pg"
+CHECKOUT_ID="$(printf '%s' "$PWD" | md5sum | cut -c1-12)"
+ROOT="${TMPDIR:-/tmp}/cairn-pg-$CHECKOUT_ID"
 mkdir -p "$ROOT"
 exec 9>"$ROOT/.lock"
 flock 9

@@ -4,7 +4,7 @@ import pg from 'pg';
 
 /**
  * The PostgreSQL cluster for tests: `CAIRN_TEST_POSTGRES_URL` when set, else the throwaway
- * cluster `scripts/start-postgres.sh` starts (or reuses) under `.tools/pg`. Missing binaries
+ * cluster `scripts/start-postgres.sh` starts (or reuses) for this checkout. Missing binaries
  * fail loudly in CI (`CI=true`) and skip with a printed reason elsewhere.
  */
 export function postgresAdminUrl(): string | undefined {
