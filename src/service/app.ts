@@ -6,6 +6,7 @@ import type { ExecutionStore } from '../store/execution-store.ts';
 import { AccessControl, type AccessOptions } from './access.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
+import type { ServiceCluster } from './cluster/service-cluster.ts';
 import type { ExecutionEngine } from './execution-engine.ts';
 import { dualProtocolServerFactory } from './dual-protocol-server.ts';
 import { ExecutionService } from './execution-service.ts';
@@ -40,6 +41,11 @@ export interface AppOptions {
   endInterruptedExecutions?: boolean;
   /** Time for workflow schedules (tests replace it; the system clock otherwise). */
   scheduleClock?: ScheduleClock;
+  /**
+   * This instance's place among the service instances sharing the store: leases, ownership of
+   * executions, and the channel to the others. Built before the engine, whose bus it shares.
+   */
+  cluster?: ServiceCluster;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -65,7 +71,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bus: options.bus,
     metrics,
     reportToken: (executionId) => access.reportToken(executionId),
-    onRegistered: (namespace, name) => scheduler.refresh(namespace, name),
+    ...(options.cluster ? { ownership: options.cluster } : {}),
+    onRegistered: async (namespace, name) => {
+      await scheduler.refresh(namespace, name);
+      await options.cluster?.announceRegistered(namespace, name);
+    },
     log: (message, error) => app.log.error({ err: error }, message),
   });
   const scheduler: Scheduler = new Scheduler({
@@ -111,6 +121,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(routes, { context });
   }
   for (const plugin of options.plugins ?? []) await app.register(plugin);
+  if (options.cluster) {
+    await options.cluster.join({
+      hub,
+      store: options.store,
+      engine: options.engine,
+      adopt: (ids) => service.adopt(ids),
+      registered: (namespace, name) => scheduler.refresh(namespace, name),
+    });
+  }
   if (options.endInterruptedExecutions) {
     const ended = await service.endInterrupted();
     if (ended > 0) app.log.warn(`${ended} execution(s) interrupted by the previous shutdown marked faulted`);
@@ -118,6 +137,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const followed = await service.reattachUnfinished();
     if (followed > 0) app.log.info(`following ${followed} ${options.engine.name} execution(s) started before this service process`);
   }
+  // Executions of instances whose lease already expired are taken over before schedules look at them.
+  await options.cluster?.sweep();
   // After the interrupted runs are settled, so an `after` schedule sees how its last run ended.
   const scheduled = await scheduler.restore();
   if (scheduled > 0) app.log.info(`${scheduled} workflow schedule(s) armed`);
@@ -129,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // No new scheduled starts once the engine stops.
     await scheduler.close();
     await options.engine.close();
+    await options.cluster?.leave();
   });
   return app;
 }

@@ -21,6 +21,7 @@ import { isTerminal } from '../store/workflow-transition.ts';
 import { ServiceError } from './errors.ts';
 import { EventWriter } from './event-writer.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
+import type { ExecutionOwnership } from './cluster/service-cluster.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { invalidScheduleError, parseSchedule, ScheduleError } from './schedules/schedule-spec.ts';
@@ -46,6 +47,8 @@ export interface ExecutionServiceOptions {
   bus: EventBus;
   metrics: ServiceMetrics;
   reportToken: (executionId: string) => string;
+  /** Who runs which execution when several service instances share the store (this one alone otherwise). */
+  ownership?: ExecutionOwnership;
   /** Called after a new version is registered (the scheduler re-arms the workflow's schedule). */
   onRegistered?: (namespace: string, name: string) => Promise<void>;
   log: (message: string, error?: unknown) => void;
@@ -105,6 +108,9 @@ export class ExecutionService {
     const document = this.load(text, 'workflow.yaml');
     const { namespace, name, version } = document.document;
     const id = options.id ?? randomUUID();
+    const ownership = this.options.ownership;
+    // Claimed before it exists, so an execution is never without its instance (and a scheduled occasion starts once).
+    if (ownership && !(await ownership.claim(id))) throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} already exists`);
     const record = await storeCall(
       this.options.store.createExecution({
         id,
@@ -115,7 +121,10 @@ export class ExecutionService {
         engine: this.options.engine.name,
         ...(options.trigger ? { trigger: options.trigger } : {}),
       }),
-    );
+    ).catch(async (error: unknown) => {
+      await ownership?.release(id);
+      throw error;
+    });
     this.options.metrics.executionsStarted.inc();
     this.options.hub.changed(record);
     this.options.engine.start(this.engineRun(id, document, record.input));
@@ -143,6 +152,7 @@ export class ExecutionService {
           .then(() => this.options.store.finishExecution(id, outcome))
           .then((finished) => {
             if (finished) this.announce(finished);
+            return this.options.ownership?.release(id);
           })
           .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error));
       },
@@ -169,6 +179,7 @@ export class ExecutionService {
     const { execution } = await this.get(id);
     if (isTerminal(execution.status)) throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} already ended (${execution.status})`);
     if (this.options.engine[action](id)) return execution;
+    if (await this.options.ownership?.forward(id, action)) return execution;
     if (action !== 'cancel') throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} is not running in this service's ${this.options.engine.name} engine`);
     // Nobody runs it any more (the service restarted): cancelling just records the end.
     const cancelled = await this.options.store.finishExecution(id, { status: 'cancelled', at: new Date().toISOString() });
@@ -247,17 +258,41 @@ export class ExecutionService {
    */
   async endInterrupted(): Promise<number> {
     const unfinished = await this.unfinished();
+    for (const execution of unfinished) await this.interrupt(execution.id);
+    return unfinished.length;
+  }
+
+  /**
+   * Takes over executions whose service instance died: an engine whose runs outlive instances
+   * (Temporal) follows them from here; the embedded engine's runs died with it and end interrupted.
+   */
+  async adopt(ids: string[]): Promise<void> {
+    const engine = this.options.engine;
+    for (const id of ids) {
+      const execution = await this.options.store.getExecution(id);
+      if (!execution || isTerminal(execution.status)) continue;
+      const text = engine.reattach && execution.engine === engine.name ? await this.options.store.getExecutionDocument(id) : undefined;
+      if (text !== undefined && (await this.options.ownership?.claim(id)) !== false) {
+        try {
+          engine.reattach!(this.engineRun(id, this.load(text, 'workflow.yaml'), execution.input));
+          continue;
+        } catch (error) {
+          this.options.log(`execution ${id} cannot be followed again: its stored document does not load`, error);
+        }
+      }
+      await this.interrupt(id);
+    }
+  }
+
+  private async interrupt(id: string): Promise<void> {
     const error = {
       type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime',
       status: 503,
       title: 'Interrupted',
       detail: `the service stopped while this execution ran in its embedded ${this.options.engine.name} engine`,
     };
-    for (const execution of unfinished) {
-      const ended = await this.options.store.finishExecution(execution.id, { status: 'faulted', error, at: new Date().toISOString() });
-      if (ended) this.announce(ended);
-    }
-    return unfinished.length;
+    const ended = await this.options.store.finishExecution(id, { status: 'faulted', error, at: new Date().toISOString() });
+    if (ended) this.announce(ended);
   }
 
   /** Hands the engine the unfinished executions it runs that a previous service process started (engines whose runs outlive it). */
@@ -266,6 +301,8 @@ export class ExecutionService {
     if (!engine.reattach) return 0;
     let count = 0;
     for (const execution of await this.unfinished()) {
+      // Another instance follows it (or will take it over when its lease expires).
+      if (this.options.ownership && !(await this.options.ownership.claim(execution.id))) continue;
       const text = await this.options.store.getExecutionDocument(execution.id);
       if (text === undefined) continue;
       try {

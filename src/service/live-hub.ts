@@ -11,6 +11,12 @@ export interface ExecutionProgress {
 
 type Listener<T> = (value: T) => void;
 
+/** Where this process's notices also go (other service instances, through the cluster channel). */
+export interface HubRelay {
+  progressed(progress: ExecutionProgress): void;
+  changed(record: ExecutionRecord): void;
+}
+
 /**
  * In-process fan-out of "something was stored" notices. Streams never take events from here:
  * they re-read the store after a notice, so what they send is always what was durably stored,
@@ -35,12 +41,38 @@ export class LiveHub {
     return () => this.lists.delete(listener);
   }
 
+  private relay: HubRelay | undefined;
+
+  /** Also hands every notice of this process to `relay`; notices received from elsewhere go through `deliver…` and are not relayed. */
+  relayTo(relay: HubRelay): void {
+    this.relay = relay;
+  }
+
   progressed(progress: ExecutionProgress): void {
-    for (const listener of [...(this.executions.get(progress.executionId) ?? [])]) listener(progress);
+    this.deliverProgress(progress);
+    this.relay?.progressed(progress);
   }
 
   changed(record: ExecutionRecord): void {
+    this.deliverChange(record);
+    this.relay?.changed(record);
+  }
+
+  deliverProgress(progress: ExecutionProgress): void {
+    for (const listener of [...(this.executions.get(progress.executionId) ?? [])]) listener(progress);
+  }
+
+  deliverChange(record: ExecutionRecord): void {
     for (const listener of [...this.lists]) listener(record);
+  }
+
+  /** Executions someone here follows. */
+  get followedExecutions(): string[] {
+    return [...this.executions.keys()];
+  }
+
+  get hasListSubscribers(): boolean {
+    return this.lists.size > 0;
   }
 
   get subscriberCount(): number {

@@ -166,10 +166,11 @@ export class TemporalEngine implements ExecutionEngine {
     return events;
   }
 
+  /** Any execution of this engine, followed here or by another service instance: Temporal routes the request. */
   private control(executionId: string, action: (handle: WorkflowHandle) => Promise<void>): boolean {
-    const followed = this.runs.get(executionId);
-    if (!followed) return false;
-    action(followed.handle).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error));
+    if (this.closed) return false;
+    const handle = this.runs.get(executionId)?.handle ?? this.options.client.workflow.getHandle(executionId);
+    action(handle).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error));
     return true;
   }
 

@@ -1,6 +1,7 @@
 import type { ProgressEvent, WorkflowStatus } from '../core/events.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import type { TaskState } from '../core/task-states.ts';
+import type { SqlDriver } from './sql-driver.ts';
 
 /** Which workflow definition an execution runs. */
 export interface WorkflowRef {
@@ -111,6 +112,8 @@ export interface WorkflowSummary {
  */
 export interface ExecutionStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The database itself, for the service's coordination tables (instance leases, execution owners). */
+  readonly sql: SqlDriver;
   createExecution(execution: NewExecution): Promise<ExecutionRecord>;
   getExecution(id: string): Promise<ExecutionRecord | undefined>;
   /** The workflow text the execution runs. */

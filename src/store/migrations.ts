@@ -67,6 +67,28 @@ export const MIGRATIONS: Migration[] = [
     name: 'what started an execution (a workflow schedule), absent when a client did',
     sql: 'ALTER TABLE executions ADD COLUMN trigger_kind TEXT',
   },
+  {
+    version: 4,
+    name: 'service instances holding leases, the executions each one runs, and cluster messages too large to notify',
+    sql: `
+      CREATE TABLE service_instances (
+        id TEXT PRIMARY KEY,
+        heartbeat_at BIGINT NOT NULL,
+        lease_ms INTEGER NOT NULL,
+        started_at TEXT NOT NULL
+      );
+      CREATE TABLE execution_owners (
+        execution_id TEXT PRIMARY KEY,
+        instance_id TEXT NOT NULL
+      );
+      CREATE INDEX execution_owners_by_instance ON execution_owners (instance_id);
+      CREATE TABLE cluster_messages (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

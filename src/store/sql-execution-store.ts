@@ -38,6 +38,10 @@ export class SqlExecutionStore implements ExecutionStore {
     return this.driver.dialect;
   }
 
+  get sql(): SqlDriver {
+    return this.driver;
+  }
+
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
     const { id, workflow, document, input, createdAt, engine, trigger } = execution;
     const changed = await this.driver.run(

@@ -33,6 +33,8 @@ export function registerServe(program: Command): void {
     .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret for the embedded engine\'s executions ($secrets; with --temporal, workers hold secrets); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
+    .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
+    .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
     .option('--temporal <host:port>', 'start executions on Temporal (run `cairn worker` on the task queue) instead of the embedded engine')
     .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
     .option('--task-queue <queue>', 'Temporal task queue executions start on (with --temporal)', 'cairn-workflows')
@@ -59,6 +61,12 @@ export function registerServe(program: Command): void {
       const continueAsNewAfter = Number(options.continueAsNewAfter);
       if (!Number.isInteger(continueAsNewAfter) || continueAsNewAfter < 10) {
         process.stderr.write(`cairn serve: --continue-as-new-after must be an integer of at least 10, got "${options.continueAsNewAfter}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const leaseSeconds = Number(options.lease);
+      if (!Number.isFinite(leaseSeconds) || leaseSeconds < 0.3 || leaseSeconds > 3600) {
+        process.stderr.write(`cairn serve: --lease must be a number of seconds between 0.3 and 3600, got "${options.lease}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -100,7 +108,23 @@ export function registerServe(program: Command): void {
         return;
       }
       const expressions = await loadDefaultEngine();
-      const bus = new InProcessEventBus();
+      const { ServiceCluster } = await import('../../service/cluster/service-cluster.ts');
+      let cluster;
+      try {
+        cluster = await ServiceCluster.open({
+          store,
+          ...(options.database ? { databaseUrl: options.database } : {}),
+          leaseMs: Math.round(leaseSeconds * 1000),
+          log: (message, error) => process.stderr.write(`cairn serve: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}\n`),
+        });
+      } catch (error) {
+        process.stderr.write(`cairn serve: cannot listen for the other instances on PostgreSQL: ${(error as Error).message}\n`);
+        await store.close();
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
+      // Shared with the instances on the same PostgreSQL: a CloudEvent accepted anywhere reaches every `listen`.
+      const bus = cluster.shareBus(new InProcessEventBus());
       // Known once the service listens; executions only start after that.
       let serviceUrl = '';
       let engine;
@@ -113,7 +137,7 @@ export function registerServe(program: Command): void {
             namespace: options.namespace,
             taskQueue: options.taskQueue,
             bus,
-            serviceUrl: () => serviceUrl,
+            serviceUrl: () => options.publicUrl ?? serviceUrl,
             reportAttempts,
             continueAsNewAfterHistoryEvents: continueAsNewAfter,
             storedLastSeq: async (id) => (await openedStore.getExecution(id))?.lastSeq ?? 0,
@@ -121,6 +145,7 @@ export function registerServe(program: Command): void {
           });
         } catch (error) {
           process.stderr.write(`cairn serve: cannot reach Temporal at ${options.temporal}: ${(error as Error).message}\n`);
+          await cluster.leave();
           await store.close();
           process.exitCode = EXIT.unavailable;
           return;
@@ -138,6 +163,7 @@ export function registerServe(program: Command): void {
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
         // Temporal executions outlive this process: the service follows them again instead.
         endInterruptedExecutions: !options.database && !options.temporal,
+        cluster,
         plugins: [(instance) => dashboardRoutes(instance)],
       });
       try {
