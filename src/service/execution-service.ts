@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
@@ -54,6 +54,9 @@ export interface ExecutionServiceOptions {
   log: (message: string, error?: unknown) => void;
 }
 
+/** How many distinct loaded documents the service keeps. */
+const LOADED_DOCUMENTS = 256;
+
 /** Maps store errors to API errors, keeping their message. */
 async function storeCall<T>(work: Promise<T>): Promise<T> {
   try {
@@ -71,12 +74,25 @@ async function storeCall<T>(work: Promise<T>): Promise<T> {
  * Everything a watcher sees goes through the store first, then a hub notice.
  */
 export class ExecutionService {
+  /** Loaded documents by content hash, newest use last: a registered version is parsed and validated once, not per start. */
+  private readonly loaded = new Map<string, WorkflowDocument>();
+
   constructor(private readonly options: ExecutionServiceOptions) {}
 
-  /** Parses and validates a workflow text (typed API error on failure). */
+  /** Parses and validates a workflow text (typed API error on failure); documents are never modified, so one is shared by every run of the same text. */
   load(text: string, fileName: string): WorkflowDocument {
+    const key = createHash('sha256').update(fileName).update('\u0000').update(text).digest('base64');
+    const cached = this.loaded.get(key);
+    if (cached) {
+      this.loaded.delete(key);
+      this.loaded.set(key, cached);
+      return cached;
+    }
     try {
-      return loadWorkflow(text, fileName, { engine: this.options.expressions });
+      const document = loadWorkflow(text, fileName, { engine: this.options.expressions });
+      this.loaded.set(key, document);
+      if (this.loaded.size > LOADED_DOCUMENTS) this.loaded.delete(this.loaded.keys().next().value!);
+      return document;
     } catch (error) {
       if (error instanceof WorkflowLoadError) throw new ServiceError('CAIRN_ERR_INVALID_WORKFLOW', error.message, error.issues);
       throw error;

@@ -1,8 +1,15 @@
+/** Requests per shared transaction: a synchronous driver (SQLite) holds the event loop for a whole transaction. */
+const MAX_GROUP = 64;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Runs concurrent write requests in shared transactions: while one transaction commits, new
- * requests queue, and the next transaction takes them all. Under many concurrent reporters this
- * turns N commits into one (the commit dominates ingest cost). When a shared transaction fails,
- * its requests are retried one by one, so one bad request fails alone.
+ * requests queue, and the next transaction takes them (up to MAX_GROUP). Under many concurrent
+ * reporters this turns N commits into one (the commit dominates ingest cost). Between
+ * transactions it yields to the event loop, so streams, timers and API calls run while writes
+ * pile up. When a shared transaction fails, its requests are retried one by one, so one bad
+ * request fails alone.
  */
 export class GroupCommit<Request, Result> {
   private queue: Array<{ request: Request; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
@@ -22,8 +29,7 @@ export class GroupCommit<Request, Result> {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.queue.length > 0) {
-      const group = this.queue;
-      this.queue = [];
+      const group = this.queue.splice(0, MAX_GROUP);
       try {
         const results = await this.transaction(async (run) => {
           const out: Result[] = [];
@@ -40,6 +46,7 @@ export class GroupCommit<Request, Result> {
           await this.transaction((run) => run(entry.request)).then(entry.resolve, entry.reject);
         }
       }
+      if (this.queue.length > 0) await yieldToEventLoop();
     }
     this.running = false;
   }

@@ -34,3 +34,21 @@ it('fails a bad request alone: the others of its group are retried one by one an
   expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   expect(memory.committed.sort()).toEqual(['a', 'b', 'd']);
 });
+
+it('lets the event loop run between transactions while requests keep coming', async () => {
+  // A synchronous transaction, as SQLite's: nothing else runs while it works.
+  const transactions: number[] = [];
+  const group = new GroupCommit<number, number>(async (work) => {
+    const result = await work(async (request) => request);
+    transactions.push(transactions.length);
+    return result;
+  });
+  let turnsBetween = 0;
+  const ticker = setInterval(() => (turnsBetween += 1), 0);
+  const requests = Array.from({ length: 2_000 }, (_, index) => group.submit(index));
+  const results = await Promise.all(requests);
+  clearInterval(ticker);
+  expect(results).toEqual(requests.map((_, index) => index));
+  expect(transactions.length).toBeGreaterThan(1);
+  expect(turnsBetween).toBeGreaterThan(0);
+});
