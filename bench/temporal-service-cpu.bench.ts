@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const ids: string[] = [];
     for (let index = 0; index < EXECUTIONS; index++) ids.push((await api(service.url, 'POST', '/v1/executions', { document: DOCUMENT, input: {} })).json.id as string);
     for (;;) {
-      const page = await api(service.url, 'GET', `/v1/executions?namespace=bench&status=completed&limit=1000`);
+      const page = await api(service.url, 'GET', `/v1/executions?namespace=bench&status=completed&limit=500`);
       if ((page.json.items as unknown[]).length >= EXECUTIONS + 1) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
