@@ -3,7 +3,7 @@
 // (1, or 2 with `--workers 2`) run them and report progress to the service. Reads the service
 // process's CPU time (utime + stime from /proc) over the run and prints it per execution, beside
 // the wall time and the throughput. Goal: ≤ 30 ms of service CPU per execution.
-// Run: npm run -s bench:temporal-cpu [-- --executions 200 --workers 2]
+// Run: npm run -s bench:temporal-cpu [-- --executions 200 --workers 2 --cpu-prof DIR]  (DIR: the service's CPU profile)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -33,7 +33,10 @@ function cpuSeconds(pid: number): number {
 async function main(): Promise<void> {
   const temporal = await startDevServer({ startTimeoutMs: 120_000 });
   const workers: ChildProcess[] = [];
-  const service = await startServeProcess(['--temporal', temporal.address, '--task-queue', TASK_QUEUE]);
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const service = await startServeProcess(['--temporal', temporal.address, '--task-queue', TASK_QUEUE], {
+    nodeArgs: profileAt > 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [],
+  });
   try {
     for (let index = 0; index < WORKERS; index++) {
       workers.push(spawn(process.execPath, ['bin/cairn.js', 'worker', '--temporal', temporal.address, '--task-queue', TASK_QUEUE], { stdio: 'ignore' }));

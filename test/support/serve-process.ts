@@ -19,9 +19,9 @@ export interface ServeProcess {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts `cairn serve` with the given extra arguments (`--database`, `--lease`, `--temporal`…) and waits until it answers. */
-export async function startServeProcess(args: string[]): Promise<ServeProcess> {
+export async function startServeProcess(args: string[], options: { nodeArgs?: string[] } = {}): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/cairn.js', 'serve', '--port', String(port), '--data', mkdtempSync(join(tmpdir(), 'cairn-instance-')), ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'bin/cairn.js', 'serve', '--port', String(port), '--data', mkdtempSync(join(tmpdir(), 'cairn-instance-')), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CAIRN_API_TOKENS: INSTANCE_TOKEN },
   });
