@@ -31,9 +31,8 @@ export class ClusterHubRelay implements HubRelay {
 
   progressed(progress: ExecutionProgress): void {
     const known = this.progress.get(progress.executionId);
-    if (!known || progress.lastSeq > known.lastSeq || progress.maxSeq > known.maxSeq || progress.lastSeq === known.lastSeq) {
-      this.progress.set(progress.executionId, progress);
-    }
+    // Concurrent writes may announce out of order: keep the newest position (a later equal one carries the newer status).
+    if (!known || progress.lastSeq >= known.lastSeq || progress.maxSeq > known.maxSeq) this.progress.set(progress.executionId, progress);
     this.schedule();
   }
 

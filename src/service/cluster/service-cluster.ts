@@ -41,7 +41,6 @@ export interface ServiceClusterOptions {
 
 const CONTROL = 'control';
 const REGISTERED = 'registered';
-export const DEFAULT_LEASE_MS = 15_000;
 
 /**
  * One service instance among those sharing a database: its lease and executions, and the channel
