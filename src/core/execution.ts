@@ -6,6 +6,7 @@ import type { ExpressionEvaluator, Variables } from './expr/evaluator.ts';
 import type { ProgressReporter, TaskInstance } from './progress.ts';
 import type { SchemaValidator } from './schema.ts';
 import type { ResumeCursor } from './continuation.ts';
+import { isoTime } from './iso-time.ts';
 
 /** Interpreter state shared by every task of one execution. */
 export interface Execution {
@@ -65,7 +66,7 @@ export type { Variables };
 /** `startedAt`-style timestamps as the spec's descriptors carry them. */
 export function timestampDescriptor(epochMs: number): JsonObject {
   return {
-    iso8601: new Date(epochMs).toISOString(),
+    iso8601: isoTime(epochMs),
     epoch: { seconds: Math.floor(epochMs / 1000), milliseconds: epochMs },
   };
 }

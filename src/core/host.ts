@@ -44,9 +44,10 @@ export interface Host {
    * Awaited before each task starts: holds the execution while it is suspended (a suspended
    * workflow starts no new task; running ones go on). `notify` is called once per suspension and
    * once per resumption, however many branches wait, so the core reports them in its own sequence.
-   * Rejects with `CancelledError` when the scope is cancelled. Hosts without suspension omit it.
+   * Rejects (or throws) `CancelledError` when the scope is cancelled. Returns nothing when the task
+   * may start at once, so the core spends no await on it. Hosts without suspension omit it.
    */
-  checkpoint?(scope: CancelScope, notify: (change: 'suspended' | 'resumed') => void): Promise<void>;
+  checkpoint?(scope: CancelScope, notify: (change: 'suspended' | 'resumed') => void): Promise<void> | void;
   /** Hands over a progress event. Never awaited: reporting must not block or fail the workflow. */
   report(event: ProgressEvent): void;
 }

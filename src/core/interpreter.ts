@@ -5,6 +5,7 @@ import type { ExpressionEngine } from './expr/engine.ts';
 import type { SchemaValidator } from './schema.ts';
 import { ExpressionEvaluator } from './expr/evaluator.ts';
 import { ProgressReporter } from './progress.ts';
+import { isoTime } from './iso-time.ts';
 import { secretStrings } from './redaction.ts';
 import { EVENT_TYPES } from './events.ts';
 import { baseVariables, timestampDescriptor, type Execution, type Frame } from './execution.ts';
@@ -74,12 +75,11 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   const progress = new ProgressReporter(host, options.executionId, secretStrings(secrets), resumeFrom?.lastSeq ?? 0);
   const instanceName = `${document.document.name}-${options.executionId}.${document.document.namespace}`;
   const definition = { name: document.document.name, namespace: document.document.namespace, version: document.document.version };
-  const iso = (ms: number) => new Date(ms).toISOString();
   if (!resumeFrom) {
     const parsing = options.parsing ?? { startedAt: host.now(), completedAt: host.now() };
-    progress.emit(EVENT_TYPES.runnerParsing, { name: instanceName, startedAt: iso(parsing.startedAt) });
-    progress.emit(EVENT_TYPES.runnerParsed, { name: instanceName, definition, completedAt: iso(parsing.completedAt) });
-    progress.emit(EVENT_TYPES.runnerBuilding, { name: instanceName, startedAt: iso(host.now()) });
+    progress.emit(EVENT_TYPES.runnerParsing, { name: instanceName, startedAt: isoTime(parsing.startedAt) });
+    progress.emit(EVENT_TYPES.runnerParsed, { name: instanceName, definition, completedAt: isoTime(parsing.completedAt) });
+    progress.emit(EVENT_TYPES.runnerBuilding, { name: instanceName, startedAt: isoTime(host.now()) });
   }
 
   const startedAt = resumeFrom ? resumeFrom.startedAt : host.now();
@@ -105,21 +105,21 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {}, resumable: true };
 
   if (!resumeFrom) {
-    progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: iso(startedAt) });
-    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: iso(startedAt) });
-    progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: iso(host.now()) });
+    progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: isoTime(startedAt) });
+    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: isoTime(startedAt) });
+    progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: isoTime(host.now()) });
   }
   try {
     const output = await runBody(execution, input, frame, resumeFrom !== undefined, startedAt);
     const completedAt = host.now();
-    progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: iso(completedAt), output });
-    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'completed', updatedAt: iso(completedAt) });
+    progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: isoTime(completedAt), output });
+    progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'completed', updatedAt: isoTime(completedAt) });
     return { status: 'completed', output, lastSeq: progress.lastSeq };
   } catch (error) {
     if (isContinuationSignal(error)) {
       return { status: 'continued', resume: { frames: error.frames, context: execution.context, lastSeq: progress.lastSeq, startedAt }, lastSeq: progress.lastSeq };
     }
-    const endedAt = iso(host.now());
+    const endedAt = isoTime(host.now());
     if (isCancelledError(error)) {
       progress.emit(EVENT_TYPES.workflowCancelled, { name: instanceName, cancelledAt: endedAt });
       progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'cancelled', updatedAt: endedAt });

@@ -1,6 +1,7 @@
 import type { Host } from './host.ts';
 import type { Json, JsonObject } from './json.ts';
 import { redactSecrets } from './redaction.ts';
+import { isoTime } from './iso-time.ts';
 import { EVENT_SOURCE, progressEventId, type EventData, type EventType, type ProgressEvent } from './events.ts';
 
 /** Identity of one task instance: its pointer plus where it sits in loops and retries. */
@@ -17,6 +18,8 @@ export interface TaskInstance {
 export class ProgressReporter {
   private seq: number;
   private secretValues: readonly string[];
+  private lastIteration: readonly number[] = [];
+  private lastIterationText = '';
 
   constructor(
     private readonly host: Host,
@@ -45,7 +48,7 @@ export class ProgressReporter {
       id: progressEventId(this.executionId, this.seq),
       source: EVENT_SOURCE,
       type,
-      time: new Date(this.host.now()).toISOString(),
+      time: isoTime(this.host.now()),
       datacontenttype: 'application/json',
       executionid: this.executionId,
       seq: this.seq,
@@ -53,10 +56,19 @@ export class ProgressReporter {
     };
     if (task) {
       event.subject = task.pointer;
-      if (task.iteration.length > 0) event.iteration = task.iteration.join('.');
+      if (task.iteration.length > 0) event.iteration = this.iterationText(task.iteration);
       if (task.attempt > 0) event.attempt = task.attempt;
     }
     this.host.report(event);
+  }
+
+  /** A task's events share its iteration path: joined once, not once per event. */
+  private iterationText(iteration: readonly number[]): string {
+    if (iteration !== this.lastIteration) {
+      this.lastIteration = iteration;
+      this.lastIterationText = iteration.join('.');
+    }
+    return this.lastIterationText;
   }
 
   /** Replaces every occurrence of a secret value inside strings, at any depth. */
@@ -65,8 +77,12 @@ export class ProgressReporter {
   }
 }
 
+/** The data without undefined fields; every caller passes a fresh object, so one without any is kept as it is. */
 function compact(data: EventData): JsonObject {
+  let complete = true;
+  for (const key in data) if (data[key] === undefined) complete = false;
+  if (complete) return data as JsonObject;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(data)) if (value !== undefined) out[key] = value;
+  for (const key in data) if (data[key] !== undefined) out[key] = data[key]!;
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Json } from './json.ts';
-import type { TaskList } from './model.ts';
+import type { TaskDefinition, TaskList } from './model.ts';
 import type { Frame, Execution } from './execution.ts';
 import type { ListOutcome } from './executors/types.ts';
 import { childPointer } from './pointer.ts';
@@ -13,7 +13,7 @@ import { isContinuationSignal } from './continuation.ts';
  * Each task's output is the next task's input.
  */
 export async function runTaskList(execution: Execution, list: TaskList, listPointer: string, input: Json, frame: Frame): Promise<ListOutcome> {
-  const entries = list.map((entry) => Object.entries(entry)[0]!);
+  const entries = listEntries(list);
   const resumed = execution.resume.take('list', listPointer);
   let data = resumed ? resumed.data : input;
   let index = resumed ? resumed.index : 0;
@@ -42,4 +42,16 @@ export async function runTaskList(execution: Execution, list: TaskList, listPoin
     }
   }
   return { output: data, ended: false };
+}
+
+/** A loop body's list runs once per iteration: its entries are worked out once (documents are never mutated). */
+const entriesOf = new WeakMap<TaskList, Array<[string, TaskDefinition]>>();
+
+function listEntries(list: TaskList): Array<[string, TaskDefinition]> {
+  let entries = entriesOf.get(list);
+  if (!entries) {
+    entries = list.map((entry) => Object.entries(entry)[0]!);
+    entriesOf.set(list, entries);
+  }
+  return entries;
 }

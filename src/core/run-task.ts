@@ -14,6 +14,7 @@ import { msToIsoDuration } from './duration.ts';
 import { ContinuationSignal, isContinuationSignal } from './continuation.ts';
 import { extendedTaskVariable, runWithExtensions } from './extensions.ts';
 import type { JsonObject } from './json.ts';
+import { isoTime } from './iso-time.ts';
 
 /** Kinds whose body can pause and resume in a new run (see continuation.ts). */
 const RESUMABLE_KINDS: ReadonlySet<TaskKind> = new Set(['do', 'for']);
@@ -37,11 +38,13 @@ export async function runTask(
   // A task whose body paused in a previous run goes on from its recorded start.
   const resumed = execution.resume.take('task', pointer);
   if (!resumed) {
-    if (host.checkpoint) await host.checkpoint(frame.scope, (change) => reportSuspension(execution, change));
+    // Awaited only when the host holds the task: an await per task is the loop's largest cost.
+    const holding = host.checkpoint?.(frame.scope, (change) => reportSuspension(execution, change));
+    if (holding) await holding;
     if (frame.resumable && execution.shouldContinue?.()) throw new ContinuationSignal();
   }
   const instance = taskInstance(pointer, frame);
-  const taskEvent = { workflow: execution.instanceName, task: pointer };
+  const workflow = execution.instanceName;
   const startedAt = resumed ? resumed.startedAt : host.now();
   const descriptor = (input: Json, output?: Json): Json => ({
     name,
@@ -57,7 +60,7 @@ export async function runTask(
 
   try {
     if (!resumed && task.if !== undefined && !evaluator.condition(task.if, rawInput, variables, pointer)) {
-      progress.emit(EVENT_TYPES.taskSkipped, { ...taskEvent, skippedAt: iso(host.now()) }, instance);
+      progress.emit(EVENT_TYPES.taskSkipped, { workflow, task: pointer, skippedAt: isoTime(host.now()) }, instance);
       // A task that did not run does not direct the flow: its own `then` is ignored.
       return { output: rawInput, then: 'continue' };
     }
@@ -66,8 +69,8 @@ export async function runTask(
   }
 
   if (!resumed) {
-    progress.emit(EVENT_TYPES.taskCreated, { ...taskEvent, createdAt: iso(startedAt) }, instance);
-    progress.emit(EVENT_TYPES.taskStarted, { ...taskEvent, startedAt: iso(startedAt) }, instance);
+    progress.emit(EVENT_TYPES.taskCreated, { workflow, task: pointer, createdAt: isoTime(startedAt) }, instance);
+    progress.emit(EVENT_TYPES.taskStarted, { workflow, task: pointer, startedAt: isoTime(startedAt) }, instance);
   }
   let input = rawInput;
   try {
@@ -76,7 +79,7 @@ export async function runTask(
       validateWithSchema(execution, task.input?.schema, rawInput, 'input', pointer);
       if (task.input?.from !== undefined) input = evaluator.transform(task.input.from, rawInput, variables, pointer);
     }
-    const inputVariables = { ...variables, input };
+    const inputVariables = input === rawInput ? variables : { ...variables, input };
 
     const kind = taskKindOf(task);
     if (!kind) throw workflowError('configuration', `task '${name}' has no known kind`, { instance: pointer });
@@ -87,7 +90,7 @@ export async function runTask(
         execution,
         name,
         pointer,
-        frame: { ...frame, scope, resumable },
+        frame: scope === frame.scope && resumable === frame.resumable ? frame : { ...frame, scope, resumable },
         variables: inputVariables,
         runList: (list, listPointer, listInput, listFrame) => runTaskList(execution, list, listPointer, listInput, listFrame),
         runTask: (childName, child, childPointer, childInput, childFrame) => runTask(execution, childName, child, childPointer, childInput, childFrame),
@@ -100,16 +103,16 @@ export async function runTask(
       : await withDeadline(host, frame.scope, timeoutMs, execute, () =>
           workflowError('timeout', `task '${name}' timed out after ${msToIsoDuration(timeoutMs)}`, { instance: pointer }));
 
-    const outputVariables = { ...inputVariables, ...result.variables, task: taskVariable(result.output) };
-    const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables, pointer) : result.output;
+    const outputVariables = () => ({ ...inputVariables, ...result.variables, task: taskVariable(result.output) });
+    const output = task.output?.as !== undefined ? evaluator.transform(task.output.as, result.output, outputVariables(), pointer) : result.output;
     validateWithSchema(execution, task.output?.schema, output, 'output', pointer);
     if (task.export?.as !== undefined) {
-      const context = evaluator.transform(task.export.as, output, { ...outputVariables, output }, pointer);
+      const context = evaluator.transform(task.export.as, output, { ...outputVariables(), output }, pointer);
       validateWithSchema(execution, task.export.schema, context, 'export', pointer);
       execution.context = context;
     }
-    progress.emit(EVENT_TYPES.taskState, { ...taskEvent, input, output }, instance);
-    progress.emit(EVENT_TYPES.taskCompleted, { ...taskEvent, completedAt: iso(host.now()) }, instance);
+    progress.emit(EVENT_TYPES.taskState, { workflow, task: pointer, input, output }, instance);
+    progress.emit(EVENT_TYPES.taskCompleted, { workflow, task: pointer, completedAt: isoTime(host.now()) }, instance);
     return { output, then: result.ended ? 'end' : (result.then ?? task.then ?? 'continue'), ended: result.ended ?? false };
   } catch (error) {
     if (isContinuationSignal(error)) throw error.enclosedBy({ kind: 'task', pointer, rawInput, input, startedAt });
@@ -132,26 +135,23 @@ function taskTimeoutMs(execution: Execution, timeout: TimeoutSpec | string | und
 /** Reports how the task ended and returns the error to rethrow (with `instance` set). */
 function fault(execution: Execution, error: unknown, pointer: string, instance: ReturnType<typeof taskInstance>): Error {
   const { progress, host } = execution;
-  const taskEvent = { workflow: execution.instanceName, task: pointer };
+  const workflow = execution.instanceName;
   if (isCancelledError(error)) {
-    progress.emit(EVENT_TYPES.taskCancelled, { ...taskEvent, cancelledAt: iso(host.now()) }, instance);
+    progress.emit(EVENT_TYPES.taskCancelled, { workflow, task: pointer, cancelledAt: isoTime(host.now()) }, instance);
     return error;
   }
   const workflowFault: WorkflowError = isWorkflowError(error)
     ? error.withInstance(pointer)
     : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: pointer });
-  progress.emit(EVENT_TYPES.taskFaulted, { ...taskEvent, faultedAt: iso(host.now()), error: problemToJson(workflowFault.problem) }, instance);
+  progress.emit(EVENT_TYPES.taskFaulted, { workflow, task: pointer, faultedAt: isoTime(host.now()), error: problemToJson(workflowFault.problem) }, instance);
   return workflowFault;
 }
 
 function reportSuspension(execution: Execution, change: 'suspended' | 'resumed'): void {
-  const at = iso(execution.host.now());
+  const at = isoTime(execution.host.now());
   const name = execution.instanceName;
   if (change === 'suspended') execution.progress.emit(EVENT_TYPES.workflowSuspended, { name, suspendedAt: at });
   else execution.progress.emit(EVENT_TYPES.workflowResumed, { name, resumedAt: at });
   execution.progress.emit(EVENT_TYPES.workflowStatusChanged, { name, status: change === 'suspended' ? 'suspended' : 'running', updatedAt: at });
 }
 
-function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}

@@ -6,6 +6,12 @@ import type { TaskDefinition, TaskKind } from './model.ts';
  */
 const KIND_PRIORITY: readonly TaskKind[] = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'do'];
 
+/** Documents are never mutated, so a task's kind is decided once. */
+const decided = new WeakMap<TaskDefinition, TaskKind | undefined>();
+
 export function taskKindOf(task: TaskDefinition): TaskKind | undefined {
-  return KIND_PRIORITY.find((kind) => Object.prototype.hasOwnProperty.call(task, kind));
+  if (decided.has(task)) return decided.get(task);
+  const kind = KIND_PRIORITY.find((candidate) => Object.prototype.hasOwnProperty.call(task, candidate));
+  decided.set(task, kind);
+  return kind;
 }

@@ -4,6 +4,8 @@ import { workflowError } from '../errors.ts';
 import type { CompiledExpression, ExpressionEngine } from './engine.ts';
 import { declaredProgram, enclosedProgram, referencedVariables } from './runtime-expression.ts';
 
+const MAX_REMEMBERED_STRINGS = 10_000;
+
 /** Variables visible to an expression; values are computed only when a program mentions them. */
 export type Variables = Readonly<Record<string, Json | (() => Json)>>;
 
@@ -13,20 +15,30 @@ export type Variables = Readonly<Record<string, Json | (() => Json)>>;
  * the task pointer.
  */
 export class ExpressionEvaluator {
-  private readonly compiled = new Map<string, CompiledExpression>();
+  /** Per program: the variables it mentions, and its compilations by the names actually passed. */
+  private readonly programs = new Map<string, { mentioned: string[]; compiled: Map<string, CompiledExpression> }>();
+  /** The program inside each `${ }` string seen (null for a literal): documents repeat them every task. */
+  private readonly enclosed = new Map<string, string | null>();
 
   constructor(private readonly engine: ExpressionEngine) {}
 
   /** All results of a jq program. */
   run(program: string, input: Json, variables: Variables, pointer: string): Json[] {
-    const names = [...referencedVariables(program)].filter((name) => name in variables);
+    let entry = this.programs.get(program);
+    if (!entry) {
+      entry = { mentioned: [...referencedVariables(program)], compiled: new Map() };
+      this.programs.set(program, entry);
+    }
+    const names: string[] = [];
     const values: Record<string, Json> = {};
-    for (const name of names) {
+    for (const name of entry.mentioned) {
+      if (!(name in variables)) continue;
       const value = variables[name]!;
+      names.push(name);
       values[name] = typeof value === 'function' ? value() : value;
     }
     try {
-      return this.compile(program, names).evaluate(input, values);
+      return this.compile(program, entry.compiled, names).evaluate(input, values);
     } catch (error) {
       throw workflowError('expression', `${(error as Error).message} (in expression: ${program})`, { instance: pointer });
     }
@@ -50,13 +62,13 @@ export class ExpressionEvaluator {
   template(value: Json | undefined, input: Json, variables: Variables, pointer: string): Json {
     if (value === undefined) return null;
     if (typeof value === 'string') {
-      const program = enclosedProgram(value);
-      return program === undefined ? value : (this.run(program, input, variables, pointer)[0] ?? null);
+      const program = this.enclosedProgram(value);
+      return program === null ? value : (this.run(program, input, variables, pointer)[0] ?? null);
     }
     if (Array.isArray(value)) return value.map((item) => this.template(item, input, variables, pointer));
     if (isJsonObject(value)) {
       const out: JsonObject = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.template(item, input, variables, pointer);
+      for (const key of Object.keys(value)) out[key] = this.template(value[key], input, variables, pointer);
       return out;
     }
     return value;
@@ -69,13 +81,24 @@ export class ExpressionEvaluator {
       : this.template(transformation, input, variables, pointer);
   }
 
-  private compile(program: string, names: string[]): CompiledExpression {
-    const key = `${names.join(',')}\u0000${program}`;
-    let compiled = this.compiled.get(key);
+  private compile(program: string, byNames: Map<string, CompiledExpression>, names: string[]): CompiledExpression {
+    const key = names.join(',');
+    let compiled = byNames.get(key);
     if (!compiled) {
       compiled = this.engine.compile(program, names);
-      this.compiled.set(key, compiled);
+      byNames.set(key, compiled);
     }
     return compiled;
+  }
+
+  private enclosedProgram(value: string): string | null {
+    let program = this.enclosed.get(value);
+    if (program === undefined) {
+      // Templates also walk data-bearing values; past a bound, forget rather than grow.
+      if (this.enclosed.size >= MAX_REMEMBERED_STRINGS) this.enclosed.clear();
+      program = enclosedProgram(value) ?? null;
+      this.enclosed.set(value, program);
+    }
+    return program;
   }
 }

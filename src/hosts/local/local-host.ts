@@ -64,14 +64,16 @@ const TASKS_PER_YIELD = 100;
  */
 function createCheckpoint(suspension: LocalSuspension | undefined): NonNullable<Host['checkpoint']> {
   let tasksSinceYield = 0;
-  return async (scope, notify) => {
-    tasksSinceYield += 1;
-    if (tasksSinceYield >= TASKS_PER_YIELD) {
-      tasksSinceYield = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  const hold = (scope: CancelScope, notify: (change: 'suspended' | 'resumed') => void): Promise<void> | void => {
     if (scope.cancelled) throw new CancelledError();
-    if (suspension) await suspension.checkpoint(asLocal(scope), notify);
+    if (suspension?.suspended) return suspension.checkpoint(asLocal(scope), notify);
+  };
+  // Most tasks start at once: nothing to await, no promise made.
+  return (scope, notify) => {
+    tasksSinceYield += 1;
+    if (tasksSinceYield < TASKS_PER_YIELD) return hold(scope, notify);
+    tasksSinceYield = 0;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => hold(scope, notify));
   };
 }
 

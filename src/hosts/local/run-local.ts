@@ -33,10 +33,16 @@ export interface LocalRunOptions {
   subWorkflowDepth?: number;
   /** Suspends and resumes the execution between tasks (the service's suspend/resume). */
   suspension?: LocalSuspension;
+  /**
+   * Whether the result carries every progress event of the run (default true). Callers that read
+   * them through `onEvent` turn it off: a long loop would otherwise hold millions of events.
+   */
+  retainEvents?: boolean;
 }
 
 export interface ExecutionResult extends WorkflowResult {
   executionId: string;
+  /** Every progress event of the run, unless `retainEvents` was false (then empty). */
   events: ProgressEvent[];
 }
 
@@ -44,6 +50,7 @@ export interface ExecutionResult extends WorkflowResult {
 export async function runLocal(document: WorkflowDocument, input: Json, options: LocalRunOptions = {}): Promise<ExecutionResult> {
   const executionId = options.executionId ?? randomUUID();
   const events: ProgressEvent[] = [];
+  const retain = options.retainEvents !== false;
   const bus = options.bus ?? new InProcessEventBus();
   const cancelled = new AbortController();
   const depth = options.subWorkflowDepth ?? 0;
@@ -53,7 +60,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
   });
   const host = createLocalHost({
     onEvent: (event) => {
-      events.push(event);
+      if (retain) events.push(event);
       options.onEvent?.(event);
     },
     bus,
