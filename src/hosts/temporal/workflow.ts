@@ -49,6 +49,12 @@ const FINAL_FLUSH_MS = 10_000;
  * continuing from 4,096 or 4 MB, which `continueAsNewSuggested` reports) and before the progress
  * events held for the query make the workflow's memory grow without bound.
  */
+/**
+ * Compiled data schemas, shared by every execution this workflow bundle runs (validation is pure,
+ * so sharing cannot change a replay): a document's schemas compile once, not once per run.
+ */
+const schemas = createAjvSchemaValidator();
+
 const DEFAULT_CONTINUE_AS_NEW: Required<ContinueAsNewLimits> = { historyEvents: 8_000, heldProgressEvents: 20_000 };
 
 /**
@@ -100,7 +106,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const runOptions = {
     executionId: args.executionId,
     engine,
-    schemas: createAjvSchemaValidator(),
+    schemas,
     runtimeMetadata: { host: 'temporal' },
     // Without values (the worker holds the secrets), declared secrets are placeholders the performers fill in.
     secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
