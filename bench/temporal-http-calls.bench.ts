@@ -47,7 +47,12 @@ class WorkerProcess {
   ) {}
 
   static async start(kind: WorkerKind, address: string, taskQueue: string): Promise<WorkerProcess> {
-    const child = fork(fileURLToPath(new URL('./temporal-worker-process.ts', import.meta.url)), [kind, address, taskQueue], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // CPU_PROF_DIR=folder writes each worker's CPU profile there when it stops.
+    const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+    const child = fork(fileURLToPath(new URL('./temporal-worker-process.ts', import.meta.url)), [kind, address, taskQueue], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...profile],
+    });
     const worker = new WorkerProcess(kind, child);
     await worker.nextMessage();
     return worker;
@@ -184,11 +189,13 @@ for (const [variant, figures] of sequential) {
   );
 }
 
-console.log(`\n${CONCURRENT} executions of the same workflow started at once, median of ${THROUGHPUT_ROUNDS}:\n`);
-console.log('| workflow | executions/s | ratio | worker CPU per execution | CPU ratio |');
-console.log('|---|---|---|---|---|');
 const baselineThroughput = throughput.get(baselineVariant)!;
-for (const [variant, figures] of throughput) {
+if (THROUGHPUT_ROUNDS > 0) {
+  console.log(`\n${CONCURRENT} executions of the same workflow started at once, median of ${THROUGHPUT_ROUNDS}:\n`);
+  console.log('| workflow | executions/s | ratio | worker CPU per execution | CPU ratio |');
+  console.log('|---|---|---|---|---|');
+}
+for (const [variant, figures] of THROUGHPUT_ROUNDS > 0 ? throughput : []) {
   const perSecond = median(figures.perSecond);
   const cpuMs = median(figures.cpuMs);
   console.log(

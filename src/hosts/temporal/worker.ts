@@ -9,6 +9,7 @@ import { CODEC_KEY_ENV, payloadCodecs } from './encryption-codec.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
+import { bundleInThread } from './bundle-in-thread.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
 
@@ -31,10 +32,15 @@ export const WORKFLOW_BUNDLE_OPTIONS: Omit<BundleOptions, 'workflowsPath'> = { w
 
 let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles the generic workflow once per process (webpack takes seconds; every worker reuses it). */
+/** Bundles the generic workflow once per process (webpack takes seconds; every worker reuses it), in a thread of its own. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundled ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
+  bundled ??= bundleInThread();
   return bundled;
+}
+
+/** Runs webpack in the calling thread (bundle-in-thread.ts calls it from its thread). */
+export function bundleWorkflowCodeHere(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
 }
 
 export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
