@@ -12,6 +12,7 @@ interface ListQuery {
   name?: string;
   version?: string;
   status?: string;
+  idPrefix?: string;
   createdAfter?: string;
   createdBefore?: string;
   cursor?: string;
@@ -54,6 +55,7 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
             name: { type: 'string' },
             version: { type: 'string' },
             status: { type: 'string', description: 'one status or several separated by commas' },
+            idPrefix: { type: 'string', minLength: 1, description: 'the start of the execution id' },
             createdAfter: { type: 'string', format: 'date-time' },
             createdBefore: { type: 'string', format: 'date-time' },
             cursor: { type: 'string' },
