@@ -6,8 +6,9 @@ export function DefinitionView({ document }: { document: string | undefined }) {
   return (
     <details className="card definition" data-testid="definition">
       <summary>
-        <h2 className="inline">Definition</h2> <CopyButton text={document} />
+        <h2 className="inline">Definition</h2>
       </summary>
+      <CopyButton text={document} label="Copy definition" />
       <pre tabIndex={0}>{document}</pre>
     </details>
   );

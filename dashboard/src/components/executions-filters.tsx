@@ -11,12 +11,13 @@ const toLocalInput = (iso: string | undefined) => {
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
 
 /** Status (several), workflow, id prefix and creation time range; each change goes to the URL. */
-export function ExecutionsFilters({ filter, onChange }: { filter: ExecutionFilter; onChange(filter: ExecutionFilter): void }) {
+export function ExecutionsFilters({ filter, seen, onChange }: { filter: ExecutionFilter; seen: string[]; onChange(filter: ExecutionFilter): void }) {
   const [workflows, setWorkflows] = useState<string[]>([]);
+  useEffect(() => setWorkflows((current) => (seen.every((item) => current.includes(item)) ? current : [...new Set([...current, ...seen])])), [seen]);
   const [idPrefix, setIdPrefix] = useState(filter.idPrefix ?? '');
   useEffect(() => {
     listWorkflows()
-      .then((page) => setWorkflows(page.items.map((item) => `${item.namespace}/${item.name}`)))
+      .then((page) => setWorkflows((current) => [...new Set([...current, ...page.items.map((item) => `${item.namespace}/${item.name}`)])]))
       .catch(() => {});
   }, []);
   useEffect(() => setIdPrefix(filter.idPrefix ?? ''), [filter.idPrefix]);
@@ -29,7 +30,8 @@ export function ExecutionsFilters({ filter, onChange }: { filter: ExecutionFilte
     const current = filter.status ?? [];
     set({ status: on ? [...current, status] : current.filter((item) => item !== status) });
   };
-  const workflowChoices = filter.workflow && !workflows.includes(filter.workflow) ? [...workflows, filter.workflow] : workflows;
+  // Registered workflows, plus those of runs started from inline documents.
+  const workflowChoices = [...new Set([...workflows, ...seen, ...(filter.workflow ? [filter.workflow] : [])])].sort();
   return (
     <form className="filters" role="search" aria-label="filter executions" onSubmit={(event) => { event.preventDefault(); set({ idPrefix: idPrefix.trim() || undefined }); }}>
       <fieldset className="status-filter">

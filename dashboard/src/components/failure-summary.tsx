@@ -27,7 +27,8 @@ export function FailureSummary({ error, task, onSelect }: { error: JsonObject; t
         {typeof error.status === 'number' ? <span className="muted"> (status {error.status})</span> : null}
       </p>
       <details>
-        <summary>full error <CopyButton text={json} /></summary>
+        <summary>full error</summary>
+        <CopyButton text={json} label="Copy error" />
         <pre className="error">{json}</pre>
       </details>
     </section>

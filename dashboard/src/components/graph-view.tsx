@@ -34,7 +34,6 @@ const TaskBox = memo(function TaskBox({ data }: NodeProps<Node<TaskNodeData>>) {
             role: 'button',
             tabIndex: 0,
             'aria-pressed': data.selected,
-            'aria-label': `${data.kind} ${data.label}: ${data.status}${data.loop ? `, ${data.loop.started} of ${data.loop.items}` : ''}`,
             onKeyDown: (event: KeyboardEvent) => {
               if (event.key !== 'Enter' && event.key !== ' ') return;
               event.preventDefault();
@@ -49,6 +48,7 @@ const TaskBox = memo(function TaskBox({ data }: NodeProps<Node<TaskNodeData>>) {
         <span className="task-name">{data.label}</span>
         {data.loop ? <span className="task-progress" data-testid="loop-progress">{data.loop.started}/{data.loop.items}</span> : data.instances > 1 ? <span className="task-count" title="instances (loop iterations)">×{data.instances}</span> : null}
         {data.attempts > 1 ? <span className="task-attempts" title="attempts">↻{data.attempts}</span> : null}
+        <span className="sr-only">{data.status}</span>
       </div>
       <Handle type="source" position={Position.Bottom} />
     </div>

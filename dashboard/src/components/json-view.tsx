@@ -7,9 +7,8 @@ export function JsonView({ title, value, open = false, testId }: { title: string
   const text = JSON.stringify(value, null, 2);
   return (
     <details open={open} className={`json-block json-${title}`}>
-      <summary>
-        {title} <CopyButton text={text} />
-      </summary>
+      <summary>{title}</summary>
+      <CopyButton text={text} label={`Copy ${title}`} />
       <pre data-testid={testId ?? `task-${title}`} tabIndex={0}>{text}</pre>
     </details>
   );

@@ -48,11 +48,11 @@ export function Timeline({ tree, now, selected, onSelect }: TimelineProps) {
             className={`timeline-row${row.ref === selected ? ' selected' : ''}`}
             onClick={() => onSelect(row.ref)}
             data-instance={key}
-            aria-label={`${row.name}${row.iteration !== undefined ? ` iteration ${row.iteration}` : ''}: ${row.status}`}
           >
             <span className="timeline-label" style={{ paddingLeft: row.depth * 12 }}>
               {row.name}
               {row.iteration !== undefined ? <span className="muted"> [{row.iteration}]</span> : null}
+              <span className="sr-only"> {row.status}</span>
             </span>
             <span className="timeline-track">
               {retried.map((attempt) => (

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { listExecutions, openExecutionsStream, type ExecutionFilter, type ExecutionRecord } from '../api.ts';
 import { ExecutionsFilters } from '../components/executions-filters.tsx';
 import { ExecutionsTable } from '../components/executions-table.tsx';
@@ -19,16 +19,20 @@ export function ExecutionsPage({ query }: { query: URLSearchParams }) {
   const [nextCursor, setNextCursor] = useState<string>();
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
+  /** Creation time of the oldest loaded row while more pages exist ('' when all are loaded). */
+  const oldestLoaded = useRef('');
 
   useEffect(() => {
     let live = true;
     setLoading(true);
     setExecutions(new Map());
     setNextCursor(undefined);
+    oldestLoaded.current = '\uffff';
     const source = openExecutionsStream((execution) => {
       setExecutions((current) => {
         const known = current.get(execution.id);
-        if (!known && !matchesFilter(execution, filter)) return current;
+        // A run the loaded pages do not hold joins only when it is new (not one further down the list).
+        if (!known && (!matchesFilter(execution, filter) || execution.createdAt < oldestLoaded.current)) return current;
         return new Map(current).set(execution.id, { ...known, ...execution });
       });
     });
@@ -42,6 +46,7 @@ export function ExecutionsPage({ query }: { query: URLSearchParams }) {
           return next;
         });
         setNextCursor(page.nextCursor);
+        oldestLoaded.current = page.nextCursor ? (page.items.at(-1)?.createdAt ?? '') : '';
         setError(undefined);
       })
       .catch((reason: Error) => live && setError(reason.message))
@@ -63,6 +68,7 @@ export function ExecutionsPage({ query }: { query: URLSearchParams }) {
           return next;
         });
         setNextCursor(page.nextCursor);
+        oldestLoaded.current = page.nextCursor ? (page.items.at(-1)?.createdAt ?? '') : '';
       })
       .catch((reason: Error) => setError(reason.message))
       .finally(() => setLoading(false));
@@ -70,6 +76,8 @@ export function ExecutionsPage({ query }: { query: URLSearchParams }) {
 
   const setFilter = (next: ExecutionFilter) => navigate({ page: 'list', query: filterToQuery(next) }, { replace: true });
   const rows = [...executions.values()].sort(newestFirst);
+  const seenText = [...new Set(rows.map((row) => `${row.workflow.namespace}/${row.workflow.name}`))].sort().join('\n');
+  const seen = useMemo(() => (seenText ? seenText.split('\n') : []), [seenText]);
 
   return (
     <div className="page">
@@ -78,7 +86,7 @@ export function ExecutionsPage({ query }: { query: URLSearchParams }) {
           <h1>Executions</h1>
           <span className="muted count" data-testid="shown-count" aria-live="polite">{loading ? 'loading…' : `${rows.length} shown${nextCursor ? ', more below' : ''}`}</span>
         </div>
-        <ExecutionsFilters filter={filter} onChange={setFilter} />
+        <ExecutionsFilters filter={filter} seen={seen} onChange={setFilter} />
         {error ? <p className="error" role="alert">{error}</p> : null}
         <ExecutionsTable rows={rows} />
         {!loading && rows.length === 0 ? <p className="muted empty">No executions match.</p> : null}
