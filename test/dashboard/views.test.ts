@@ -163,15 +163,15 @@ describe('dashboard views people reach for, in chromium against the real service
     await page.reload();
     await page.locator('[data-testid=shown-count]', { hasText: '3 shown' }).waitFor();
     expect(await page.locator('input[name=filter-status][value=faulted]').isChecked()).toBe(true);
+    // The id as the list shows it (shortened) is the prefix people search by.
+    const prefix = (await page.locator(`tr[data-execution="${faulted[1]}"] code`).textContent())!;
+    expect(faulted[1]!.startsWith(prefix)).toBe(true);
     // Several statuses at once.
     await page.locator('input[name=filter-status][value=completed]').check();
     await page.waitForURL(/status=faulted%2Ccompleted|status=faulted,completed/);
     await page.locator('[data-testid=shown-count]', { hasText: 'more below' }).waitFor();
     await page.locator('input[name=filter-status][value=completed]').uncheck();
     await page.locator('input[name=filter-status][value=faulted]').uncheck();
-    // The id as the list shows it (shortened) finds the run.
-    const shown = await page.locator(`tr[data-execution="${faulted[1]}"] code`).textContent().catch(() => null);
-    const prefix = shown ?? faulted[1]!.slice(0, 13);
     await page.fill('input[name=filter-id]', prefix);
     await page.press('input[name=filter-id]', 'Enter');
     await page.waitForURL(new RegExp(`id=${prefix}`));

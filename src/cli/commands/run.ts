@@ -8,6 +8,7 @@ import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { handleInterrupt } from '../interrupt.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
@@ -38,6 +39,8 @@ export function registerRun(program: Command): void {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
       let input;
       let document;
+      let interrupt: ReturnType<typeof handleInterrupt> | undefined;
+      let view: ReturnType<typeof createProgressView> | undefined;
       try {
         input = parseJsonArgument(options.input, '--input');
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
@@ -46,9 +49,8 @@ export function registerRun(program: Command): void {
         document = await loadRunnableWorkflowFile(file, { engine });
         const parsing = { startedAt, completedAt: Date.now() };
         const cancel = new AbortController();
-        const onSignal = () => cancel.abort();
-        process.once('SIGINT', onSignal);
-        const view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
+        interrupt = handleInterrupt(() => cancel.abort());
+        view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
         const result = await runOnHost(options.host as HostName, document, input, {
           engine,
           parsing,
@@ -61,7 +63,6 @@ export function registerRun(program: Command): void {
           ...(view ? { onEvent: view.onEvent } : {}),
         });
         view?.finish();
-        process.off('SIGINT', onSignal);
         if (result.status === 'completed') {
           process.stdout.write(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
           process.exitCode = EXIT.ok;
@@ -79,8 +80,16 @@ export function registerRun(program: Command): void {
           writeError(`cairn run: ${(error as Error).message}`);
           process.exitCode = EXIT.unavailable;
           return;
+        } else if (interrupt?.interrupted) {
+          // Ctrl-C while the host was starting or stopping (a Temporal connection, a worker): still a cancel.
+          view?.finish();
+          writeError('cancelled');
+          process.exitCode = EXIT.cancelled;
+          return;
         } else throw error;
         process.exitCode = EXIT.invalid;
+      } finally {
+        interrupt?.dispose();
       }
     });
 }

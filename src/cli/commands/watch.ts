@@ -2,7 +2,15 @@ import type { Command } from '@commander-js/extra-typings';
 import { EVENT_TYPES, type ProgressEvent, type WorkflowStatus } from '../../core/events.ts';
 import { EXIT } from '../exit-codes.ts';
 import { clientFrom, runServiceCommand, serviceCommand, ServiceUnavailableError, type ServiceClient } from '../service-client.ts';
+import { handleInterrupt } from '../interrupt.ts';
 import { createProgressView } from '../views/progress-view.ts';
+
+/** A faulted run's error (RFC 7807) on stderr, so `watch` says why and not only that it faulted. */
+async function printFailure(client: ServiceClient, id: string): Promise<void> {
+  const snapshot = await client.getExecution(id);
+  const { error } = snapshot.execution;
+  if (error) process.stderr.write(`${JSON.stringify(error)}\n`);
+}
 
 const TERMINAL: Partial<Record<string, WorkflowStatus>> = {
   [EVENT_TYPES.workflowCompleted]: 'completed',
@@ -107,15 +115,20 @@ export function registerWatch(program: Command): void {
         const client = clientFrom(options);
         const view = createProgressView(options.json ? { stream: process.stdout, json: true } : { stream: process.stderr });
         const cancel = new AbortController();
-        const onSignal = () => cancel.abort();
-        process.once('SIGINT', onSignal);
+        const interrupt = handleInterrupt(() => cancel.abort());
         try {
           const status = await followExecution(client, id, { onEvent: view.onEvent, retryForMs: Number(options.retryFor) * 1000, signal: cancel.signal });
           view.finish();
           if (!options.json) process.stderr.write(`${status}\n`);
+          if (status === 'faulted') await printFailure(client, id);
           return EXIT_BY_STATUS[status] ?? EXIT.faulted;
+        } catch (error) {
+          if (!interrupt.interrupted) throw error;
+          view.finish();
+          process.stderr.write(`cancelled: stopped watching; execution ${id} goes on at the service (cairn executions cancel ${id} to stop it)\n`);
+          return EXIT.cancelled;
         } finally {
-          process.off('SIGINT', onSignal);
+          interrupt.dispose();
         }
       });
     });
