@@ -8,7 +8,9 @@ import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { handleInterrupt } from '../interrupt.ts';
+import { readEventFile, RunEventFeeder } from '../run-events.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
@@ -34,6 +36,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'do not show task progress on stderr')
     .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--event <file>', 'a CloudEvent (JSON object or array) for the run\'s listen tasks; - reads NDJSON CloudEvents from stdin; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .action(async (file, options) => {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
@@ -50,6 +53,18 @@ export function registerRun(program: Command): void {
         const parsing = { startedAt, completedAt: Date.now() };
         const cancel = new AbortController();
         interrupt = handleInterrupt(() => cancel.abort());
+        const bus = new InProcessEventBus();
+        const feeder = new RunEventFeeder(bus, options.event.length > 0, writeError);
+        for (const source of options.event) if (source !== '-') feeder.add(readEventFile(source));
+        if (options.event.includes('-')) {
+          feeder.readStdin((error) => {
+            writeError(`cairn run: ${error.message}`);
+            process.exitCode = EXIT.invalid;
+            cancel.abort();
+          });
+        }
+        // A run waiting for events has nothing else keeping Node's event loop alive (it would exit with 13).
+        const keepAlive = setInterval(() => {}, 60_000);
         view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
         const result = await runOnHost(options.host as HostName, document, input, {
           engine,
@@ -60,7 +75,14 @@ export function registerRun(program: Command): void {
           secrets,
           temporal: { ...(options.temporal ? { address: options.temporal } : {}), startWorker: options.worker },
           ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
-          ...(view ? { onEvent: view.onEvent } : {}),
+          bus,
+          onEvent: (event) => {
+            feeder.onProgress(event);
+            view?.onEvent(event);
+          },
+        }).finally(() => {
+          clearInterval(keepAlive);
+          if (options.event.includes('-')) process.stdin.destroy();
         });
         view?.finish();
         if (result.status === 'completed') {
@@ -69,7 +91,7 @@ export function registerRun(program: Command): void {
         } else if (result.status === 'faulted') {
           writeError(JSON.stringify(problemToJson(result.error!)));
           process.exitCode = EXIT.faulted;
-        } else {
+        } else if (process.exitCode !== EXIT.invalid) {
           writeError('cancelled');
           process.exitCode = EXIT.cancelled;
         }
