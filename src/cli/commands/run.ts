@@ -38,6 +38,17 @@ export function registerRun(program: Command): void {
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--event <file>', 'a CloudEvent (JSON object or array) for the run\'s listen tasks; - reads NDJSON CloudEvents from stdin; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cairn run examples/order-pipeline.yaml --input @examples/order.json
+  $ cairn run flow.yaml --input '{"n": 3}' --host temporal
+  $ cairn run approval.yaml --event approved.json          # a CloudEvent for a listen task
+  $ producer | cairn run approval.yaml --event -           # NDJSON CloudEvents on stdin
+
+Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancelled (Ctrl-C), 4 Temporal unreachable.`,
+    )
     .action(async (file, options) => {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
       let input;
@@ -90,7 +101,9 @@ export function registerRun(program: Command): void {
           process.exitCode = EXIT.ok;
         } else if (result.status === 'faulted') {
           writeError(JSON.stringify(problemToJson(result.error!)));
-          process.exitCode = EXIT.faulted;
+          // An input its workflow's input.schema rejects is bad input (2), not a run that failed (1).
+          const inputRejected = result.error!.instance === '/' && result.error!.detail?.startsWith('input does not match its schema') === true;
+          process.exitCode = inputRejected ? EXIT.invalid : EXIT.faulted;
         } else if (process.exitCode !== EXIT.invalid) {
           writeError('cancelled');
           process.exitCode = EXIT.cancelled;
