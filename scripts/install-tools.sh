@@ -6,12 +6,13 @@ cd "$(dirname "$0")/.."
 mkdir -p .tools
 
 # Debian packages the tests start for real: PostgreSQL (store and service suites), nats-server
-# (NATS event bus, AsyncAPI over NATS) and chromium (dashboard browser tests, driven by
-# playwright-core). One apt transaction for whatever is missing.
+# (NATS event bus, AsyncAPI over NATS), chromium (dashboard browser tests, driven by
+# playwright-core) and tmux (Ctrl-C in a real terminal). One apt transaction for whatever is missing.
 missing=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -46,12 +46,37 @@ export interface WorkflowSummary {
 
 const TOKEN_KEY = 'cairn.token';
 
-/** A token given once as `?token=` is kept for the tab's later requests. */
+/**
+ * The API token, entered once (login form, or the one-time `#login=TOKEN` link `cairn serve`
+ * prints) and kept in the browser's storage, never in the page URL: a link to the page carries no token.
+ */
 export function apiToken(): string | undefined {
-  const fromUrl = new URLSearchParams(window.location.search).get('token');
-  if (fromUrl) window.sessionStorage.setItem(TOKEN_KEY, fromUrl);
-  return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  return window.localStorage.getItem(TOKEN_KEY) ?? undefined;
 }
+
+export function saveToken(token: string): void {
+  window.localStorage.setItem(TOKEN_KEY, token);
+}
+
+export function forgetToken(): void {
+  window.localStorage.removeItem(TOKEN_KEY);
+}
+
+/** Takes the token of a login link (`#login=TOKEN`, or an older `?token=`) and removes it from the address bar. */
+export function consumeLoginLink(): void {
+  const url = new URL(window.location.href);
+  const fromHash = /^#login=([^&]+)/.exec(url.hash)?.[1];
+  const fromQuery = url.searchParams.get('token');
+  const token = fromHash ? decodeURIComponent(fromHash) : fromQuery;
+  if (!token) return;
+  saveToken(token);
+  url.searchParams.delete('token');
+  if (fromHash) url.hash = '#/';
+  window.history.replaceState(null, '', url.toString());
+}
+
+/** Raised on every 401, so the app shows one login form rather than an error per request. */
+export const UNAUTHORIZED_EVENT = 'cairn:unauthorized';
 
 export class ApiError extends Error {
   constructor(
@@ -71,6 +96,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
+    if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const detail = parsed && typeof parsed === 'object' ? ((parsed as { message?: string; detail?: string }).message ?? (parsed as { detail?: string }).detail) : undefined;
     throw new ApiError(response.status, detail ?? `${method} ${path}: HTTP ${response.status}`);
   }
@@ -78,25 +104,38 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 export interface ExecutionFilter {
+  /** `namespace/name` */
   workflow?: string;
-  status?: WorkflowStatus;
+  status?: WorkflowStatus[];
+  idPrefix?: string;
+  createdAfter?: string;
+  createdBefore?: string;
 }
 
-export function listExecutions(filter: ExecutionFilter): Promise<{ items: ExecutionRecord[] }> {
-  const query = new URLSearchParams({ limit: '100' });
+export const PAGE_SIZE = 50;
+
+export function listExecutions(filter: ExecutionFilter, cursor?: string): Promise<{ items: ExecutionRecord[]; nextCursor?: string }> {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (filter.workflow) {
-    const [namespace, name] = filter.workflow.split('/');
-    query.set('namespace', namespace!);
-    query.set('name', name!);
+    const [namespace = '', name = ''] = filter.workflow.split('/');
+    query.set('namespace', namespace);
+    query.set('name', name);
   }
-  if (filter.status) query.set('status', filter.status);
+  if (filter.status?.length) query.set('status', filter.status.join(','));
+  if (filter.idPrefix) query.set('idPrefix', filter.idPrefix);
+  if (filter.createdAfter) query.set('createdAfter', filter.createdAfter);
+  if (filter.createdBefore) query.set('createdBefore', filter.createdBefore);
+  if (cursor) query.set('cursor', cursor);
   return call('GET', `/v1/executions?${query}`);
 }
 
+export const publishEvent = (event: JsonObject) => call<{ accepted: number }>('POST', '/v1/events', event);
 export const getExecution = (id: string) => call<ExecutionSnapshot>('GET', `/v1/executions/${encodeURIComponent(id)}`);
 export const getExecutionDocument = (id: string) => call<{ document: string }>('GET', `/v1/executions/${encodeURIComponent(id)}/document`);
-export const controlExecution = (id: string, action: 'cancel' | 'suspend' | 'resume') => call<ExecutionRecord>('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, {});
+export const controlExecution = (id: string, action: 'cancel' | 'suspend' | 'resume', reason?: string) =>
+  call<ExecutionRecord>('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, reason ? { reason } : {});
 export const startExecution = (workflow: Partial<WorkflowRef>, input: Json) => call<ExecutionRecord>('POST', '/v1/executions', { workflow, input });
+export const startDocument = (document: string, input: Json) => call<ExecutionRecord>('POST', '/v1/executions', { document, input });
 export const listWorkflows = () => call<{ items: WorkflowSummary[] }>('GET', '/v1/workflows');
 
 function streamUrl(path: string): string {

@@ -121,7 +121,7 @@ export class ServiceClient {
     return parsed as T;
   }
 
-  listExecutions(filter: { namespace?: string; name?: string; status?: string; limit?: number; cursor?: string }): Promise<{ items: ExecutionRecord[]; nextCursor?: string }> {
+  listExecutions(filter: { namespace?: string; name?: string; status?: string; idPrefix?: string; limit?: number; cursor?: string }): Promise<{ items: ExecutionRecord[]; nextCursor?: string }> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
     return this.request('GET', `/v1/executions${query.size ? `?${query}` : ''}`);

@@ -1,6 +1,7 @@
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { JsonObject } from '../core/json.ts';
+import type { WorkflowRegistry } from '../effects/run/workflow-registry.ts';
 import { runOnHost } from '../hosts/index.ts';
 import { LocalSuspension } from '../hosts/local/suspension.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
@@ -19,6 +20,8 @@ export interface LocalEngineOptions {
   allowProcesses?: boolean;
   /** The operator's secrets (`cairn serve --secret`): `$secrets` of every execution, redacted wherever they would leave. */
   secrets?: JsonObject;
+  /** Where `run: workflow` finds its children (the service's registered workflows). */
+  workflows?: WorkflowRegistry;
 }
 
 /** Runs executions in this process on the local host. They end with the process. */
@@ -40,6 +43,7 @@ export class LocalEngine implements ExecutionEngine {
       suspension,
       ...(this.options.allowProcesses ? { allowProcesses: true } : {}),
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
+      ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
     }).then(
       (result) => {
         run.onFinish({

@@ -72,6 +72,8 @@ export interface ExecutionFilter {
   version?: string;
   status?: WorkflowStatus[];
   engine?: string;
+  /** Start of the execution id (as the dashboard and CLI show ids shortened). */
+  idPrefix?: string;
   /** Inclusive lower bound on `createdAt` (ISO 8601). */
   createdAfter?: string;
   /** Exclusive upper bound on `createdAt` (ISO 8601). */

@@ -74,6 +74,8 @@ export class SqlExecutionStore implements ExecutionStore {
     if (filter.name !== undefined) add('name = ?', filter.name);
     if (filter.version !== undefined) add('version = ?', filter.version);
     if (filter.engine !== undefined) add('engine = ?', filter.engine);
+    // substr rather than LIKE: ids may hold `%` or `_`; the same in SQLite and PostgreSQL, under any collation.
+    if (filter.idPrefix) add(`substr(id, 1, ${filter.idPrefix.length}) = ?`, filter.idPrefix);
     if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
     if (filter.createdAfter !== undefined) add('created_at >= ?', filter.createdAfter);
     if (filter.createdBefore !== undefined) add('created_at < ?', filter.createdBefore);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +108,10 @@ describe('service commands against a real service on loopback', () => {
     const result = await cairn(['watch', started.stdout.trim(), ...common]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('✗ boom');
-    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('faulted');
+    // The status, then why: the run's RFC 7807 error.
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe('faulted');
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ status: 500, detail: 'broken', instance: '/do/0/boom' });
   });
 
   it('watch exits 3 when the run is cancelled, and cancel/suspend/resume report the new status', async () => {
@@ -143,11 +146,37 @@ describe('service commands against a real service on loopback', () => {
   it('exits 2 for an unknown execution or a wrong token, with the service\'s message', async () => {
     const unknown = await cairn(['watch', 'no-such-execution', ...common]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('HTTP 404');
+    expect(unknown.stderr).toContain('no execution has an id starting with "no-such-execution"');
     const badToken = await cairn(['executions', 'list', '--service', service.url, '--token', 'wrong']);
     expect(badToken.status).toBe(2);
     expect(badToken.stderr).toContain('HTTP 401');
   });
+
+  it('lists by several statuses and id prefix, pages with --cursor, and takes id prefixes wherever an id goes', async () => {
+    // Two runs at least, so a page of one has a next page.
+    await api('POST', '/v1/executions', { document: readFileSync(quick, 'utf8') });
+    const started = await cairn(['executions', 'start', failing, ...common]);
+    const failedId = started.stdout.trim();
+    const prefix = failedId.slice(0, 13);
+    const byPrefix = await cairn(['executions', 'list', '--status', 'faulted,completed', '--id', prefix, ...common]);
+    expect(byPrefix.status, byPrefix.stderr).toBe(0);
+    expect(byPrefix.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0])).toEqual([failedId]);
+    const firstPage = await cairn(['executions', 'list', '--limit', '1', '--json', ...common]);
+    const { items, nextCursor } = JSON.parse(firstPage.stdout) as { items: Array<{ id: string }>; nextCursor: string };
+    const secondPage = await cairn(['executions', 'list', '--limit', '1', '--json', '--cursor', nextCursor, ...common]);
+    const second = JSON.parse(secondPage.stdout) as { items: Array<{ id: string }> };
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0]!.id).not.toBe(items[0]!.id);
+    const got = await cairn(['executions', 'get', prefix, ...common]);
+    expect(JSON.parse(got.stdout).execution.id).toBe(failedId);
+    const badStatus = await cairn(['executions', 'list', '--status', 'faulted,broken', ...common]);
+    expect(badStatus.status).toBe(2);
+    expect(badStatus.stderr).toContain('--status: broken is not a status');
+    const mistyped = await cairn(['executions', 'start', join(dir, 'missing.yaml'), ...common]);
+    expect(mistyped.status).toBe(2);
+    expect(mistyped.stderr).toContain('missing.yaml: no such file');
+    expect(mistyped.stderr).not.toContain('--workflow');
+  }, 180_000);
 
   it('takes the token from CAIRN_TOKEN', async () => {
     const result = await cairn(['workflows', 'list', '--service', service.url], { CAIRN_TOKEN: service.token });

@@ -3,6 +3,7 @@ import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
+import { createStoreWorkflowRegistry } from '../../src/service/store-workflow-registry.ts';
 import { dashboardRoutes } from '../../src/service/routes/dashboard.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
@@ -21,7 +22,7 @@ export async function startService(options: { token?: string; port?: number } = 
   const store = await openStore(':memory:');
   const app = await buildApp({
     store,
-    engine: new LocalEngine({ engine: expressions, bus }),
+    engine: new LocalEngine({ engine: expressions, bus, workflows: createStoreWorkflowRegistry(store, expressions) }),
     expressions,
     bus,
     access: { apiTokens: [token], reportSecret: 'test-report-secret' },

@@ -53,7 +53,7 @@ describe('dashboard in chromium against the real service', () => {
     expect(registered).toMatchObject({ namespace: 'ui', name: 'steps' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${service.url}/?token=${service.token}`);
+    await page.goto(`${service.url}/#login=${service.token}`);
     // Marks this document: if any step reloaded the page, the mark would be gone.
     await page.evaluate(() => ((globalThis as unknown as { cairnMark: number }).cairnMark = 42));
   }, 240_000);
@@ -105,10 +105,14 @@ describe('dashboard in chromium against the real service', () => {
     const started = await api<{ id: string }>('POST', '/v1/executions', { document: WAITING });
     // The new run appears without reloading, then the filters narrow the list.
     await page.locator(`tr[data-execution="${started.id}"]`).waitFor({ timeout: 10_000 });
-    await page.locator('select[name=filter-status]').selectOption('completed');
+    await page.locator('input[name=filter-status][value=completed]').check();
+    await page.waitForURL(/status=completed/);
+    await page.locator('[data-testid=shown-count]:not(:has-text("loading"))').waitFor();
     expect(await page.locator(`tr[data-execution="${started.id}"]`).count()).toBe(0);
-    await page.locator('select[name=filter-status]').selectOption('');
+    await page.locator('input[name=filter-status][value=completed]').uncheck();
     await page.locator('select[name=filter-workflow]').selectOption('ui/waiting');
+    await page.waitForURL(/workflow=ui%2Fwaiting/);
+    await page.locator(`tr[data-execution="${started.id}"]`).waitFor();
     expect(await page.locator('tr[data-execution]').count()).toBe(1);
     await page.locator('select[name=filter-workflow]').selectOption('');
     await api('POST', `/v1/executions/${started.id}/cancel`, {});
@@ -119,7 +123,9 @@ describe('dashboard in chromium against the real service', () => {
     await page.goto(`${service.url}/#/executions/${started.id}`);
     await page.locator(`[data-testid=execution][data-id="${started.id}"]`).waitFor();
     await page.locator('.task-node[data-pointer="/do/0/hold"][data-status="running"]').waitFor({ timeout: 10_000 });
-    await page.click('button.danger');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.fill('input[name=cancel-reason]', 'not needed');
+    await page.getByRole('button', { name: 'Cancel execution' }).click();
     await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="cancelled"]`).waitFor({ timeout: 10_000 });
     await page.locator('.task-node[data-pointer="/do/0/hold"][data-status="cancelled"]').waitFor({ timeout: 10_000 });
     expect(await nodeStatus('/do/1/never')).toBe('pending');

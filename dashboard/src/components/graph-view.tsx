@@ -1,5 +1,5 @@
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { TaskStatus } from '../../../src/core/events.ts';
 import { layoutGraph, type PlacedNode } from '../graph/layout.ts';
 import type { WorkflowGraph } from '../graph/workflow-graph.ts';
@@ -15,18 +15,40 @@ interface TaskNodeData extends Record<string, unknown> {
   instances: number;
   attempts: number;
   selected: boolean;
+  loop?: { started: number; items: number };
+  onSelect(pointer: string): void;
 }
 
 const TaskBox = memo(function TaskBox({ data }: NodeProps<Node<TaskNodeData>>) {
   const classes = ['task-node', `status-${data.status}`, data.container ? 'container' : 'leaf', data.selected ? 'selected' : '', data.inCatch ? 'in-catch' : ''];
+  const selectable = data.pointer.startsWith('/');
+  const select = () => selectable && data.onSelect(data.pointer);
   return (
-    <div className={classes.join(' ')} data-pointer={data.pointer} data-status={data.status} title={data.pointer}>
+    <div
+      className={classes.join(' ')}
+      data-pointer={data.pointer}
+      data-status={data.status}
+      title={data.pointer}
+      {...(selectable
+        ? {
+            role: 'button',
+            tabIndex: 0,
+            'aria-pressed': data.selected,
+            onKeyDown: (event: KeyboardEvent) => {
+              if (event.key !== 'Enter' && event.key !== ' ') return;
+              event.preventDefault();
+              select();
+            },
+          }
+        : {})}
+    >
       <Handle type="target" position={Position.Top} />
       <div className="task-node-head">
         <span className="task-kind">{data.kind}</span>
         <span className="task-name">{data.label}</span>
-        {data.instances > 1 ? <span className="task-count" title="instances (loop iterations)">×{data.instances}</span> : null}
+        {data.loop ? <span className="task-progress" data-testid="loop-progress">{data.loop.started}/{data.loop.items}</span> : data.instances > 1 ? <span className="task-count" title="instances (loop iterations)">×{data.instances}</span> : null}
         {data.attempts > 1 ? <span className="task-attempts" title="attempts">↻{data.attempts}</span> : null}
+        <span className="sr-only">{data.status}</span>
       </div>
       <Handle type="source" position={Position.Bottom} />
     </div>
@@ -76,10 +98,12 @@ export function GraphView({ graph, statuses, selected, onSelect }: GraphViewProp
           instances: summary?.instances.length ?? 0,
           attempts: summary?.attempts ?? 0,
           selected: node.id === selected,
+          ...(summary?.loop ? { loop: summary.loop } : {}),
+          onSelect,
         },
       };
     });
-  }, [graph, placed, statuses, selected]);
+  }, [graph, placed, statuses, selected, onSelect]);
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -103,6 +127,8 @@ export function GraphView({ graph, statuses, selected, onSelect }: GraphViewProp
         fitView
         minZoom={0.1}
         nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
         onNodeClick={(_, node) => node.id.startsWith('/') && onSelect(node.id)}
         proOptions={{ hideAttribution: true }}
       >

@@ -1,42 +1,52 @@
-import type { Json } from '../../../src/core/json.ts';
+import { useState } from 'react';
+import type { JsonObject } from '../../../src/core/json.ts';
+import { isJsonObject } from '../../../src/core/json.ts';
 import type { PointerSummary } from '../live/task-status.ts';
-import { formatDuration } from '../time.ts';
-import { StatusBadge } from './status-badge.tsx';
+import { ListenDetails } from './listen-details.tsx';
+import { TaskInstance } from './task-instance.tsx';
 
-function JsonBlock({ title, value }: { title: string; value: Json | undefined }) {
-  if (value === undefined) return null;
+const PAGE = 10;
+
+/** Sorts "3" < "10" and "1.2" < "1.10": iteration paths compared level by level. */
+const byIterationDesc = (a: string | undefined, b: string | undefined) => {
+  const left = (a ?? '').split('.').map(Number);
+  const right = (b ?? '').split('.').map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const difference = (right[index] ?? -1) - (left[index] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+};
+
+/** Everything known about one task: its instances newest first, ten a page, each with attempts, input, output and error. */
+export function TaskPanel({ pointer, summary, definition, now }: { pointer: string; summary: PointerSummary | undefined; definition: JsonObject | undefined; now: number }) {
+  const [page, setPage] = useState(0);
+  const [iteration, setIteration] = useState('');
+  const all = [...(summary?.instances ?? [])].sort((a, b) => byIterationDesc(a.iteration, b.iteration) || b.seq - a.seq);
+  const matching = iteration.trim() ? all.filter((instance) => instance.iteration === iteration.trim()) : all;
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE));
+  const current = Math.min(page, pages - 1);
+  const shown = matching.slice(current * PAGE, current * PAGE + PAGE);
+  const listen = definition && isJsonObject(definition.listen) ? definition.listen : undefined;
   return (
-    <details open className={`json-block json-${title}`}>
-      <summary>{title}</summary>
-      <pre data-testid={`task-${title}`}>{JSON.stringify(value, null, 2)}</pre>
-    </details>
-  );
-}
-
-/** A loop of thousands of iterations shows its latest instances only. */
-const MAX_INSTANCES = 25;
-
-/** Everything known about one task: each instance (iteration, fork branch) with status, attempts, duration, input, output and error. */
-export function TaskPanel({ pointer, summary, now }: { pointer: string; summary: PointerSummary | undefined; now: number }) {
-  return (
-    <aside className="card task-panel" data-testid="task-panel" data-pointer={pointer}>
-      <h3>{pointer.slice(pointer.lastIndexOf('/') + 1)}</h3>
+    <aside className="card task-panel" data-testid="task-panel" data-pointer={pointer} aria-label="task details">
+      <h2 className="panel-title">{pointer.slice(pointer.lastIndexOf('/') + 1)}</h2>
       <code className="muted pointer">{pointer}</code>
+      {listen ? <ListenDetails listen={listen} waiting={summary?.status === 'waiting' || summary?.status === 'running'} /> : null}
       {!summary ? <p className="muted">Not reached yet.</p> : null}
-      {summary && summary.instances.length > MAX_INSTANCES ? <p className="muted">{summary.instances.length - MAX_INSTANCES} earlier instances not shown.</p> : null}
-      {summary?.instances.slice(-MAX_INSTANCES).map((instance) => (
-        <section key={instance.iteration ?? ''} className="instance" data-iteration={instance.iteration ?? ''}>
-          <div className="instance-head">
-            <StatusBadge status={instance.status} />
-            {instance.iteration !== undefined ? <span>iteration {instance.iteration}</span> : null}
-            {instance.branch !== undefined ? <span>branch {instance.branch}</span> : null}
-            <span className="muted">{instance.attempts > 1 ? `${instance.attempts} attempts` : instance.attempts === 1 ? '1 attempt' : ''}</span>
-            <span className="muted">{instance.startedAt !== undefined ? formatDuration((instance.endedAt ?? now) - instance.startedAt) : ''}</span>
-          </div>
-          <JsonBlock title="input" value={instance.input} />
-          <JsonBlock title="output" value={instance.output} />
-          <JsonBlock title="error" value={instance.error} />
-        </section>
+      {all.length > 1 ? (
+        <div className="pager" data-testid="instance-pager">
+          <label>
+            iteration
+            <input name="iteration" inputMode="numeric" size={6} value={iteration} onChange={(event) => { setIteration(event.target.value); setPage(0); }} placeholder="all" />
+          </label>
+          <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>Newer</button>
+          <span className="muted">{matching.length} instances · page {current + 1}/{pages}</span>
+          <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>Older</button>
+        </div>
+      ) : null}
+      {shown.map((instance) => (
+        <TaskInstance key={`${instance.iteration ?? ''}`} instance={instance} now={now} open={all.length === 1} />
       ))}
     </aside>
   );

@@ -6,6 +6,8 @@ export interface PointerSummary {
   status: TaskStatus;
   instances: TaskNode[];
   attempts: number;
+  /** A `for` task's loop progress: iterations started of items (latest instance). */
+  loop?: { started: number; items: number };
 }
 
 const ACTIVE: readonly TaskStatus[] = ['running', 'waiting', 'suspended'];
@@ -27,6 +29,7 @@ export function summarizeByPointer(tree: TaskTree): Map<string, PointerSummary> 
     const latest = summary.instances.reduce((a, b) => (b.seq > a.seq ? b : a));
     const faulted = summary.instances.find((node) => node.status === 'faulted');
     summary.status = active?.status ?? (faulted && latest.status !== 'completed' ? 'faulted' : latest.status);
+    if (latest.items !== undefined) summary.loop = { started: new Set(latest.children.map((child) => child.iteration)).size, items: latest.items };
   }
   return byPointer;
 }

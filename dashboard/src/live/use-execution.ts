@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ProgressEvent } from '../../../src/core/events.ts';
 import { applyEvent, createTaskTree, type TaskTree } from '../../../src/cli/views/task-tree-state.ts';
-import { getExecution, getExecutionDocument, openExecutionStream, type ExecutionRecord } from '../api.ts';
+import { ApiError, getExecution, getExecutionDocument, openExecutionStream, type ExecutionRecord } from '../api.ts';
 
 export interface LiveExecution {
   record?: ExecutionRecord;
@@ -13,6 +13,8 @@ export interface LiveExecution {
   outOfOrder: number;
   streaming: boolean;
   error?: string;
+  /** The service knows no execution with this id. */
+  notFound: boolean;
   setRecord(record: ExecutionRecord): void;
 }
 
@@ -28,6 +30,7 @@ export function useExecution(id: string): LiveExecution {
   const [document, setDocument] = useState<string>();
   const [streaming, setStreaming] = useState(true);
   const [error, setError] = useState<string>();
+  const [notFound, setNotFound] = useState(false);
   const outOfOrder = useRef(0);
 
   useEffect(() => {
@@ -44,12 +47,19 @@ export function useExecution(id: string): LiveExecution {
       applyEvent(tree.current, event);
       schedule();
     };
+    const fail = (reason: Error) => {
+      if (reason instanceof ApiError && reason.status === 404) {
+        setNotFound(true);
+        setStreaming(false);
+        source.close();
+      } else setError(reason.message);
+    };
     getExecution(id)
       .then((snapshot) => setRecord(snapshot.execution))
-      .catch((reason: Error) => setError(reason.message));
+      .catch(fail);
     getExecutionDocument(id)
       .then((body) => setDocument(body.document))
-      .catch((reason: Error) => setError(reason.message));
+      .catch(fail);
     const source = openExecutionStream(id, onEvent, () => {
       setStreaming(false);
       // The terminal event closed the stream: refresh the record for its final output and times.
@@ -61,5 +71,5 @@ export function useExecution(id: string): LiveExecution {
     };
   }, [id]);
 
-  return { record, document, tree: tree.current, version, outOfOrder: outOfOrder.current, streaming, error, setRecord };
+  return { record, document, tree: tree.current, version, outOfOrder: outOfOrder.current, streaming, error, notFound, setRecord };
 }

@@ -1,30 +1,42 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { WorkflowStatus } from '../../../src/core/events.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { listExecutions, openExecutionsStream, type ExecutionFilter, type ExecutionRecord } from '../api.ts';
+import { ExecutionsFilters } from '../components/executions-filters.tsx';
+import { ExecutionsTable } from '../components/executions-table.tsx';
 import { StartRun } from '../components/start-run.tsx';
-import { StatusBadge } from '../components/status-badge.tsx';
+import { filterFromQuery, filterToQuery, matchesFilter } from '../live/execution-filter.ts';
 import { navigate } from '../router.ts';
-import { formatTime, sinceLabel } from '../time.ts';
 
-const STATUSES: WorkflowStatus[] = ['pending', 'running', 'waiting', 'suspended', 'completed', 'faulted', 'cancelled'];
-const workflowKey = (execution: ExecutionRecord) => `${execution.workflow.namespace}/${execution.workflow.name}`;
+const newestFirst = (a: ExecutionRecord, b: ExecutionRecord) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 
-function matches(execution: ExecutionRecord, filter: ExecutionFilter): boolean {
-  return (!filter.workflow || workflowKey(execution) === filter.workflow) && (!filter.status || execution.status === filter.status);
-}
-
-/** Every execution, newest first, kept current by the service's list stream (the tab's one stream on this page). */
-export function ExecutionsPage() {
+/**
+ * Executions matching the URL's filter, newest first, filtered and paged by the service (cursor
+ * paging: "Load more"); the service's list stream keeps shown rows current and adds new matching runs.
+ */
+export function ExecutionsPage({ query }: { query: URLSearchParams }) {
+  const queryText = query.toString();
+  const filter = useMemo(() => filterFromQuery(new URLSearchParams(queryText)), [queryText]);
   const [executions, setExecutions] = useState(new Map<string, ExecutionRecord>());
-  const [filter, setFilter] = useState<ExecutionFilter>({});
+  const [nextCursor, setNextCursor] = useState<string>();
+  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
+  /** Creation time of the oldest loaded row while more pages exist ('' when all are loaded). */
+  const oldestLoaded = useRef('');
 
   useEffect(() => {
     let live = true;
+    setLoading(true);
+    setExecutions(new Map());
+    setNextCursor(undefined);
+    oldestLoaded.current = '\uffff';
     const source = openExecutionsStream((execution) => {
-      setExecutions((current) => new Map(current).set(execution.id, { ...current.get(execution.id), ...execution }));
+      setExecutions((current) => {
+        const known = current.get(execution.id);
+        // A run the loaded pages do not hold joins only when it is new (not one further down the list).
+        if (!known && (!matchesFilter(execution, filter) || execution.createdAt < oldestLoaded.current)) return current;
+        return new Map(current).set(execution.id, { ...known, ...execution });
+      });
     });
-    listExecutions({})
+    listExecutions(filter)
       .then((page) => {
         if (!live) return;
         setExecutions((current) => {
@@ -33,64 +45,58 @@ export function ExecutionsPage() {
           for (const [id, execution] of current) next.set(id, execution);
           return next;
         });
+        setNextCursor(page.nextCursor);
+        oldestLoaded.current = page.nextCursor ? (page.items.at(-1)?.createdAt ?? '') : '';
+        setError(undefined);
       })
-      .catch((reason: Error) => setError(reason.message));
+      .catch((reason: Error) => live && setError(reason.message))
+      .finally(() => live && setLoading(false));
     return () => {
       live = false;
       source.close();
     };
-  }, []);
+  }, [filter]);
 
-  const workflows = useMemo(() => [...new Set([...executions.values()].map(workflowKey))].sort(), [executions]);
-  const rows = [...executions.values()].filter((execution) => matches(execution, filter)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const loadMore = () => {
+    if (!nextCursor) return;
+    setLoading(true);
+    listExecutions(filter, nextCursor)
+      .then((page) => {
+        setExecutions((current) => {
+          const next = new Map(current);
+          for (const item of page.items) if (!next.has(item.id)) next.set(item.id, item);
+          return next;
+        });
+        setNextCursor(page.nextCursor);
+        oldestLoaded.current = page.nextCursor ? (page.items.at(-1)?.createdAt ?? '') : '';
+      })
+      .catch((reason: Error) => setError(reason.message))
+      .finally(() => setLoading(false));
+  };
+
+  const setFilter = (next: ExecutionFilter) => navigate({ page: 'list', query: filterToQuery(next) }, { replace: true });
+  const rows = [...executions.values()].sort(newestFirst);
+  const seenText = [...new Set(rows.map((row) => `${row.workflow.namespace}/${row.workflow.name}`))].sort().join('\n');
+  const seen = useMemo(() => (seenText ? seenText.split('\n') : []), [seenText]);
 
   return (
     <div className="page">
-      <StartRun />
       <section className="card">
         <div className="list-header">
-          <h2>Executions</h2>
-          <label>
-            workflow
-            <select name="filter-workflow" value={filter.workflow ?? ''} onChange={(event) => setFilter({ ...filter, workflow: event.target.value || undefined })}>
-              <option value="">all</option>
-              {workflows.map((workflow) => <option key={workflow}>{workflow}</option>)}
-            </select>
-          </label>
-          <label>
-            status
-            <select name="filter-status" value={filter.status ?? ''} onChange={(event) => setFilter({ ...filter, status: (event.target.value || undefined) as WorkflowStatus | undefined })}>
-              <option value="">all</option>
-              {STATUSES.map((status) => <option key={status}>{status}</option>)}
-            </select>
-          </label>
-          <span className="muted count">{rows.length} shown</span>
+          <h1>Executions</h1>
+          <span className="muted count" data-testid="shown-count" aria-live="polite">{loading ? 'loading…' : `${rows.length} shown${nextCursor ? ', more below' : ''}`}</span>
         </div>
+        <ExecutionsFilters filter={filter} seen={seen} onChange={setFilter} />
         {error ? <p className="error" role="alert">{error}</p> : null}
-        <table className="executions">
-          <thead>
-            <tr>
-              <th>status</th>
-              <th>workflow</th>
-              <th>execution</th>
-              <th>created</th>
-              <th>updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((execution) => (
-              <tr key={execution.id} data-execution={execution.id} onClick={() => navigate({ page: 'execution', id: execution.id })}>
-                <td><StatusBadge status={execution.status} /></td>
-                <td>{workflowKey(execution)}<span className="muted">@{execution.workflow.version}</span></td>
-                <td><a href={`#/executions/${encodeURIComponent(execution.id)}`} onClick={(event) => event.stopPropagation()}><code>{execution.id}</code></a></td>
-                <td>{formatTime(execution.createdAt)}</td>
-                <td className="muted">{sinceLabel(execution.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 ? <p className="muted empty">No executions match.</p> : null}
+        <ExecutionsTable rows={rows} />
+        {!loading && rows.length === 0 ? <p className="muted empty">No executions match.</p> : null}
+        {nextCursor ? (
+          <button type="button" className="load-more" onClick={loadMore} disabled={loading}>
+            Load more
+          </button>
+        ) : null}
       </section>
+      <StartRun />
     </div>
   );
 }

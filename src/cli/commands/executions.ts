@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { WorkflowStatus } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
-import { clientFrom, runServiceCommand, serviceCommand, type ExecutionRecord } from '../service-client.ts';
+import { clientFrom, runServiceCommand, serviceCommand, ServiceHttpError, type ExecutionRecord, type ServiceClient } from '../service-client.ts';
 
 const STATUSES: readonly WorkflowStatus[] = ['pending', 'running', 'waiting', 'suspended', 'cancelled', 'faulted', 'completed'];
 
@@ -20,10 +20,30 @@ function printTable(executions: ExecutionRecord[]): void {
   for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
 }
 
+/**
+ * The full id of an execution given by its id or the start of it (as the dashboard shows ids):
+ * an exact id wins; a prefix must match exactly one execution.
+ */
+export async function resolveExecutionId(client: ServiceClient, idOrPrefix: string): Promise<string> {
+  try {
+    return (await client.getExecution(idOrPrefix)).execution.id;
+  } catch (error) {
+    if (!(error instanceof ServiceHttpError) || error.status !== 404) throw error;
+  }
+  const page = await client.listExecutions({ idPrefix: idOrPrefix, limit: 2 });
+  if (page.items.length === 1) return page.items[0]!.id;
+  if (page.items.length === 0) throw error404(idOrPrefix);
+  throw new ArgumentError(`"${idOrPrefix}" starts several execution ids (${page.items.map((item) => item.id).join(', ')}, …): give more of it`);
+}
+
+function error404(idOrPrefix: string): ArgumentError {
+  return new ArgumentError(`no execution has an id starting with "${idOrPrefix}"`);
+}
+
 /** `namespace/name` or `namespace/name@version`. */
 function parseWorkflowName(value: string): { namespace: string; name: string; version?: string } {
   const match = /^([^/@]+)\/([^/@]+)(?:@(.+))?$/.exec(value);
-  if (!match) throw new ArgumentError(`--workflow: expected NAMESPACE/NAME[@VERSION], got "${value}"`);
+  if (!match) throw new ArgumentError(`expected a workflow file or NAMESPACE/NAME[@VERSION], got "${value}"`);
   return { namespace: match[1]!, name: match[2]!, ...(match[3] ? { version: match[3] } : {}) };
 }
 
@@ -32,31 +52,42 @@ export function registerExecutions(program: Command): void {
   const executions = program.command('executions').description('list, inspect and control executions at the service');
 
   serviceCommand(executions, 'list')
-    .description('list executions, newest first')
+    .description('list executions, newest first, a page at a time')
     .option('--workflow <namespace/name>', 'only executions of this workflow')
-    .option('--status <status>', `only executions in this status (${STATUSES.join(', ')})`)
+    .option('--status <statuses>', `only executions in these statuses, comma-separated (${STATUSES.join(', ')})`)
+    .option('--id <prefix>', 'only executions whose id starts with this')
+    .option('--cursor <cursor>', 'the next page: the cursor the previous page printed')
     .option('--limit <n>', 'at most this many', '50')
-    .option('--json', 'print the page as JSON')
+    .option('--json', 'print the page (items and nextCursor) as JSON')
+    .addHelpText('after', '\nExamples:\n  $ cairn executions list --status faulted,cancelled\n  $ cairn executions list --workflow shop/orders --id 3f2a\n  $ cairn executions list --cursor <cursor printed by the previous page>\n')
     .action(async (options) => {
       await runServiceCommand('executions list', async () => {
-        if (options.status && !STATUSES.includes(options.status as WorkflowStatus)) throw new ArgumentError(`--status: one of ${STATUSES.join(', ')}`);
+        const statuses = options.status?.split(',').map((status) => status.trim()).filter(Boolean) ?? [];
+        const unknown = statuses.filter((status) => !STATUSES.includes(status as WorkflowStatus));
+        if (unknown.length > 0) throw new ArgumentError(`--status: ${unknown.join(', ')} is not a status (${STATUSES.join(', ')})`);
         const workflow = options.workflow ? parseWorkflowName(options.workflow) : undefined;
         const page = await clientFrom(options).listExecutions({
           ...(workflow ? { namespace: workflow.namespace, name: workflow.name } : {}),
-          ...(options.status ? { status: options.status } : {}),
+          ...(statuses.length ? { status: statuses.join(',') } : {}),
+          ...(options.id ? { idPrefix: options.id } : {}),
+          ...(options.cursor ? { cursor: options.cursor } : {}),
           limit: Number(options.limit),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
-        else printTable(page.items);
+        else {
+          printTable(page.items);
+          if (page.nextCursor) process.stderr.write(`more: --cursor ${page.nextCursor}\n`);
+        }
       });
     });
 
   serviceCommand(executions, 'get')
     .description('print an execution snapshot (status, output, per-task states) as JSON')
-    .argument('<id>', 'execution id')
+    .argument('<id>', 'execution id, or the start of it')
     .action(async (id, options) => {
       await runServiceCommand('executions get', async () => {
-        process.stdout.write(`${JSON.stringify(await clientFrom(options).getExecution(id), null, 2)}\n`);
+        const client = clientFrom(options);
+        process.stdout.write(`${JSON.stringify(await client.getExecution(await resolveExecutionId(client, id)), null, 2)}\n`);
       });
     });
 
@@ -67,7 +98,9 @@ export function registerExecutions(program: Command): void {
     .action(async (workflow, options) => {
       await runServiceCommand('executions start', async () => {
         const input: Json = parseJsonArgument(options.input, '--input');
-        const isFile = /\.(ya?ml|json)$/i.test(workflow) && existsSync(workflow);
+        const looksLikeFile = /\.(ya?ml|json)$/i.test(workflow) || workflow.startsWith('.') || workflow.split('/').length > 2;
+        if (looksLikeFile && !existsSync(workflow)) throw new ArgumentError(`${workflow}: no such file`);
+        const isFile = looksLikeFile;
         const target = isFile ? { document: readFileSync(workflow, 'utf8') } : { workflow: parseWorkflowName(workflow) };
         const execution = await clientFrom(options).startExecution({ ...target, input });
         process.stdout.write(`${execution.id}\n`);
@@ -77,10 +110,11 @@ export function registerExecutions(program: Command): void {
   for (const action of ['cancel', 'suspend', 'resume'] as const) {
     serviceCommand(executions, action)
       .description(`${action} an execution and print its status`)
-      .argument('<id>', 'execution id')
+      .argument('<id>', 'execution id, or the start of it')
       .action(async (id, options) => {
         await runServiceCommand(`executions ${action}`, async () => {
-          const execution = await clientFrom(options).controlExecution(id, action);
+          const client = clientFrom(options);
+          const execution = await client.controlExecution(await resolveExecutionId(client, id), action);
           process.stdout.write(`${execution.id} ${execution.status}\n`);
         });
       });

@@ -8,6 +8,9 @@ import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
 import { HOST_NAMES, runOnHost, type HostName } from '../../hosts/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { InProcessEventBus } from '../../bus/in-process-bus.ts';
+import { handleInterrupt } from '../interrupt.ts';
+import { readEventFile, RunEventFeeder } from '../run-events.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
@@ -33,11 +36,25 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'do not show task progress on stderr')
     .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--event <file>', 'a CloudEvent (JSON object or array) for the run\'s listen tasks; - reads NDJSON CloudEvents from stdin; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cairn run examples/order-pipeline.yaml --input @examples/order.json
+  $ cairn run flow.yaml --input '{"n": 3}' --host temporal
+  $ cairn run approval.yaml --event approved.json          # a CloudEvent for a listen task
+  $ producer | cairn run approval.yaml --event -           # NDJSON CloudEvents on stdin
+
+Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancelled (Ctrl-C), 4 Temporal unreachable.`,
+    )
     .action(async (file, options) => {
       const writeError = (line: string) => process.stderr.write(`${line}\n`);
       let input;
       let document;
+      let interrupt: ReturnType<typeof handleInterrupt> | undefined;
+      let view: ReturnType<typeof createProgressView> | undefined;
       try {
         input = parseJsonArgument(options.input, '--input');
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
@@ -46,9 +63,20 @@ export function registerRun(program: Command): void {
         document = await loadRunnableWorkflowFile(file, { engine });
         const parsing = { startedAt, completedAt: Date.now() };
         const cancel = new AbortController();
-        const onSignal = () => cancel.abort();
-        process.once('SIGINT', onSignal);
-        const view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
+        interrupt = handleInterrupt(() => cancel.abort());
+        const bus = new InProcessEventBus();
+        const feeder = new RunEventFeeder(bus, options.event.length > 0, writeError);
+        for (const source of options.event) if (source !== '-') feeder.add(readEventFile(source));
+        if (options.event.includes('-')) {
+          feeder.readStdin((error) => {
+            writeError(`cairn run: ${error.message}`);
+            process.exitCode = EXIT.invalid;
+            cancel.abort();
+          });
+        }
+        // A run waiting for events has nothing else keeping Node's event loop alive (it would exit with 13).
+        const keepAlive = setInterval(() => {}, 60_000);
+        view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
         const result = await runOnHost(options.host as HostName, document, input, {
           engine,
           parsing,
@@ -58,17 +86,25 @@ export function registerRun(program: Command): void {
           secrets,
           temporal: { ...(options.temporal ? { address: options.temporal } : {}), startWorker: options.worker },
           ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
-          ...(view ? { onEvent: view.onEvent } : {}),
+          bus,
+          onEvent: (event) => {
+            feeder.onProgress(event);
+            view?.onEvent(event);
+          },
+        }).finally(() => {
+          clearInterval(keepAlive);
+          if (options.event.includes('-')) process.stdin.destroy();
         });
         view?.finish();
-        process.off('SIGINT', onSignal);
         if (result.status === 'completed') {
           process.stdout.write(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
           process.exitCode = EXIT.ok;
         } else if (result.status === 'faulted') {
           writeError(JSON.stringify(problemToJson(result.error!)));
-          process.exitCode = EXIT.faulted;
-        } else {
+          // An input its workflow's input.schema rejects is bad input (2), not a run that failed (1).
+          const inputRejected = result.error!.instance === '/' && result.error!.detail?.startsWith('input does not match its schema') === true;
+          process.exitCode = inputRejected ? EXIT.invalid : EXIT.faulted;
+        } else if (process.exitCode !== EXIT.invalid) {
           writeError('cancelled');
           process.exitCode = EXIT.cancelled;
         }
@@ -79,8 +115,16 @@ export function registerRun(program: Command): void {
           writeError(`cairn run: ${(error as Error).message}`);
           process.exitCode = EXIT.unavailable;
           return;
+        } else if (interrupt?.interrupted) {
+          // Ctrl-C while the host was starting or stopping (a Temporal connection, a worker): still a cancel.
+          view?.finish();
+          writeError('cancelled');
+          process.exitCode = EXIT.cancelled;
+          return;
         } else throw error;
         process.exitCode = EXIT.invalid;
+      } finally {
+        interrupt?.dispose();
       }
     });
 }

@@ -151,7 +151,9 @@ export function registerServe(program: Command): void {
           return;
         }
       } else {
-        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, ...(secrets ? { secrets } : {}) });
+        const { createStoreWorkflowRegistry } = await import('../../service/store-workflow-registry.ts');
+        const workflows = createStoreWorkflowRegistry(store, expressions);
+        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, ...(secrets ? { secrets } : {}) });
       }
       const app = await buildApp({
         store,
@@ -183,6 +185,9 @@ export function registerServe(program: Command): void {
         `cairn serve: listening on ${url} (HTTP/JSON, gRPC, SSE, WebSocket), store ${options.database ? 'PostgreSQL' : location}` +
           `${options.temporal ? `, executions on Temporal ${options.temporal} (task queue ${options.taskQueue})` : ''}\n` +
           (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`) +
+          // The token rides in the fragment, which browsers never send; the dashboard stores it and clears the address bar.
+          `cairn serve: dashboard ${options.open ? `${url}/` : `${url}/#login=${encodeURIComponent(apiTokens[0]!)}`}\n` +
+          'cairn serve: request logs follow as JSON lines on stdout\n' +
           // Each execution's report token travels in its workflow input, so in its Temporal history.
           (options.temporal && !process.env.CAIRN_TEMPORAL_CODEC_KEY
             ? 'cairn serve: report tokens reach Temporal history unencrypted; set CAIRN_TEMPORAL_CODEC_KEY on the service and its workers to encrypt workflow inputs\n'

@@ -1,10 +1,26 @@
 import type { Command } from '@commander-js/extra-typings';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
 import { formatIssue, loadWorkflowFile, WorkflowLoadError, type ValidationIssue } from '../../loader/load-workflow.ts';
 import { EXIT } from '../exit-codes.ts';
 
+/** A folder stands for its workflow files (`.yaml`, `.yml`, `.json`, not recursive). */
+function expandFolders(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      // A missing path is reported by the loader, under its own name.
+    }
+    if (!folder) return [path];
+    return readdirSync(path).filter((name) => /\.(ya?ml|json)$/i.test(name)).sort().map((name) => join(path, name));
+  });
+}
+
 /**
- * `cairn validate FILE...`: checks workflow documents without running them. Prints `FILE: valid`
+ * `cairn validate FILE|DIR...`: checks workflow documents without running them. Prints `FILE: valid`
  * (stdout) or one `file:line:col: message` line per problem (stderr); exit 0 when every file is
  * valid, 2 otherwise. `--json` prints `[{file, valid, issues}]` to stdout instead.
  */
@@ -12,9 +28,11 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check workflow documents against the schema, references and expressions')
-    .argument('<files...>', 'workflow documents (YAML or JSON)')
+    .argument('<files...>', 'workflow documents (YAML or JSON), or folders of them')
     .option('--json', 'print the results as JSON')
-    .action(async (files, options) => {
+    .addHelpText('after', '\nExamples:\n  $ cairn validate examples/order-pipeline.yaml\n  $ cairn validate examples/            # every .yaml, .yml and .json file in it\n')
+    .action(async (paths, options) => {
+      const files = expandFolders(paths);
       const engine = await loadDefaultEngine();
       const results: Array<{ file: string; valid: boolean; issues: readonly ValidationIssue[] }> = [];
       for (const file of files) {

@@ -2,7 +2,16 @@ import type { Command } from '@commander-js/extra-typings';
 import { EVENT_TYPES, type ProgressEvent, type WorkflowStatus } from '../../core/events.ts';
 import { EXIT } from '../exit-codes.ts';
 import { clientFrom, runServiceCommand, serviceCommand, ServiceUnavailableError, type ServiceClient } from '../service-client.ts';
+import { handleInterrupt } from '../interrupt.ts';
+import { resolveExecutionId } from './executions.ts';
 import { createProgressView } from '../views/progress-view.ts';
+
+/** A faulted run's error (RFC 7807) on stderr, so `watch` says why and not only that it faulted. */
+async function printFailure(client: ServiceClient, id: string): Promise<void> {
+  const snapshot = await client.getExecution(id);
+  const { error } = snapshot.execution;
+  if (error) process.stderr.write(`${JSON.stringify(error)}\n`);
+}
 
 const TERMINAL: Partial<Record<string, WorkflowStatus>> = {
   [EVENT_TYPES.workflowCompleted]: 'completed',
@@ -99,23 +108,30 @@ export const EXIT_BY_STATUS: Partial<Record<WorkflowStatus, number>> = {
 export function registerWatch(program: Command): void {
   serviceCommand(program, 'watch')
     .description('follow an execution at the service live and exit with its status')
-    .argument('<id>', 'execution id')
+    .argument('<id>', 'execution id, or the start of it')
+    .addHelpText('after', '\nExamples:\n  $ cairn watch 3f2a9c1e            # an id prefix, as the dashboard shows it\n  $ CAIRN_SERVICE=http://10.0.0.5:7233 CAIRN_TOKEN=… cairn watch 3f2a --json\n')
     .option('--json', 'print the events as NDJSON on stdout instead of drawing the tree')
     .option('--retry-for <seconds>', 'keep reconnecting this long while the service is unreachable', '10')
     .action(async (id, options) => {
       await runServiceCommand('watch', async () => {
         const client = clientFrom(options);
+        id = await resolveExecutionId(client, id);
         const view = createProgressView(options.json ? { stream: process.stdout, json: true } : { stream: process.stderr });
         const cancel = new AbortController();
-        const onSignal = () => cancel.abort();
-        process.once('SIGINT', onSignal);
+        const interrupt = handleInterrupt(() => cancel.abort());
         try {
           const status = await followExecution(client, id, { onEvent: view.onEvent, retryForMs: Number(options.retryFor) * 1000, signal: cancel.signal });
           view.finish();
           if (!options.json) process.stderr.write(`${status}\n`);
+          if (status === 'faulted') await printFailure(client, id);
           return EXIT_BY_STATUS[status] ?? EXIT.faulted;
+        } catch (error) {
+          if (!interrupt.interrupted) throw error;
+          view.finish();
+          process.stderr.write(`cancelled: stopped watching; execution ${id} goes on at the service (cairn executions cancel ${id} to stop it)\n`);
+          return EXIT.cancelled;
         } finally {
-          process.off('SIGINT', onSignal);
+          interrupt.dispose();
         }
       });
     });

@@ -2,6 +2,17 @@ import { EVENT_TYPES, type ProgressEvent, type TaskStatus, type WorkflowStatus }
 import { isJsonObject, type Json, type JsonObject } from '../../core/json.ts';
 import { lastToken } from '../../core/pointer.ts';
 
+/** One failed attempt of a task instance (a retried `try`, or a task inside one). */
+export interface AttemptRecord {
+  /** 0 for the first run. */
+  attempt: number;
+  error?: JsonObject;
+  startedAt?: number;
+  endedAt: number;
+  /** The backoff before the next attempt (on the `try` task that retried). */
+  retryDelayMs?: number;
+}
+
 /** One task instance (task pointer plus loop iteration), folded from its events. */
 export interface TaskNode {
   /** JSON Pointer of the task in the document. */
@@ -23,6 +34,10 @@ export interface TaskNode {
   input?: Json;
   output?: Json;
   error?: JsonObject;
+  /** Failed attempts, oldest first. */
+  failedAttempts: AttemptRecord[];
+  /** A `for` task's item count, known once the loop starts. */
+  items?: number;
   /** Sequence number of the last event applied to this node. */
   seq: number;
   children: TaskNode[];
@@ -85,7 +100,7 @@ function nodeFor(tree: TaskTree, event: ProgressEvent & { subject: string }): Ta
   const existing = tree.nodes.get(key);
   if (existing) return existing;
   const parent = findParent(tree, event.subject, event.iteration);
-  const node: TaskNode = { ref: event.subject, name: lastToken(event.subject), depth: parent ? parent.depth + 1 : 0, status: 'pending', attempts: 0, seq: event.seq, children: [] };
+  const node: TaskNode = { ref: event.subject, name: lastToken(event.subject), depth: parent ? parent.depth + 1 : 0, status: 'pending', attempts: 0, failedAttempts: [], seq: event.seq, children: [] };
   if (event.iteration !== undefined) node.iteration = event.iteration;
   const branch = /\/fork\/branches\/(\d+)\/[^/]+$/.exec(event.subject);
   if (branch) node.branch = Number(branch[1]);
@@ -105,9 +120,19 @@ function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
       delete node.endedAt;
       delete node.error;
       return;
-    case EVENT_TYPES.taskRetried:
+    case EVENT_TYPES.taskRetried: {
+      const previous = node.failedAttempts.at(-1);
+      const startedAt = previous ? previous.endedAt + (previous.retryDelayMs ?? 0) : node.startedAt;
+      node.failedAttempts.push({
+        attempt: Math.max(0, (event.attempt ?? 1) - 1),
+        endedAt: timeOf(event),
+        ...(startedAt !== undefined ? { startedAt } : {}),
+        ...(isJsonObject(data.error) ? { error: data.error } : {}),
+        ...(typeof data.retryDelayMs === 'number' ? { retryDelayMs: data.retryDelayMs } : {}),
+      });
       node.attempts = Math.max(node.attempts, (event.attempt ?? 0) + 1);
       return;
+    }
     case EVENT_TYPES.taskSuspended:
       node.status = 'suspended';
       return;
@@ -122,6 +147,7 @@ function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
       node.status = 'faulted';
       node.endedAt = timeOf(event);
       if (isJsonObject(data.error)) node.error = data.error;
+      node.failedAttempts.push({ attempt: event.attempt ?? 0, endedAt: node.endedAt, ...(node.startedAt !== undefined ? { startedAt: node.startedAt } : {}), ...(node.error ? { error: node.error } : {}) });
       return;
     case EVENT_TYPES.taskCompleted:
       node.status = 'completed';
@@ -135,6 +161,7 @@ function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
     case EVENT_TYPES.taskState:
       if (data.input !== undefined) node.input = data.input;
       if (data.output !== undefined) node.output = data.output;
+      if (typeof data.items === 'number') node.items = data.items;
       return;
     case EVENT_TYPES.taskStatusChanged:
       if (typeof data.status === 'string') node.status = data.status as TaskStatus;

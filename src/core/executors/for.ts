@@ -3,6 +3,8 @@ import { isJsonObject } from '../json.ts';
 import { childPointer } from '../pointer.ts';
 import { workflowError } from '../errors.ts';
 import { isContinuationSignal } from '../continuation.ts';
+import { EVENT_TYPES } from '../events.ts';
+import { taskInstance } from '../execution.ts';
 import type { Executor } from './types.ts';
 
 /**
@@ -18,6 +20,8 @@ export const runFor: Executor<'for'> = async (task, input, context) => {
   const itemName = task.for.each ?? 'item';
   const indexName = task.for.at ?? 'index';
   const bodyPointer = childPointer(pointer, 'do');
+  // The item count lets views show progress ("41/50") while the loop runs.
+  if (!resumed) execution.progress.emit(EVENT_TYPES.taskState, { workflow: execution.instanceName, task: pointer, items: items.length }, taskInstance(pointer, frame));
   let data = input;
   for (let index = resumed ? resumed.index : 0; index < items.length; index += 1) {
     const loopVariables = { [itemName]: items[index]!, [indexName]: index };

@@ -33,7 +33,7 @@ export const runTry: Executor<'try'> = async (task, input, context) => {
         if (mayRetry(policy, attempt + 1, execution.host.now() - startedAt, delay, env)) {
           execution.progress.emit(
             EVENT_TYPES.taskRetried,
-            { workflow: execution.instanceName, task: pointer, retriedAt: new Date(execution.host.now()).toISOString(), error: problemToJson(error.problem) },
+            { workflow: execution.instanceName, task: pointer, retriedAt: new Date(execution.host.now()).toISOString(), retryDelayMs: delay, error: problemToJson(error.problem) },
             taskInstance(pointer, { ...frame, attempt: frame.attempt + attempt + 1 }),
           );
           await execution.host.sleep(delay, frame.scope);

@@ -98,7 +98,12 @@ export async function followExecution(handle: WorkflowHandle, options: FollowOpt
     }
   };
 
-  const onAbort = () => void handle.cancel().catch(() => undefined);
+  // Awaited before returning: the caller closes the connection next, and a cancel request still
+  // retrying on a closed connection throws from a timer (an uncaught exception).
+  let cancelling: Promise<unknown> | undefined;
+  const onAbort = () => {
+    cancelling = handle.cancel().catch(() => undefined);
+  };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let settled = false;
@@ -115,6 +120,7 @@ export async function followExecution(handle: WorkflowHandle, options: FollowOpt
     return { ...result, events: collector.events, lastSeq: collector.lastSeq };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await cancelling;
   }
 }
 

@@ -108,6 +108,9 @@ export function installQuietRuntime(): void {
       logger: withoutDslFailures(new DefaultLogger('WARN')),
       // Core's own WARN lines (a failing replay, a retried poll) repeat what the tests and the TS logger report.
       telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+      // The commands own Ctrl-C: `cairn run` cancels its execution and lets its worker finish the
+      // cancel; the SDK's default would shut the worker down under the run's feet.
+      shutdownSignals: [],
     });
   } catch {
     // Another part of the process installed the runtime first; its logger stays.

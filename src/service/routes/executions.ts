@@ -12,6 +12,7 @@ interface ListQuery {
   name?: string;
   version?: string;
   status?: string;
+  idPrefix?: string;
   createdAfter?: string;
   createdBefore?: string;
   cursor?: string;
@@ -54,6 +55,7 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
             name: { type: 'string' },
             version: { type: 'string' },
             status: { type: 'string', description: 'one status or several separated by commas' },
+            idPrefix: { type: 'string', minLength: 1, description: 'the start of the execution id' },
             createdAfter: { type: 'string', format: 'date-time' },
             createdBefore: { type: 'string', format: 'date-time' },
             cursor: { type: 'string' },
@@ -81,10 +83,20 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
   );
 
   for (const action of ['cancel', 'suspend', 'resume'] as const) {
-    app.post<{ Params: { id: string } }>(
+    app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       `/v1/executions/:id/${action}`,
-      { schema: { params: idParams, response: { 200: executionSchema, ...errorResponses } } },
-      (request) => context.service.control(request.params.id, action),
+      {
+        schema: {
+          params: idParams,
+          body: { type: ['object', 'null'], properties: { reason: { type: 'string', maxLength: 500 } } },
+          response: { 200: executionSchema, ...errorResponses },
+        },
+      },
+      (request) => {
+        // The operator's reason goes to the service log, beside who acted on which execution.
+        if (request.body?.reason) request.log.info({ executionId: request.params.id, action, reason: request.body.reason }, `${action} requested`);
+        return context.service.control(request.params.id, action);
+      },
     );
   }
 }
