@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type Logger, type LogMetadata, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Configuration as WebpackConfiguration } from 'webpack';
@@ -10,7 +10,8 @@ import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
+/** The generic workflow's module beside this one: `workflow.ts` in src/ (tests), `workflow.js` in dist/. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`./workflow${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /**
  * jq-wasm's edge build (no Node imports, no `import.meta.url` lookups) with its WebAssembly binary
