@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Builds what the `cairn` package runs: src/ → dist/ as JavaScript (esbuild, one file per module, so
 // paths relative to a module — schema/, dashboard/dist/, the workflow sandbox entry — hold as in src/),
-// the dashboard (vite, only when its sources changed), and with `--types` the .d.ts files (tsc).
+// the official schema's validators (ajv standalone code), the dashboard (vite, only when its sources changed), and with `--types` the .d.ts files (tsc).
 // `npm ci` runs it through `prepare`, `npm test` before vitest, `npm pack` with `--types` through `prepack`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -39,6 +39,10 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+
+// The official schema's validators, compiled once here instead of on every `cairn run`/`validate`.
+const officialSchema = await import('../dist/loader/official-schema.js');
+writeFileSync(join('dist/loader', officialSchema.PRECOMPILED_FILE), officialSchema.officialSchemaStandaloneCode());
 
 if (withTypes) run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 if (dashboardIsStale()) run('npm', ['run', '-s', 'build:dashboard']);
