@@ -15,7 +15,8 @@ export async function loadDefaultEngine(): Promise<ExpressionEngine> {
 export async function loadEngine(name: EngineName): Promise<ExpressionEngine> {
   switch (name) {
     case 'native':
-      return createNativeJqEngine({ now: () => Date.now() });
+      // jq's `now` is seconds since the epoch.
+      return createNativeJqEngine({ now: () => Date.now() / 1000 });
     case 'jq-wasm':
       return createJqWasmEngine();
     default:

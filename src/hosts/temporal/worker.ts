@@ -38,12 +38,38 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundled;
 }
 
-export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
+export interface CairnWorkerParts {
+  workflowBundle: WorkflowBundleWithSourceMap;
+  activities: ReturnType<typeof createActivities>;
+  dataConverter: { payloadCodecs: ReturnType<typeof payloadCodecs> };
+}
+
+export interface CairnWorkerPartsOptions extends Partial<CairnActivityDependencies> {
+  /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
+  codecKey?: string;
+}
+
+/** What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities and payload codec. */
+export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): Promise<CairnWorkerParts> {
+  return {
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      bus: options.bus ?? new InProcessEventBus(),
+      endpointRewrites: options.endpointRewrites,
+      progressSink: options.progressSink,
+      secrets: options.secrets,
+      allowProcesses: options.allowProcesses,
+      serviceUrl: options.serviceUrl,
+      workflows: options.workflows,
+    }),
+    dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
+  };
+}
+
+export interface CairnWorkerOptions extends CairnWorkerPartsOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
-  /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
-  codecKey?: string;
   /** Bounds memory: each cached execution holds its interpreter and jq instances. */
   maxCachedWorkflows?: number;
 }
@@ -58,18 +84,8 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      bus: options.bus ?? new InProcessEventBus(),
-      endpointRewrites: options.endpointRewrites,
-      progressSink: options.progressSink,
-      secrets: options.secrets,
-      allowProcesses: options.allowProcesses,
-      serviceUrl: options.serviceUrl,
-      workflows: options.workflows,
-    }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
-    dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
+    ...(await cairnWorkerParts(options)),
   });
 }
 
