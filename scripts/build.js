@@ -2,13 +2,14 @@
 // Builds what the `cairn` package runs: src/ → dist/ as JavaScript (esbuild, one file per module, so
 // paths relative to a module — schema/, dashboard/dist/, the workflow sandbox entry — hold as in src/),
 // the official schema's validators (ajv standalone code), the dashboard (vite, only when its sources changed), and with `--types` the .d.ts files (tsc).
-// `npm ci` runs it through `prepare`, `npm test` before vitest, `npm pack` with `--types` through `prepack`.
+// `npm ci` and `npm pack` run it through `prepare`; vitest's global setup runs it before the tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const withTypes = process.argv.includes('--types');
+// `npm pack`/`npm publish` run `prepare` too: a package ships its type declarations.
+const withTypes = process.argv.includes('--types') || ['pack', 'publish'].includes(process.env.npm_command ?? '');
 
 /** Every module under `dir` except tests. */
 function sourceFiles(dir) {
