@@ -1,5 +1,5 @@
 // Load, validate and run a workflow in this process with the `cairn` library API.
-import { loadWorkflow, runWorkflow, validateWorkflow, WorkflowLoadError } from 'cairn';
+import { EVENT_TYPES, loadWorkflow, runWorkflow, validateWorkflow, WorkflowLoadError } from 'cairn';
 
 const text = `
 document: { dsl: '1.0.0', namespace: examples, name: greet, version: '1.0.0' }
@@ -30,4 +30,4 @@ const result = await runWorkflow(document, {
 });
 console.log(`status ${result.status}`);
 console.log(`output ${JSON.stringify(result.output)}`);
-console.log(`events ${events[0]} … ${events.at(-1)}`);
+console.log(`events ${events.length}, workflow completed: ${events.includes(EVENT_TYPES.workflowCompleted)}`);

