@@ -4,41 +4,46 @@ import type { Json } from '../core/json.ts';
 import { unsealSecrets } from '../core/secret-sealing.ts';
 import { NO_SECRETS } from '../secrets/secret-store.ts';
 import type { EffectContext } from './effect-context.ts';
-import { performEmit } from './emit.ts';
-import { performAsyncApiPublish, performAsyncApiReceive, performAsyncApiSubscribe, performAsyncApiUnsubscribe } from './asyncapi.ts';
-import { performA2a } from './a2a.ts';
-import { performGrpc } from './grpc.ts';
-import { performMcp } from './mcp.ts';
-import { performHttp } from './http.ts';
-import { performOpenApi } from './openapi.ts';
-import { performRunContainer } from './run/container.ts';
-import { performRunScript } from './run/script.ts';
-import { performRunShell } from './run/shell.ts';
-import { performRunWorkflow } from './run/workflow.ts';
-
 export type { EffectContext } from './effect-context.ts';
 
-type EffectPerformers = {
-  [K in EffectRequest['kind']]: (request: Extract<EffectRequest, { kind: K }>, context: EffectContext) => Promise<Json>;
+
+type Performer<K extends EffectRequest['kind']> = (request: Extract<EffectRequest, { kind: K }>, context: EffectContext) => Promise<Json>;
+type AnyPerformer = (request: EffectRequest, context: EffectContext) => Promise<Json>;
+
+/**
+ * One performer per effect kind, each imported on its first use: a run loads only the protocols it
+ * calls (gRPC, MCP, NATS… are heavy). A new kind in `EffectRequest` is a compile error here until handled.
+ */
+const performerLoaders: { [K in EffectRequest['kind']]: () => Promise<Performer<K>> } = {
+  http: async () => (await import('./http.ts')).performHttp,
+  openapi: async () => (await import('./openapi.ts')).performOpenApi,
+  emit: async () => (await import('./emit.ts')).performEmit,
+  grpc: async () => (await import('./grpc.ts')).performGrpc,
+  'asyncapi.publish': async () => (await import('./asyncapi.ts')).performAsyncApiPublish,
+  'asyncapi.subscribe': async () => (await import('./asyncapi.ts')).performAsyncApiSubscribe,
+  'asyncapi.receive': async () => (await import('./asyncapi.ts')).performAsyncApiReceive,
+  'asyncapi.unsubscribe': async () => (await import('./asyncapi.ts')).performAsyncApiUnsubscribe,
+  a2a: async () => (await import('./a2a.ts')).performA2a,
+  mcp: async () => (await import('./mcp.ts')).performMcp,
+  'run.shell': async () => (await import('./run/shell.ts')).performRunShell,
+  'run.script': async () => (await import('./run/script.ts')).performRunScript,
+  'run.container': async () => (await import('./run/container.ts')).performRunContainer,
+  'run.workflow': async () => (await import('./run/workflow.ts')).performRunWorkflow,
 };
 
-/** One performer per effect kind: a new kind in `EffectRequest` is a compile error here until handled. */
-const performers: EffectPerformers = {
-  http: performHttp,
-  openapi: performOpenApi,
-  emit: performEmit,
-  grpc: performGrpc,
-  'asyncapi.publish': performAsyncApiPublish,
-  'asyncapi.subscribe': performAsyncApiSubscribe,
-  'asyncapi.receive': performAsyncApiReceive,
-  'asyncapi.unsubscribe': performAsyncApiUnsubscribe,
-  a2a: performA2a,
-  mcp: performMcp,
-  'run.shell': performRunShell,
-  'run.script': performRunScript,
-  'run.container': performRunContainer,
-  'run.workflow': performRunWorkflow,
-};
+const loadedPerformers = new Map<string, AnyPerformer>();
+
+/** The kind's performer: straight from the cache once loaded (no extra await on the hot path). */
+function performerFor(kind: string): AnyPerformer | undefined {
+  const loaded = loadedPerformers.get(kind);
+  if (loaded !== undefined || !Object.hasOwn(performerLoaders, kind)) return loaded;
+  const load = performerLoaders[kind as EffectRequest['kind']] as () => Promise<AnyPerformer>;
+  return async (request, context) => {
+    const perform = await load();
+    loadedPerformers.set(kind, perform);
+    return perform(request, context);
+  };
+}
 
 /** Effects that start a process on this machine: `run` shell/script/container and MCP over stdio. */
 function startsProcess(request: EffectRequest): boolean {
@@ -55,7 +60,7 @@ function processName(request: EffectRequest): string {
  */
 export function performEffect(request: EffectRequest, context: EffectContext): Promise<Json> {
   // Requests may arrive as deserialized activity input, so the kind is checked at run time too.
-  const perform = performers[request.kind] as ((request: EffectRequest, context: EffectContext) => Promise<Json>) | undefined;
+  const perform = performerFor(request.kind);
   if (perform === undefined) {
     return Promise.reject(workflowError('configuration', `unknown effect kind ${JSON.stringify(request.kind)}`));
   }

@@ -1,6 +1,5 @@
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import { createNativeJqEngine } from '../core/expr/jq/index.ts';
-import { createJqWasmEngine } from './jq-wasm-engine.ts';
 
 /** Environment variable choosing the jq engine: `native` (default) or `jq-wasm` (real jq compiled to WASM). */
 export const EXPRESSION_ENGINE_ENV = 'CAIRN_EXPRESSION_ENGINE';
@@ -15,9 +14,11 @@ export async function loadDefaultEngine(): Promise<ExpressionEngine> {
 export async function loadEngine(name: EngineName): Promise<ExpressionEngine> {
   switch (name) {
     case 'native':
-      return createNativeJqEngine({ now: () => Date.now() });
+      // jq's `now` is seconds since the epoch.
+      return createNativeJqEngine({ now: () => Date.now() / 1000 });
     case 'jq-wasm':
-      return createJqWasmEngine();
+      // Loaded only when chosen: the WebAssembly build is large.
+      return (await import('./jq-wasm-engine.ts')).createJqWasmEngine();
     default:
       throw new Error(`unknown expression engine '${String(name)}' in ${EXPRESSION_ENGINE_ENV} (use native or jq-wasm)`);
   }

@@ -31,7 +31,7 @@ export function reduceSchemaErrors(errors: readonly ErrorObject[], base: Readonl
     const path = [...base.map(String), ...parsePointer(error.instancePath)];
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf') {
       const branches = Array.isArray(error.schema) ? (error.schema as unknown[]) : [];
-      summaries.push({ path, schemaPath: error.schemaPath, branches, friendly: friendly.get(error.parentSchema as object) });
+      summaries.push({ path, schemaPath: error.schemaPath, branches, friendly: friendly.get(JSON.stringify(error.parentSchema)) });
     } else {
       candidates.push(toCandidate(error, path));
     }
@@ -112,20 +112,23 @@ function toCandidate(error: ErrorObject, path: string[]): Candidate {
   }
 }
 
-/** Definitions whose oneOf/anyOf failures read better as one sentence, keyed by schema object. */
-function friendlyMessages(schema: JsonObject): Map<object, string> {
+/**
+ * Definitions whose oneOf/anyOf failures read better as one sentence, keyed by their JSON text
+ * (precompiled validators report copies of the schema's objects, not the objects themselves).
+ */
+function friendlyMessages(schema: JsonObject): Map<string, string> {
   const defs = (schema['$defs'] ?? {}) as JsonObject;
-  const messages = new Map<object, string>();
+  const messages = new Map<string, string>();
   const add = (name: string, message: string): void => {
     const def = defs[name];
-    if (isJsonObject(def)) messages.set(def, message);
+    if (isJsonObject(def)) messages.set(JSON.stringify(def), message);
   };
   add('duration', 'must be a duration: an ISO 8601 string such as PT30S, an object of days/hours/minutes/seconds/milliseconds, or a ${ } expression');
   add('flowDirective', "must be 'continue', 'exit', 'end' or the name of a task");
   add('uriTemplate', 'must be an absolute URI (scheme://...) or a URI template');
   add('endpoint', 'must be a URI, a ${ } expression, or an object with a uri');
   const errorType = get(defs, ['error', 'properties', 'type']);
-  if (isJsonObject(errorType)) messages.set(errorType, 'must be a URI such as https://serverlessworkflow.io/spec/1.0.0/errors/runtime, or a ${ } expression');
+  if (isJsonObject(errorType)) messages.set(JSON.stringify(errorType), 'must be a URI such as https://serverlessworkflow.io/spec/1.0.0/errors/runtime, or a ${ } expression');
   return messages;
 }
 

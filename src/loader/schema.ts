@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { TaskKind } from '../core/model.ts';
 import { ISSUE } from './issue-codes.ts';
 import { toPointer as pointer, type RawIssue } from './issue.ts';
+import { loadOfficialSchema } from './official-schema.ts';
 import { reduceSchemaErrors } from './schema-errors.ts';
-
-// ajv and ajv-formats are CommonJS: under NodeNext their default export is the module object.
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
 
 /** Kinds in detection order: `do` last, because a `for` task also has `do`. */
 export const TASK_KINDS: readonly TaskKind[] = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'do'];
@@ -130,37 +124,25 @@ function validatorFor(kind: TaskKind, task: JsonObject): ValidateFunction {
 
 function compile(): CompiledSchema {
   if (compiled) return compiled;
-  // The official schema, vendored in schema/workflow.yaml (Apache-2.0, see schema/LICENSE).
-  const schema = parse(readFileSync(new URL('../../schema/workflow.yaml', import.meta.url), 'utf8')) as JsonObject;
-  const shallow = structuredClone(schema);
-  // Tasks are validated one by one (see validateAgainstSchema), so the schema stops at task lists.
-  const defs = shallow['$defs'] as JsonObject;
-  ((defs['taskList'] as JsonObject)['items'] as JsonObject)['additionalProperties'] = true;
-  const use = (shallow['properties'] as JsonObject)['use'] as JsonObject;
-  ((use['properties'] as JsonObject)['functions'] as JsonObject)['additionalProperties'] = true;
-
-  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-  addFormats(ajv);
-  const root = ajv.compile(shallow);
-  const id = String(shallow['$id']);
-  const fragment = (pointerText: string): ValidateFunction => {
-    const validate = ajv.getSchema(`${id}#${pointerText}`);
-    if (!validate) throw new Error(`schema has no ${pointerText}`);
+  const { schema, validators } = loadOfficialSchema();
+  const validator = (name: string): ValidateFunction => {
+    const validate = validators[name];
+    if (!validate) throw new Error(`the official schema has no validator ${name}`);
     return validate;
   };
   const kinds = new Map<TaskKind, ValidateFunction>();
-  for (const kind of TASK_KINDS) if (kind !== 'call') kinds.set(kind, fragment(`/$defs/${kind}Task`));
+  for (const kind of TASK_KINDS) if (kind !== 'call') kinds.set(kind, validator(`task_${kind}`));
   const callVariants = new Map<string, ValidateFunction>();
   let customCall: ValidateFunction | undefined;
-  const variants = (defs['callTask'] as JsonObject)['oneOf'] as JsonObject[];
+  const variants = ((schema['$defs'] as JsonObject)['callTask'] as JsonObject)['oneOf'] as JsonObject[];
   variants.forEach((variant, index) => {
     const callSchema = get(variant, ['allOf', 1, 'properties', 'call']);
-    const validate = fragment(`/$defs/callTask/oneOf/${index}`);
+    const validate = validator(`call_${index}`);
     if (isJsonObject(callSchema) && typeof callSchema['const'] === 'string') callVariants.set(callSchema['const'], validate);
     else customCall = validate;
   });
   if (!customCall) throw new Error('schema has no custom function call variant');
-  compiled = { root, kinds, callVariants, customCall, schema: shallow };
+  compiled = { root: validator('root'), kinds, callVariants, customCall, schema };
   return compiled;
 }
 

@@ -11,15 +11,19 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
  */
 export function bundleInThread(): Promise<WorkflowBundleWithSourceMap> {
   const self = JSON.stringify(import.meta.url);
-  // From sources (tests, tsx) the thread registers tsx to load TypeScript first; compiled code needs nothing.
-  const tsx = JSON.stringify(pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href);
-  const entry = extname(fileURLToPath(import.meta.url)) === '.ts' ? `import(${tsx}).then((tsx) => tsx.register()).then(() => import(${self}))` : `import(${self})`;
+  // From sources (tests, tsx) the thread registers tsx to load TypeScript first; compiled code needs
+  // nothing (and an installed package has no tsx).
+  const entry = extname(fileURLToPath(import.meta.url)) === '.ts' ? `import(${tsxApiUrl()}).then((tsx) => tsx.register()).then(() => import(${self}))` : `import(${self})`;
   return new Promise((resolve, reject) => {
     const thread = new Worker(entry, { eval: true, workerData: { bundleWorkflow: true } });
     thread.once('message', resolve);
     thread.once('error', reject);
     thread.once('exit', (code) => reject(new Error(`the workflow bundler thread exited (${code}) without a bundle`)));
   });
+}
+
+function tsxApiUrl(): string {
+  return JSON.stringify(pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href);
 }
 
 // Not a top-level await: worker.ts imports this module, and awaiting its import here would deadlock the cycle.

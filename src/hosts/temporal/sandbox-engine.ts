@@ -20,18 +20,20 @@ export function loadSandboxEngine(kind: SandboxEngineKind = 'native'): Promise<E
   return loadJqWasm();
 }
 
+/** The WebAssembly types (the project's `lib`, ES2023 without DOM, declares none). */
+type WasmModule = object;
+
 /**
  * jq-wasm's binary is inlined into the workflow bundle (worker.ts adds the webpack rule).
  * Emscripten's own loader instantiates asynchronously, which never resolves inside an
  * activation, so the instance is built synchronously here and handed over through `instantiateWasm`.
  */
-let compiled: WebAssembly.Module | undefined;
+let compiled: WasmModule | undefined;
 
-/** The WebAssembly constructors (the project's `lib` setting types the namespace but not its values). */
 const wasm = (globalThis as unknown as { WebAssembly: WasmConstructors }).WebAssembly;
 interface WasmConstructors {
-  Module: new (bytes: Uint8Array) => WebAssembly.Module;
-  Instance: new (module: WebAssembly.Module, imports: JqWasmImports) => JqWasmInstance;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: JqWasmImports) => JqWasmInstance;
 }
 
 function loadJqWasm(): Promise<ExpressionEngine> {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type Logger, type LogMetadata, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Configuration as WebpackConfiguration } from 'webpack';
@@ -11,7 +11,8 @@ import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
 import { bundleInThread } from './bundle-in-thread.ts';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
+/** The generic workflow's module beside this one: `workflow.ts` in src/ (tests), `workflow.js` in dist/. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`./workflow${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /**
  * jq-wasm's edge build (no Node imports, no `import.meta.url` lookups) with its WebAssembly binary
@@ -43,12 +44,38 @@ export function bundleWorkflowCodeHere(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
 }
 
-export interface CairnWorkerOptions extends Partial<CairnActivityDependencies> {
+export interface CairnWorkerParts {
+  workflowBundle: WorkflowBundleWithSourceMap;
+  activities: ReturnType<typeof createActivities>;
+  dataConverter: { payloadCodecs: ReturnType<typeof payloadCodecs> };
+}
+
+export interface CairnWorkerPartsOptions extends Partial<CairnActivityDependencies> {
+  /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
+  codecKey?: string;
+}
+
+/** What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities and payload codec. */
+export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): Promise<CairnWorkerParts> {
+  return {
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      bus: options.bus ?? new InProcessEventBus(),
+      endpointRewrites: options.endpointRewrites,
+      progressSink: options.progressSink,
+      secrets: options.secrets,
+      allowProcesses: options.allowProcesses,
+      serviceUrl: options.serviceUrl,
+      workflows: options.workflows,
+    }),
+    dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
+  };
+}
+
+export interface CairnWorkerOptions extends CairnWorkerPartsOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
-  /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
-  codecKey?: string;
   /** Bounds memory: each cached execution holds its interpreter and jq instances. */
   maxCachedWorkflows?: number;
 }
@@ -63,18 +90,8 @@ export async function createCairnWorker(options: CairnWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      bus: options.bus ?? new InProcessEventBus(),
-      endpointRewrites: options.endpointRewrites,
-      progressSink: options.progressSink,
-      secrets: options.secrets,
-      allowProcesses: options.allowProcesses,
-      serviceUrl: options.serviceUrl,
-      workflows: options.workflows,
-    }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
-    dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
+    ...(await cairnWorkerParts(options)),
   });
 }
 
