@@ -2,7 +2,7 @@ import type { Json, JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { workflowError } from '../errors.ts';
 import type { CompiledExpression, ExpressionEngine } from './engine.ts';
-import { declaredProgram, enclosedProgram, referencedVariables } from './runtime-expression.ts';
+import { declaredProgram, enclosedProgram, referencedSecretNames, referencedVariables } from './runtime-expression.ts';
 
 /** Variables visible to an expression; values are computed only when a program mentions them. */
 export type Variables = Readonly<Record<string, Json | (() => Json)>>;
@@ -14,12 +14,15 @@ export type Variables = Readonly<Record<string, Json | (() => Json)>>;
  */
 export class ExpressionEvaluator {
   private readonly compiled = new Map<string, CompiledExpression>();
+  private readonly undeclaredSecret = new Map<string, string | undefined>();
 
-  constructor(private readonly engine: ExpressionEngine) {}
+  /** `declaredSecrets`: the document's `use.secrets`; a program naming any other secret is an `authorization` error (403). */
+  constructor(private readonly engine: ExpressionEngine, private readonly declaredSecrets: readonly string[] = []) {}
 
   /** All results of a jq program. */
   run(program: string, input: Json, variables: Variables, pointer: string): Json[] {
     const names = [...referencedVariables(program)].filter((name) => name in variables);
+    if (names.includes('secrets')) this.requireDeclaredSecrets(program, pointer);
     const values: Record<string, Json> = {};
     for (const name of names) {
       const value = variables[name]!;
@@ -67,6 +70,14 @@ export class ExpressionEvaluator {
     return typeof transformation === 'string'
       ? this.value(transformation, input, variables, pointer)
       : this.template(transformation, input, variables, pointer);
+  }
+
+  private requireDeclaredSecrets(program: string, pointer: string): void {
+    if (!this.undeclaredSecret.has(program)) {
+      this.undeclaredSecret.set(program, [...referencedSecretNames(program)].find((name) => !this.declaredSecrets.includes(name)));
+    }
+    const name = this.undeclaredSecret.get(program);
+    if (name !== undefined) throw workflowError('authorization', `secret '${name}' is not declared in use.secrets`, { instance: pointer });
   }
 
   private compile(program: string, names: string[]): CompiledExpression {
