@@ -5,6 +5,7 @@ import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';
 import { AccessControl, type AccessOptions } from './access.ts';
 import type { ServiceContext } from './context.ts';
+import { browserGuard, type BrowserGuardOptions } from './browser-guard.ts';
 import { ServiceError } from './errors.ts';
 import type { ServiceCluster } from './cluster/service-cluster.ts';
 import type { ExecutionEngine } from './execution-engine.ts';
@@ -46,6 +47,8 @@ export interface AppOptions {
    * executions, and the channel to the others. Built before the engine, whose bus it shares.
    */
   cluster?: ServiceCluster;
+  /** Host and Origin checks for browser-reachable requests (an Origin must be the service's own unless allowed). */
+  browser?: BrowserGuardOptions;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -117,6 +120,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
   });
 
+  const guard = browserGuard(options.browser ?? {});
+  app.addHook('onRequest', async (request) => guard(request));
   for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, scheduleRoutes, streamRoutes, websocketRoutes, connectRoutes]) {
     await app.register(routes, { context });
   }

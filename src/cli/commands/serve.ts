@@ -1,4 +1,4 @@
-import { apiTokenFile, dataDirectory } from '../data-dir.ts';
+import { apiTokenFile, dataDirectory, DataDirectoryLockedError, lockDataDirectory, restrictDataDirectory } from '../data-dir.ts';
 import type { Command } from '@commander-js/extra-typings';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,14 @@ function secretFile(path: string): string {
   if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return readFileSync(path, 'utf8').trim();
+}
+
+const WILDCARD = ['0.0.0.0', '::', '[::]'];
+
+/** Host names the service answers to: the bind address, loopback names on a loopback bind, and the operator's; any on a wildcard bind given none. */
+function allowedHosts(bind: string, configured: string[]): string[] | undefined {
+  if (WILDCARD.includes(bind)) return configured.length > 0 ? [...configured, ...LOOPBACK] : undefined;
+  return [bind, ...(LOOPBACK.includes(bind) ? LOOPBACK : []), ...configured];
 }
 
 /**
@@ -32,6 +40,8 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', 'data directory (default: $CAIRN_DATA or .cairn/data)')
     .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret for the embedded engine\'s executions ($secrets; with --temporal, workers hold secrets); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--allowed-host <name>', 'a host name clients reach the service by, besides the bind address and loopback names (Host header check against DNS rebinding); repeatable', (name: string, all: string[]) => [...all, name], [] as string[])
+    .option('--allowed-origin <origin>', 'a web origin (scheme://host:port) besides the service\'s own that browsers may call it from; repeatable', (origin: string, all: string[]) => [...all, origin], [] as string[])
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -86,6 +96,14 @@ export function registerServe(program: Command): void {
       }
       const dataDir = dataDirectory(options.data);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      try {
+        process.once('exit', lockDataDirectory(dataDir));
+      } catch (error) {
+        if (!(error instanceof DataDirectoryLockedError)) throw error;
+        process.stderr.write(`cairn serve: ${error.message}\n`);
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
       const tokenFile = apiTokenFile(dataDir);
       const configuredTokens = (process.env.CAIRN_API_TOKENS ?? '').split(',').map((token) => token.trim()).filter(Boolean);
       const apiTokens = options.open ? [] : configuredTokens.length > 0 ? configuredTokens : [secretFile(tokenFile)];
@@ -107,6 +125,7 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.unavailable;
         return;
       }
+      restrictDataDirectory(dataDir);
       const expressions = await loadDefaultEngine();
       const { ServiceCluster } = await import('../../service/cluster/service-cluster.ts');
       let cluster;
@@ -160,6 +179,7 @@ export function registerServe(program: Command): void {
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
         logger: { level: 'info' },
+        browser: { allowedHosts: allowedHosts(options.host, options.allowedHost), allowedOrigins: options.allowedOrigin },
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
         // Temporal executions outlive this process: the service follows them again instead.
         endInterruptedExecutions: !options.database && !options.temporal,
