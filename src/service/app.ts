@@ -47,6 +47,8 @@ export interface AppOptions {
    * executions, and the channel to the others. Built before the engine, whose bus it shares.
    */
   cluster?: ServiceCluster;
+  /** The largest workflow input a start accepts (serialized JSON bytes; default `DEFAULT_MAX_INPUT_BYTES`). */
+  maxInputBytes?: number;
   /** Host and Origin checks for browser-reachable requests (an Origin must be the service's own unless allowed). */
   browser?: BrowserGuardOptions;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
@@ -59,7 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === undefined ? false : options.logger,
     // Secrets must not reach logs: request logging (URLs carry `access_token`) stays off.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 16 * 1024 * 1024,
+    // A start request carries the input and the document: room for both.
+    bodyLimit: Math.max(16 * 1024 * 1024, 2 * (options.maxInputBytes ?? 0)),
     // gRPC clients speak cleartext HTTP/2, browsers HTTP/1.1: one port serves both.
     serverFactory: dualProtocolServerFactory as never,
   }) as unknown as FastifyInstance;
@@ -80,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await options.cluster?.announceRegistered(namespace, name);
     },
     log: (message, error) => app.log.error({ err: error }, message),
+    ...(options.maxInputBytes ? { maxInputBytes: options.maxInputBytes } : {}),
   });
   const scheduler: Scheduler = new Scheduler({
     store: options.store,

@@ -1,3 +1,4 @@
+import type { EffectPolicy } from '../effects/effect-context.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { JsonObject } from '../core/json.ts';
@@ -19,6 +20,8 @@ export interface LocalEngineOptions {
   allowProcesses?: boolean;
   /** The operator's secrets (`cairn serve --secret`): `$secrets` of every execution, redacted wherever they would leave. */
   secrets?: JsonObject;
+  /** Egress, file and response-size limits for every execution's effects. */
+  effectPolicy?: EffectPolicy;
 }
 
 /** Runs executions in this process on the local host. They end with the process. */
@@ -40,6 +43,7 @@ export class LocalEngine implements ExecutionEngine {
       suspension,
       ...(this.options.allowProcesses ? { allowProcesses: true } : {}),
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
+      ...(this.options.effectPolicy ? { effectPolicy: this.options.effectPolicy } : {}),
     }).then(
       (result) => {
         run.onFinish({

@@ -1,3 +1,4 @@
+import type { EffectPolicy } from '../../effects/effect-context.ts';
 import { randomUUID } from 'node:crypto';
 import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
@@ -33,6 +34,8 @@ export interface LocalRunOptions {
   subWorkflowDepth?: number;
   /** Suspends and resumes the execution between tasks (the service's suspend/resume). */
   suspension?: LocalSuspension;
+  /** Egress, file and response-size limits for every effect (sub-workflows inherit them). */
+  effectPolicy?: EffectPolicy;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -62,6 +65,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     ...(options.secrets ? { secrets: new SecretStore(options.secrets) } : {}),
     runWorkflow: runSubWorkflow,
     ...(options.suspension ? { suspension: options.suspension } : {}),
+    ...(options.effectPolicy ? { effectPolicy: options.effectPolicy } : {}),
   });
   const onAbort = () => {
     host.rootScope.cancel('execution cancelled');
