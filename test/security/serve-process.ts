@@ -45,7 +45,10 @@ export async function startServeProcess(options: { args?: string[]; dataDir?: st
     stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // A service still finishing executions may take long to close: the test is over, so it goes.
+      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(forced);
     },
   };
 }

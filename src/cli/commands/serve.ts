@@ -24,6 +24,7 @@ const WILDCARD = ['0.0.0.0', '::', '[::]'];
 /** Egress rules for the service's own listen address: effects must not call the service itself. */
 function ownAddresses(bind: string, port: number): string[] {
   const host = bind.includes(':') ? `[${bind}]` : bind;
+  if (port === 0) return [];
   return [`loopback:${port}`, ...(WILDCARD.includes(bind) || LOOPBACK.includes(bind) ? [] : [`${host}:${port}`])];
 }
 
