@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { Json, JsonObject } from './json.ts';
 import { isJsonObject } from './json.ts';
 import { enclosedProgram } from './expr/runtime-expression.ts';
@@ -34,9 +35,10 @@ function valueMatches(wanted: Json, actual: Json): boolean {
   return deepEqual(wanted, actual);
 }
 
+/** Linear-time (RE2) whole-string match: an event's text cannot make a filter backtrack catastrophically. */
 function wholeMatch(pattern: string, text: string): boolean {
   try {
-    return new RegExp(`^(?:${pattern})$`).test(text);
+    return RE2JS.matches(pattern, text);
   } catch {
     return false;
   }

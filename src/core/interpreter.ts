@@ -61,6 +61,11 @@ export interface ContinuedRun {
 
 const ROOT = '/';
 
+/** `$secrets` per the spec: only the secrets the document declares in `use.secrets`. */
+function declaredSecrets(secrets: JsonObject, declared: readonly string[]): JsonObject {
+  return Object.fromEntries(Object.entries(secrets).filter(([name]) => declared.includes(name)));
+}
+
 /**
  * Runs a validated workflow document to its end through the given host. Never throws for workflow
  * faults: the result says completed, faulted (with the RFC 7807 error) or cancelled. With segment
@@ -70,7 +75,7 @@ const ROOT = '/';
 export function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions): Promise<WorkflowResult>;
 export function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions, segment: SegmentOptions): Promise<WorkflowResult | ContinuedRun>;
 export async function runWorkflow(document: WorkflowDocument, input: Json, host: Host, options: RunOptions, segment?: SegmentOptions): Promise<WorkflowResult | ContinuedRun> {
-  const secrets = options.secrets ?? {};
+  const secrets = declaredSecrets(options.secrets ?? {}, document.use?.secrets ?? []);
   const resumeFrom = segment?.resumeFrom;
   const progress = new ProgressReporter(host, options.executionId, secretStrings(secrets), resumeFrom?.lastSeq ?? 0);
   const instanceName = `${document.document.name}-${options.executionId}.${document.document.namespace}`;
@@ -88,7 +93,7 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
     host,
     document,
     executionId: options.executionId,
-    evaluator: new ExpressionEvaluator(options.engine),
+    evaluator: new ExpressionEvaluator(options.engine, document.use?.secrets ?? []),
     schemas: options.schemas,
     progress,
     secrets,

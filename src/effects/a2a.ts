@@ -6,6 +6,8 @@ import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { rewriteUrl } from './rewrite-url.ts';
+import { egressFetch } from './egress/egress-fetch.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from './response-body.ts';
 
 /** Methods whose answer is a stream of JSON-RPC responses (server-sent events). */
 const STREAMING = new Set(['message/stream', 'tasks/resubscribe']);
@@ -75,14 +77,16 @@ async function stream(endpoint: string, request: JsonObject, authentication: Res
   if (authentication) headers.authorization = await upfrontAuthorization(authentication, context, 'an A2A stream');
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal });
+    response = await egressFetch(context.egress, url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal });
   } catch (error) {
     if (context.signal.aborted) throw new CancelledError('a2a stream cancelled');
+    if (isWorkflowError(error)) throw error;
     throw workflowError('runtime', `POST ${url.href} failed: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`, { status: 503 });
   }
   if (!response.ok) throw workflowError('runtime', `POST ${url.href} answered HTTP ${response.status}`, { status: response.status });
-  const text = await response.text().catch((error: unknown) => {
+  const text = await readLimitedText(response, context.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, `POST ${url.href}`).catch((error: unknown) => {
     if (context.signal.aborted) throw new CancelledError('a2a stream cancelled');
+    if (isWorkflowError(error)) throw error;
     throw workflowError('runtime', `the a2a stream broke: ${(error as Error).message}`);
   });
   if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return [resultOf(parseJson(text, request.method as string), request.method as string)];

@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { AsyncApiTarget } from '../core/effects.ts';
 import { isCancelledError, workflowError } from '../core/errors.ts';
@@ -8,6 +5,7 @@ import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { raceAbort } from './race-abort.ts';
+import { parseFailureLocation, readLocalFile } from './local-files.ts';
 
 /** Where an AsyncAPI operation is performed: the server's protocol and URL parts, and the channel address. */
 export interface ResolvedChannel {
@@ -51,16 +49,13 @@ async function readDocument(target: AsyncApiTarget, context: EffectContext): Pro
     });
     text = Buffer.from(String(raw), 'base64').toString('utf8');
   } else {
-    const path = location.startsWith('file:') ? fileURLToPath(location) : resolvePath(location);
-    text = await readFile(path, 'utf8').catch((error: { code?: string }) => {
-      throw workflowError('configuration', `cannot read AsyncAPI document ${location} (${error.code ?? 'read failed'})`);
-    });
+    text = await readLocalFile(location, context, 'AsyncAPI document');
   }
   let document: Json;
   try {
     document = parseYaml(text, { maxAliasCount: 100 }) as Json;
   } catch (error) {
-    throw workflowError('configuration', `AsyncAPI document ${location} is not valid JSON or YAML: ${(error as Error).message}`);
+    throw workflowError('configuration', `AsyncAPI document ${location} is not valid JSON or YAML${parseFailureLocation(error)}`);
   }
   if (!isJsonObject(document) || typeof document.asyncapi !== 'string') throw workflowError('configuration', `${location} is not an AsyncAPI document (no asyncapi version field)`);
   return document;

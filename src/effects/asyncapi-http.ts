@@ -1,5 +1,5 @@
 import type { AsyncApiMessage, ResolvedAuthentication } from '../core/effects.ts';
-import { workflowError } from '../core/errors.ts';
+import { isWorkflowError, workflowError } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import type { ResolvedChannel } from './asyncapi-document.ts';
 import type { MessageSink, MessageSource } from './asyncapi-subscriptions.ts';
@@ -7,6 +7,7 @@ import type { EffectContext } from './effect-context.ts';
 import { upfrontAuthorization } from './call-credentials.ts';
 import { performHttp } from './http.ts';
 import { rewriteUrl } from './rewrite-url.ts';
+import { egressFetch } from './egress/egress-fetch.ts';
 
 /** The channel's URL: server host and pathname, then the channel address. */
 function channelUrl(channel: ResolvedChannel): string {
@@ -54,8 +55,9 @@ export async function subscribeHttp(
   if (authentication) headers.authorization = await upfrontAuthorization(authentication, context, 'an HTTP message stream');
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal: abort.signal });
+    response = await egressFetch(context.egress, url, { headers, signal: abort.signal });
   } catch (error) {
+    if (isWorkflowError(error)) throw error;
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw workflowError('communication', `GET ${url.href} failed: ${cause}`, { status: 503 });
   }

@@ -6,14 +6,16 @@ import type { ResolvedChannel } from './asyncapi-document.ts';
 import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import type { MessageSink, MessageSource } from './asyncapi-subscriptions.ts';
+import { egressTarget } from './egress/egress-fetch.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Connects to the channel's NATS server; basic becomes user/password, bearer a token. */
 async function connectTo(channel: ResolvedChannel, authentication: ResolvedAuthentication | undefined, context: EffectContext): Promise<NatsConnection> {
   const credentials = authentication === undefined ? {} : natsCredentials(await upfrontAuthorization(authentication, context, 'NATS'));
+  const { target } = await egressTarget(context.egress, channel.host, 4222);
   try {
-    return await connect({ servers: channel.host, timeout: CONNECT_TIMEOUT_MS, reconnect: false, ...credentials });
+    return await connect({ servers: target, timeout: CONNECT_TIMEOUT_MS, reconnect: false, ...credentials });
   } catch (error) {
     throw workflowError('communication', `cannot connect to NATS server ${channel.host}: ${(error as Error).message}`, { status: 503 });
   }

@@ -2,6 +2,10 @@ import type { EventBus } from '../bus/event-bus.ts';
 import type { RunWorkflowEffect } from '../core/effects.ts';
 import type { Json } from '../core/json.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import type { EgressPolicy } from './egress/egress-policy.ts';
+
+/** The operator's limits on what effects may reach and read (`cairn serve` sets them; `cairn run` leaves them open). */
+export type EffectPolicy = Pick<EffectContext, 'egress' | 'maxResponseBytes' | 'fileDirectories'>;
 
 /** What a host gives the Node-side effect code besides the request itself. */
 export interface EffectContext {
@@ -18,6 +22,12 @@ export interface EffectContext {
   secrets?: SecretStore;
   /** Whether effects may start processes (run shell/script/container, MCP over stdio); off unless the operator opts in. */
   allowProcesses?: boolean;
+  /** Where outbound connections may go (checked on each resolved address, redirects included); absent, anywhere (`cairn run`). */
+  egress?: EgressPolicy;
+  /** The largest response body an effect reads (`DEFAULT_MAX_RESPONSE_BYTES` when absent). */
+  maxResponseBytes?: number;
+  /** Directories local documents, protos and scripts may be read from; absent, any (`cairn run`). */
+  fileDirectories?: readonly string[];
   /** Runs a sub-workflow as a child execution (hosts with a workflow registry provide it). */
   runWorkflow?: (effect: RunWorkflowEffect, signal: AbortSignal) => Promise<Json>;
 }

@@ -8,6 +8,7 @@ import { isCancelledError, workflowError } from '../core/errors.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { raceAbort } from './race-abort.ts';
+import { parseFailureLocation, readLocalFile } from './local-files.ts';
 
 /** How proto messages map to JSON: field names as written, 64-bit integers and enums as strings. */
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
@@ -46,12 +47,15 @@ async function load(location: string, context: EffectContext): Promise<grpc.Grpc
     path = join(downloaded, 'service.proto');
     await writeFile(path, Buffer.from(String(text), 'base64'));
   } else {
+    // Checks the file policy (and that the file is readable) before the loader opens it.
+    await readLocalFile(location, context, 'proto');
     path = location.startsWith('file:') ? fileURLToPath(location) : location;
   }
   try {
     return grpc.loadPackageDefinition(await protoLoader.load(path, LOADER_OPTIONS));
   } catch (error) {
-    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    // The loader's messages quote the offending text, which must not leak (it may be any file).
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'an imported file is not found' : `not a valid proto file${parseFailureLocation(error)}`;
     throw workflowError('configuration', `cannot load proto ${location}: ${reason}`);
   } finally {
     // The definitions are in memory once loaded; a downloaded copy is not needed any more.

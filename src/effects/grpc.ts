@@ -6,6 +6,7 @@ import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { loadProto } from './grpc-proto.ts';
 import { rewriteUrl } from './rewrite-url.ts';
+import { egressTarget } from './egress/egress-fetch.ts';
 
 /** gRPC status codes as HTTP statuses, so `try.catch` can filter communication errors on `status`. */
 const HTTP_STATUS: Record<number, number> = {
@@ -44,7 +45,9 @@ export async function performGrpc(effect: GrpcEffect, context: EffectContext): P
 
   const { target, secure } = grpcTarget(effect, context.endpointRewrites);
   const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-  const client = new Service(target, credentials) as ServiceClient;
+  const checked = await egressTarget(context.egress, target, secure ? 443 : 80);
+  // Connected to the checked address, named as the target (authority, TLS server name).
+  const client = new Service(checked.target, credentials, checked.target === target ? {} : { 'grpc.default_authority': target, 'grpc.ssl_target_name_override': checked.host }) as ServiceClient;
   const metadata = new grpc.Metadata();
   if (effect.authentication !== undefined) metadata.set('authorization', await upfrontAuthorization(effect.authentication, context, 'gRPC'));
   // Named as the document names it: a rewrite (a fixture standing in) does not change the message.

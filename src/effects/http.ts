@@ -1,11 +1,13 @@
 import type { HttpEffect } from '../core/effects.ts';
-import { CancelledError, workflowError } from '../core/errors.ts';
+import { CancelledError, isWorkflowError, workflowError } from '../core/errors.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import { authorizationHeader, redactHeaders, withoutUserInfo } from './credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { authenticatedExchange } from './auth/authenticated-exchange.ts';
 import { encodeBody } from './http-body.ts';
 import { decodeContent, toBase64 } from './http-content.ts';
+import { egressFetch } from './egress/egress-fetch.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedBody } from './response-body.ts';
 import { rewriteUrl } from './rewrite-url.ts';
 
 interface PreparedRequest {
@@ -27,7 +29,7 @@ export async function performHttp(effect: HttpEffect, context: EffectContext): P
   const target = `${request.method} ${withoutUserInfo(request.url)}`;
   // The request actually sent last (with its credentials), so `output: response` shows them redacted.
   let sent = request;
-  const send = (prepared: PreparedRequest) => exchange((sent = prepared), target, context.signal);
+  const send = (prepared: PreparedRequest) => exchange((sent = prepared), target, context);
   const { response, bytes } = effect.authentication === undefined
     ? await send(request)
     : await authenticatedExchange(request, effect.authentication, context, send);
@@ -112,20 +114,22 @@ function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | u
 async function exchange(
   request: PreparedRequest,
   target: string,
-  signal: AbortSignal,
+  context: EffectContext,
 ): Promise<{ response: Response; bytes: Uint8Array }> {
+  const { signal } = context;
   try {
-    const response = await fetch(request.url, {
+    const response = await egressFetch(context.egress, request.url, {
       method: request.method,
       headers: request.headers,
-      body: request.body,
+      ...(request.body === undefined ? {} : { body: request.body }),
       redirect: 'manual',
       signal,
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await readLimitedBody(response, context.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, target);
     return { response, bytes };
   } catch (error) {
     if (signal.aborted) throw new CancelledError(`${target} cancelled`);
+    if (isWorkflowError(error)) throw error;
     throw workflowError('communication', `${target} failed: ${describeNetworkError(error)}`, { status: 503 });
   }
 }

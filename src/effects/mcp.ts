@@ -9,6 +9,7 @@ import type { Json, JsonObject } from '../core/json.ts';
 import { upfrontAuthorization } from './call-credentials.ts';
 import type { EffectContext } from './effect-context.ts';
 import { rewriteUrl } from './rewrite-url.ts';
+import { egressFetch } from './egress/egress-fetch.ts';
 
 type Call = (client: Client, parameters: JsonObject, options: { signal: AbortSignal; timeout?: number }) => Promise<unknown>;
 
@@ -57,7 +58,7 @@ async function createTransport(effect: McpEffect, context: EffectContext): Promi
     const url = rewriteUrl(new URL(endpoint), context.endpointRewrites);
     const requestHeaders: Record<string, string> = { ...headers };
     if (authentication) requestHeaders.authorization = await upfrontAuthorization(authentication, context, 'MCP');
-    return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: requestHeaders } }), describe: endpoint, stderr: () => '' };
+    return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: requestHeaders }, fetch: (target, init) => egressFetch(context.egress, target, init) }), describe: endpoint, stderr: () => '' };
   }
   const { command, arguments: args, environment } = effect.transport.stdio;
   const transport = new StdioClientTransport({ command, args, env: environment, stderr: 'pipe' });

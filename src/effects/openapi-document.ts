@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { ResolvedAuthentication } from '../core/effects.ts';
 import { CancelledError, isCancelledError, workflowError } from '../core/errors.ts';
@@ -8,6 +5,7 @@ import { isJsonObject, type JsonObject } from '../core/json.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { rewriteUrl } from './rewrite-url.ts';
+import { parseFailureLocation, readLocalFile } from './local-files.ts';
 
 export interface LoadedDocument {
   document: JsonObject;
@@ -32,7 +30,7 @@ export async function loadOpenApiDocument(
   authentication: ResolvedAuthentication | undefined,
   context: EffectContext,
 ): Promise<LoadedDocument> {
-  if (!/^https?:\/\//i.test(location)) return readDocumentFile(location);
+  if (!/^https?:\/\//i.test(location)) return { document: parseDocument(await readLocalFile(location, context, 'OpenAPI document'), location) };
   let url: URL;
   try {
     url = new URL(location);
@@ -76,18 +74,6 @@ async function fetchDocument(
   return { document: parseDocument(text, url.href), url };
 }
 
-async function readDocumentFile(location: string): Promise<LoadedDocument> {
-  const path = location.startsWith('file:') ? fileURLToPath(location) : resolvePath(location);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw workflowError('configuration', `cannot read OpenAPI document ${path}: ${reason}`);
-  }
-  return { document: parseDocument(text, path) };
-}
-
 function parseDocument(text: string, origin: string): JsonObject {
   let parsed: unknown;
   try {
@@ -96,7 +82,7 @@ function parseDocument(text: string, origin: string): JsonObject {
     try {
       parsed = parseYaml(text, { maxAliasCount: 1000 });
     } catch (error) {
-      throw workflowError('configuration', `OpenAPI document ${origin} is neither JSON nor YAML: ${(error as Error).message}`);
+      throw workflowError('configuration', `OpenAPI document ${origin} is neither JSON nor YAML${parseFailureLocation(error)}`);
     }
   }
   const isSpec = isJsonObject(parsed) && (parsed.swagger === '2.0' || String(parsed.openapi ?? '').startsWith('3.'));

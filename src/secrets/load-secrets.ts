@@ -39,9 +39,29 @@ export async function loadSecrets(sources: readonly SecretSource[], env: NodeJS.
         throw new SecretSourceError(`secret '${source.name}': cannot read ${source.location} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       }
     }
-    secrets[source.name] = structuredValue(raw);
+    const value = structuredValue(raw);
+    const short = shortText(value, source.name);
+    if (short !== undefined) {
+      throw new SecretSourceError(`secret '${short}' is shorter than ${MIN_SECRET_LENGTH} characters: too short to redact reliably from events, errors and logs; use a longer value`);
+    }
+    secrets[source.name] = value;
   }
   return secrets;
+}
+
+/** Secret texts shorter than this are refused: redacting them would garble unrelated text, not redacting them leaks them. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** The path (`name` or `name.field`) of the first text in a secret value too short to redact, if any. */
+function shortText(value: Json, path: string): string | undefined {
+  if (typeof value === 'string') return value.length < MIN_SECRET_LENGTH ? path : undefined;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = shortText(item, `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 function structuredValue(raw: string): Json {

@@ -62,7 +62,7 @@ export class AccessControl {
   }
 }
 
-/** The bearer token of a request: `Authorization: Bearer …`, or `access_token` in the query (EventSource cannot set headers). */
+/** The bearer token of a request: `Authorization: Bearer …`, or `access_token` in the query when given one (stream routes: EventSource cannot set headers). */
 export function bearerToken(authorization: string | undefined, query: unknown): string | undefined {
   const match = authorization?.match(/^Bearer\s+(.+)$/i);
   if (match) return match[1]!.trim();

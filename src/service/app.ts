@@ -5,6 +5,7 @@ import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';
 import { AccessControl, type AccessOptions } from './access.ts';
 import type { ServiceContext } from './context.ts';
+import { browserGuard, type BrowserGuardOptions } from './browser-guard.ts';
 import { ServiceError } from './errors.ts';
 import type { ServiceCluster } from './cluster/service-cluster.ts';
 import type { ExecutionEngine } from './execution-engine.ts';
@@ -46,6 +47,10 @@ export interface AppOptions {
    * executions, and the channel to the others. Built before the engine, whose bus it shares.
    */
   cluster?: ServiceCluster;
+  /** The largest workflow input a start accepts (serialized JSON bytes; default `DEFAULT_MAX_INPUT_BYTES`). */
+  maxInputBytes?: number;
+  /** Host and Origin checks for browser-reachable requests (an Origin must be the service's own unless allowed). */
+  browser?: BrowserGuardOptions;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -56,7 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === undefined ? false : options.logger,
     // Secrets must not reach logs: request logging (URLs carry `access_token`) stays off.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 16 * 1024 * 1024,
+    // A start request carries the input and the document: room for both.
+    bodyLimit: Math.max(16 * 1024 * 1024, 2 * (options.maxInputBytes ?? 0)),
     // gRPC clients speak cleartext HTTP/2, browsers HTTP/1.1: one port serves both.
     serverFactory: dualProtocolServerFactory as never,
   }) as unknown as FastifyInstance;
@@ -77,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await options.cluster?.announceRegistered(namespace, name);
     },
     log: (message, error) => app.log.error({ err: error }, message),
+    ...(options.maxInputBytes ? { maxInputBytes: options.maxInputBytes } : {}),
   });
   const scheduler: Scheduler = new Scheduler({
     store: options.store,
@@ -117,6 +124,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
   });
 
+  const guard = browserGuard(options.browser ?? {});
+  app.addHook('onRequest', async (request) => guard(request));
   for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, scheduleRoutes, streamRoutes, websocketRoutes, connectRoutes]) {
     await app.register(routes, { context });
   }

@@ -24,11 +24,15 @@ export interface RouteOptions {
   context: ServiceContext;
 }
 
-export function principalOf(context: ServiceContext, request: FastifyRequest): Principal {
-  return context.access.authenticate(bearerToken(request.headers.authorization, request.query));
+/**
+ * The caller of a request. Only stream routes (`queryToken`) take `?access_token=` (EventSource and
+ * browser WebSockets cannot set headers); elsewhere a token in a URL would end up in histories and proxy logs.
+ */
+export function principalOf(context: ServiceContext, request: FastifyRequest, queryToken = false): Principal {
+  return context.access.authenticate(bearerToken(request.headers.authorization, queryToken ? request.query : undefined));
 }
 
 /** Authenticates a client (API token) request; report tokens are refused. */
-export function requireClient(context: ServiceContext, request: FastifyRequest): void {
-  context.access.requireClient(principalOf(context, request));
+export function requireClient(context: ServiceContext, request: FastifyRequest, queryToken = false): void {
+  context.access.requireClient(principalOf(context, request, queryToken));
 }

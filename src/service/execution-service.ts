@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../core/input-limits.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
@@ -52,6 +53,8 @@ export interface ExecutionServiceOptions {
   /** Called after a new version is registered (the scheduler re-arms the workflow's schedule). */
   onRegistered?: (namespace: string, name: string) => Promise<void>;
   log: (message: string, error?: unknown) => void;
+  /** The largest workflow input a start accepts (serialized JSON bytes). */
+  maxInputBytes?: number;
 }
 
 /** How many distinct loaded documents the service keeps. */
@@ -110,7 +113,10 @@ export class ExecutionService {
       if (!registered) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `workflow ${namespace}/${name}${version ? `@${version}` : ''} is not registered`);
       text = registered.document;
     }
-    return this.startText(text, request.input ?? {});
+    const input = request.input ?? {};
+    const violation = inputLimitViolation(input, this.options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
+    if (violation) throw new ServiceError('CAIRN_ERR_INPUT_TOO_LARGE', violation);
+    return this.startText(text, input);
   }
 
   /** The scheduler's start: a registered version, an id fixed by the occasion (so it starts once) and what triggered it. */

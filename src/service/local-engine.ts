@@ -1,3 +1,4 @@
+import type { EffectPolicy } from '../effects/effect-context.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { JsonObject } from '../core/json.ts';
@@ -22,6 +23,8 @@ export interface LocalEngineOptions {
   secrets?: JsonObject;
   /** Where `run: workflow` finds its children (the service's registered workflows). */
   workflows?: WorkflowRegistry;
+  /** Egress, file and response-size limits for every execution's effects. */
+  effectPolicy?: EffectPolicy;
 }
 
 /** Runs executions in this process on the local host. They end with the process. */
@@ -44,6 +47,7 @@ export class LocalEngine implements ExecutionEngine {
       ...(this.options.allowProcesses ? { allowProcesses: true } : {}),
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
       ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
+      ...(this.options.effectPolicy ? { effectPolicy: this.options.effectPolicy } : {}),
     }).then(
       (result) => {
         run.onFinish({

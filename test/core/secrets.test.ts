@@ -47,3 +47,31 @@ do:
     expect(result.error?.detail).toBe('cannot connect with [redacted]');
   });
 });
+
+describe('$secrets holds only what use.secrets declares', () => {
+  it('naming an undeclared secret is an authorization error (403); dynamic reads see nothing undeclared', async () => {
+    const engine = await testEngine();
+    const undeclared = await workflow(`
+use:
+  secrets: [apiKey]
+do:
+  - peek:
+      set:
+        password: '\${ $secrets.db.password }'
+`);
+    const { result } = await runOnFakeHost(undeclared, {}, { engine, secrets: SECRETS });
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 403, type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization', instance: '/do/0/peek' });
+    expect(result.error?.detail).toContain("secret 'db' is not declared in use.secrets");
+
+    const dynamic = await workflow(`
+do:
+  - peek:
+      set:
+        all: '\${ $secrets }'
+        names: '\${ $secrets | keys }'
+`);
+    const run = await runOnFakeHost(dynamic, {}, { engine, secrets: SECRETS });
+    expect(run.result).toMatchObject({ status: 'completed', output: { all: {}, names: [] } });
+  });
+});

@@ -32,11 +32,11 @@ function occurrences(text: string, needle: string): number {
 describe('secrets from the operator', () => {
   it('reads NAME=env:VAR and NAME=file:PATH; a JSON object file becomes an object secret, text loses its final newline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-secrets-'));
-    writeFileSync(join(dir, 'db.json'), '{"username":"app","password":"pw-1"}\n');
+    writeFileSync(join(dir, 'db.json'), '{"username":"app-user","password":"pw-1"}\n');
     writeFileSync(join(dir, 'token.txt'), 'abc-token\n');
     const sources = ['db=file:' + join(dir, 'db.json'), 'token=file:' + join(dir, 'token.txt'), 'api=env:CAIRN_TEST_API_KEY'].map(parseSecretSource);
     expect(await loadSecrets(sources, { CAIRN_TEST_API_KEY: 'key-42' })).toEqual({
-      db: { username: 'app', password: 'pw-1' },
+      db: { username: 'app-user', password: 'pw-1' },
       token: 'abc-token',
       api: 'key-42',
     });
@@ -46,6 +46,17 @@ describe('secrets from the operator', () => {
     expect(() => parseSecretSource('db=vault:x')).toThrow(SecretSourceError);
     await expect(loadSecrets([parseSecretSource('api=env:CAIRN_TEST_UNSET')], {})).rejects.toThrow('environment variable CAIRN_TEST_UNSET is not set');
     await expect(loadSecrets([parseSecretSource('db=file:/nonexistent/cairn')])).rejects.toThrow("secret 'db': cannot read /nonexistent/cairn (ENOENT)");
+  });
+
+  it('refuses texts too short to redact (under 4 characters), naming the secret and field, never the value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-secrets-'));
+    writeFileSync(join(dir, 'db.json'), '{"username":"app-user","password":"pw1"}');
+    await expect(loadSecrets([parseSecretSource('pin=env:CAIRN_TEST_PIN')], { CAIRN_TEST_PIN: '123' })).rejects.toThrow(
+      "secret 'pin' is shorter than 4 characters",
+    );
+    const refused = loadSecrets([parseSecretSource(`db=file:${join(dir, 'db.json')}`)]);
+    await expect(refused).rejects.toThrow(/^secret 'db\.password' is shorter than 4 characters: too short to redact/);
+    await expect(refused).rejects.not.toThrow('pw1');
   });
 });
 

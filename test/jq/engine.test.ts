@@ -97,3 +97,19 @@ describe('native jq engine: the ExpressionEngine contract', () => {
     expect([1, 2, 3, 4].map((n) => compiled.evaluate({ n }, {})[0])).toEqual([0, 2, 9, 24]);
   });
 });
+
+describe('native jq engine: regular expressions match in linear time', () => {
+  const subject = `${'a'.repeat(10_000)}b`;
+
+  it('answers catastrophic-backtracking patterns on 10,000 characters', () => {
+    expect(run('test("(a+)+$")', subject)).toEqual([false]);
+    expect(run('test("^(([a-z])+.)+[A-Z]([a-z])+$")', subject)).toEqual([false]);
+    expect(run('[match("(a|aa)*b"; "g")] | map(.length)', subject)).toEqual([[10_001]]);
+  });
+
+  it('refuses backreferences and lookaround with an error naming the pattern, which `try` can catch', () => {
+    expect(evaluationError('test("(a)\\\\1")', 'aa')).toMatch(/\(a\)\\1 .*is not a valid regex.*backreferences, lookahead and lookbehind are not supported/);
+    expect(evaluationError('test("a(?=b)")', 'ab')).toMatch(/a\(\?=b\) .*is not a valid regex.*not supported/);
+    expect(run('try test("a(?<=b)") catch "refused"', 'ab')).toEqual(['refused']);
+  });
+});

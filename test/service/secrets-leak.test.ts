@@ -61,7 +61,8 @@ beforeAll(async () => {
   port = await freePort();
   service = spawn(
     process.execPath,
-    ['bin/cairn.js', 'serve', '--secret', 'apiToken=env:LEAK_PROBE_TOKEN', '--allow-processes', '--data', dataDir, '--port', String(port)],
+    // The auth fixture listens on loopback, which the service's egress policy closes unless allowed.
+    ['bin/cairn.js', 'serve', '--secret', 'apiToken=env:LEAK_PROBE_TOKEN', '--allow-processes', '--egress-allow', 'loopback', '--data', dataDir, '--port', String(port)],
     { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN, LEAK_PROBE_TOKEN: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   service.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));

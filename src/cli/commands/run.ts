@@ -12,6 +12,8 @@ import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { handleInterrupt } from '../interrupt.ts';
 import { readEventFile, RunEventFeeder } from '../run-events.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
+import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../../core/input-limits.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
 /** Checked by name so local runs never load the Temporal host's modules. */
@@ -24,6 +26,12 @@ function isTemporalUnavailable(error: unknown): boolean {
  * progress to stderr. Exit codes: 0 completed, 1 faulted (the RFC 7807 error is the last stderr
  * line), 2 invalid document or arguments, 3 cancelled (Ctrl-C), 4 Temporal unreachable.
  */
+function positiveInteger(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new ArgumentError(`${option} must be a positive integer, got "${value}"`);
+  return number;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -37,6 +45,8 @@ export function registerRun(program: Command): void {
     .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'provide a secret ($secrets.NAME) from an environment variable or a file; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--event <file>', 'a CloudEvent (JSON object or array) for the run\'s listen tasks; - reads NDJSON CloudEvents from stdin; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--max-input-bytes <bytes>', 'the largest workflow input accepted (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
+    .option('--max-response-bytes <bytes>', 'the largest response body an effect reads', String(DEFAULT_MAX_RESPONSE_BYTES))
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .addHelpText(
       'after',
@@ -57,6 +67,10 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
       let view: ReturnType<typeof createProgressView> | undefined;
       try {
         input = parseJsonArgument(options.input, '--input');
+        const maxInputBytes = positiveInteger(options.maxInputBytes, '--max-input-bytes');
+        const maxResponseBytes = positiveInteger(options.maxResponseBytes, '--max-response-bytes');
+        const violation = inputLimitViolation(input, maxInputBytes);
+        if (violation) throw new ArgumentError(`--input: ${violation}`);
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
         const engine = await loadDefaultEngine();
         const startedAt = Date.now();
@@ -84,6 +98,7 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
           secrets,
+          effectPolicy: { maxResponseBytes },
           temporal: { ...(options.temporal ? { address: options.temporal } : {}), startWorker: options.worker },
           ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
           bus,

@@ -1,8 +1,11 @@
-import { apiTokenFile, dataDirectory } from '../data-dir.ts';
+import { apiTokenFile, dataDirectory, DataDirectoryLockedError, lockDataDirectory, restrictDataDirectory } from '../data-dir.ts';
 import type { Command } from '@commander-js/extra-typings';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
+import { EgressRuleError, parseEgressRule, serviceEgressPolicy } from '../../effects/egress/egress-policy.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
@@ -14,6 +17,21 @@ function secretFile(path: string): string {
   if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return readFileSync(path, 'utf8').trim();
+}
+
+const WILDCARD = ['0.0.0.0', '::', '[::]'];
+
+/** Egress rules for the service's own listen address: effects must not call the service itself. */
+function ownAddresses(bind: string, port: number): string[] {
+  const host = bind.includes(':') ? `[${bind}]` : bind;
+  if (port === 0) return [];
+  return [`loopback:${port}`, ...(WILDCARD.includes(bind) || LOOPBACK.includes(bind) ? [] : [`${host}:${port}`])];
+}
+
+/** Host names the service answers to: the bind address, loopback names on a loopback bind, and the operator's; any on a wildcard bind given none. */
+function allowedHosts(bind: string, configured: string[]): string[] | undefined {
+  if (WILDCARD.includes(bind)) return configured.length > 0 ? [...configured, ...LOOPBACK] : undefined;
+  return [bind, ...(LOOPBACK.includes(bind) ? LOOPBACK : []), ...configured];
 }
 
 /**
@@ -32,6 +50,13 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', 'data directory (default: $CAIRN_DATA or .cairn/data)')
     .option('--allow-processes', 'let `run` tasks start processes (shell, script, container)', false)
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret for the embedded engine\'s executions ($secrets; with --temporal, workers hold secrets); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('--allowed-host <name>', 'a host name clients reach the service by, besides the bind address and loopback names (Host header check against DNS rebinding); repeatable', (name: string, all: string[]) => [...all, name], [] as string[])
+    .option('--allowed-origin <origin>', 'a web origin (scheme://host:port) besides the service\'s own that browsers may call it from; repeatable', (origin: string, all: string[]) => [...all, origin], [] as string[])
+    .option('--allow-files <dir...>', 'directories whose files workflows may read (OpenAPI/AsyncAPI documents, protos, scripts); none by default')
+    .option('--egress-allow <rule>', 'let effects connect to a host, address, CIDR or range (loopback, private, link-local), optionally :port; repeatable', (rule: string, all: string[]) => [...all, rule], [] as string[])
+    .option('--egress-deny <rule>', 'refuse effect connections to a host, address, CIDR or range, optionally :port (wins over --egress-allow); repeatable', (rule: string, all: string[]) => [...all, rule], [] as string[])
+    .option('--max-response-bytes <bytes>', 'the largest response body an effect reads', String(DEFAULT_MAX_RESPONSE_BYTES))
+    .option('--max-input-bytes <bytes>', 'the largest workflow input a start accepts (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -84,8 +109,33 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
+      const maxResponseBytes = Number(options.maxResponseBytes);
+      const maxInputBytes = Number(options.maxInputBytes);
+      if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1 || !Number.isInteger(maxInputBytes) || maxInputBytes < 1) {
+        process.stderr.write('cairn serve: --max-response-bytes and --max-input-bytes must be positive integers\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      let egress;
+      try {
+        egress = serviceEgressPolicy({ allow: options.egressAllow, deny: options.egressDeny, ownAddresses: ownAddresses(options.host, port) });
+      } catch (error) {
+        if (!(error instanceof EgressRuleError)) throw error;
+        process.stderr.write(`cairn serve: ${error.message}\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const effectPolicy = { egress, maxResponseBytes, fileDirectories: (options.allowFiles ?? []).map((dir) => resolve(dir)) };
       const dataDir = dataDirectory(options.data);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      try {
+        process.once('exit', lockDataDirectory(dataDir));
+      } catch (error) {
+        if (!(error instanceof DataDirectoryLockedError)) throw error;
+        process.stderr.write(`cairn serve: ${error.message}\n`);
+        process.exitCode = EXIT.unavailable;
+        return;
+      }
       const tokenFile = apiTokenFile(dataDir);
       const configuredTokens = (process.env.CAIRN_API_TOKENS ?? '').split(',').map((token) => token.trim()).filter(Boolean);
       const apiTokens = options.open ? [] : configuredTokens.length > 0 ? configuredTokens : [secretFile(tokenFile)];
@@ -107,6 +157,7 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.unavailable;
         return;
       }
+      restrictDataDirectory(dataDir);
       const expressions = await loadDefaultEngine();
       const { ServiceCluster } = await import('../../service/cluster/service-cluster.ts');
       let cluster;
@@ -153,7 +204,7 @@ export function registerServe(program: Command): void {
       } else {
         const { createStoreWorkflowRegistry } = await import('../../service/store-workflow-registry.ts');
         const workflows = createStoreWorkflowRegistry(store, expressions);
-        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, ...(secrets ? { secrets } : {}) });
+        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, effectPolicy, ...(secrets ? { secrets } : {}) });
       }
       const app = await buildApp({
         store,
@@ -162,6 +213,8 @@ export function registerServe(program: Command): void {
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
         logger: { level: 'info' },
+        maxInputBytes,
+        browser: { allowedHosts: allowedHosts(options.host, options.allowedHost), allowedOrigins: options.allowedOrigin },
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
         // Temporal executions outlive this process: the service follows them again instead.
         endInterruptedExecutions: !options.database && !options.temporal,
@@ -179,6 +232,8 @@ export function registerServe(program: Command): void {
       }
       const address = app.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
+      // With --port 0 the service's own port is known only now.
+      if (bound !== port) egress.deny.push(...ownAddresses(options.host, bound).map(parseEgressRule));
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${bound}`;
       serviceUrl = url;
       process.stderr.write(

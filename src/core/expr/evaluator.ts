@@ -2,9 +2,15 @@ import type { Json, JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { workflowError } from '../errors.ts';
 import type { CompiledExpression, ExpressionEngine } from './engine.ts';
-import { declaredProgram, enclosedProgram, referencedVariables } from './runtime-expression.ts';
+import { declaredProgram, enclosedProgram, referencedSecretNames, referencedVariables } from './runtime-expression.ts';
 
 const MAX_REMEMBERED_STRINGS = 10_000;
+
+interface ProgramEntry {
+  mentioned: string[];
+  undeclaredSecret: string | undefined;
+  compiled: Map<string, CompiledExpression>;
+}
 
 /** Variables visible to an expression; values are computed only when a program mentions them. */
 export type Variables = Readonly<Record<string, Json | (() => Json)>>;
@@ -15,19 +21,30 @@ export type Variables = Readonly<Record<string, Json | (() => Json)>>;
  * the task pointer.
  */
 export class ExpressionEvaluator {
-  /** Per program: the variables it mentions, and its compilations by the names actually passed. */
-  private readonly programs = new Map<string, { mentioned: string[]; compiled: Map<string, CompiledExpression> }>();
+  /**
+   * Per program: the variables it mentions, the first secret it names that `use.secrets` does not
+   * declare, and its compilations by the names actually passed.
+   */
+  private readonly programs = new Map<string, ProgramEntry>();
   /** The program inside each `${ }` string seen (null for a literal): documents repeat them every task. */
   private readonly enclosed = new Map<string, string | null>();
 
-  constructor(private readonly engine: ExpressionEngine) {}
+  /** `declaredSecrets`: the document's `use.secrets`; a program naming any other secret is an `authorization` error (403). */
+  constructor(private readonly engine: ExpressionEngine, private readonly declaredSecrets: readonly string[] = []) {}
 
   /** All results of a jq program. */
   run(program: string, input: Json, variables: Variables, pointer: string): Json[] {
     let entry = this.programs.get(program);
     if (!entry) {
-      entry = { mentioned: [...referencedVariables(program)], compiled: new Map() };
+      entry = {
+        mentioned: [...referencedVariables(program)],
+        undeclaredSecret: [...referencedSecretNames(program)].find((name) => !this.declaredSecrets.includes(name)),
+        compiled: new Map(),
+      };
       this.programs.set(program, entry);
+    }
+    if (entry.undeclaredSecret !== undefined && 'secrets' in variables) {
+      throw workflowError('authorization', `secret '${entry.undeclaredSecret}' is not declared in use.secrets`, { instance: pointer });
     }
     const names: string[] = [];
     const values: Record<string, Json> = {};

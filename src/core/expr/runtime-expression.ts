@@ -16,6 +16,15 @@ export function declaredProgram(value: string): string {
 }
 
 /** Names of the `$variables` a program mentions, so only those are built and passed. */
+/** Names a program reads from `$secrets` by a literal key (`$secrets.name`, `$secrets["name"]`, `$secrets | .name`). */
+export function referencedSecretNames(program: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of program.matchAll(/\$secrets\s*(?:\|\s*)?(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\.?\[\s*"([^"\\]*)"\s*\]|\.\s*"([^"\\]*)")/g)) {
+    names.add(match[1] ?? match[2] ?? match[3]!);
+  }
+  return names;
+}
+
 export function referencedVariables(program: string): Set<string> {
   const names = new Set<string>();
   for (const match of program.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]!);

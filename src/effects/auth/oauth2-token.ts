@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import type { OAuth2Settings, SecretText } from '../../core/effects.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import { isJsonObject } from '../../core/json.ts';
-import { CancelledError, workflowError } from '../../core/errors.ts';
+import { CancelledError, isWorkflowError, workflowError } from '../../core/errors.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import type { EffectContext } from '../effect-context.ts';
 import { rewriteUrl } from '../rewrite-url.ts';
+import { egressFetch } from '../egress/egress-fetch.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from '../response-body.ts';
 
 interface CachedToken {
   accessToken: string;
@@ -181,10 +183,11 @@ async function fetchJson(url: URL, init: RequestInit, what: string, context: Eff
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { ...init, signal: context.signal, redirect: 'manual' });
-    text = await response.text();
+    response = await egressFetch(context.egress, url, { ...init, signal: context.signal, redirect: 'manual' });
+    text = await readLimitedText(response, context.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, `${what} to ${where}`);
   } catch (error) {
     if (context.signal.aborted) throw new CancelledError(`${what} cancelled`);
+    if (isWorkflowError(error)) throw error;
     throw workflowError('communication', `${what} to ${where} failed: ${(error as Error).message}`, { status: 503 });
   }
   let parsed: Json | undefined;

@@ -1,15 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RunScriptEffect } from '../../core/effects.ts';
 import type { Json } from '../../core/json.ts';
-import { workflowError } from '../../core/errors.ts';
+import { isWorkflowError, workflowError } from '../../core/errors.ts';
 import type { EffectContext } from '../effect-context.ts';
 import { rewriteUrl } from '../rewrite-url.ts';
 import { resolveEnvironment } from './environment.ts';
 import { runProcess } from './spawn-process.ts';
+import { egressFetch } from '../egress/egress-fetch.ts';
+import { readLocalFile } from '../local-files.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from '../response-body.ts';
 
 const INTERPRETERS = {
   // The Node running Cairn; module syntax (import, top-level await) is detected per script.
@@ -54,12 +56,13 @@ export async function performRunScript(effect: RunScriptEffect, context: EffectC
 async function readSource(source: string, context: EffectContext): Promise<string> {
   try {
     if (/^https?:\/\//i.test(source)) {
-      const response = await fetch(rewriteUrl(new URL(source), context.endpointRewrites), { signal: context.signal });
+      const response = await egressFetch(context.egress, rewriteUrl(new URL(source), context.endpointRewrites), { signal: context.signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return await response.text();
+      return await readLimitedText(response, context.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, `the script source ${source}`);
     }
-    return await readFile(source.startsWith('file:') ? fileURLToPath(source) : resolve(source), 'utf8');
+    return await readLocalFile(source, context, 'script source');
   } catch (error) {
+    if (isWorkflowError(error)) throw error;
     throw workflowError('communication', `the script source ${source} could not be read: ${(error as Error).message}`);
   }
 }

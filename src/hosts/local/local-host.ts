@@ -6,6 +6,7 @@ import type { Json } from '../../core/json.ts';
 import { CancelledError } from '../../core/errors.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
+import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import { EventInbox } from './event-inbox.ts';
 import { LocalCancelScope } from './local-scope.ts';
@@ -23,6 +24,8 @@ export interface LocalHostOptions {
   runWorkflow?: EffectContext['runWorkflow'];
   /** Lets the caller suspend and resume the execution between tasks. */
   suspension?: LocalSuspension;
+  /** Egress, file and response-size limits for every effect. */
+  effectPolicy?: EffectPolicy;
 }
 
 
@@ -43,6 +46,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
         signal: local.signal,
         bus: options.bus,
         allowProcesses: options.allowProcesses === true,
+        ...options.effectPolicy,
         ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
         ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
         ...(options.secrets ? { secrets: options.secrets } : {}),

@@ -1,3 +1,4 @@
+import type { EffectPolicy } from '../../effects/effect-context.ts';
 import { randomUUID } from 'node:crypto';
 import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
@@ -38,6 +39,8 @@ export interface LocalRunOptions {
    * them through `onEvent` turn it off: a long loop would otherwise hold millions of events.
    */
   retainEvents?: boolean;
+  /** Egress, file and response-size limits for every effect (sub-workflows inherit them). */
+  effectPolicy?: EffectPolicy;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -69,6 +72,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     ...(options.secrets ? { secrets: new SecretStore(options.secrets) } : {}),
     runWorkflow: runSubWorkflow,
     ...(options.suspension ? { suspension: options.suspension } : {}),
+    ...(options.effectPolicy ? { effectPolicy: options.effectPolicy } : {}),
   });
   const onAbort = () => {
     host.rootScope.cancel('execution cancelled');

@@ -18,6 +18,7 @@ const CONNECT_CODES: Record<number, Code> = {
   403: Code.PermissionDenied,
   404: Code.NotFound,
   409: Code.FailedPrecondition,
+  413: Code.ResourceExhausted,
   503: Code.Unavailable,
 };
 

@@ -60,7 +60,6 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
             createdBefore: { type: 'string', format: 'date-time' },
             cursor: { type: 'string' },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
-            access_token: { type: 'string' },
           },
         },
         response: { 200: pageSchema, ...errorResponses },

@@ -63,7 +63,7 @@ function resumeAfter(header: string | string[] | undefined, after: number | unde
  * the executions list (each message is a changed execution record).
  */
 export async function streamRoutes(app: FastifyInstance, { context }: RouteOptions): Promise<void> {
-  app.addHook('onRequest', async (request) => requireClient(context, request));
+  app.addHook('onRequest', async (request) => requireClient(context, request, true));
 
   app.get<{ Querystring: { namespace?: string; name?: string; status?: string; limit?: number } }>(
     '/v1/executions/stream',

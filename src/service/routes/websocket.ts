@@ -14,7 +14,7 @@ type ClientMessage = { subscribe?: unknown; unsubscribe?: unknown; after?: unkno
 /** One WebSocket multiplexing execution and list subscriptions, with the SSE streams' guarantees. */
 export async function websocketRoutes(app: FastifyInstance, { context }: RouteOptions): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', async (request) => requireClient(context, request));
+  app.addHook('onRequest', async (request) => requireClient(context, request, true));
 
   app.get('/v1/ws', { websocket: true }, (socket: WebSocket) => {
     const subscriptions = new Map<string, () => void>();

@@ -1,6 +1,6 @@
 /**
- * Native jq (1.8 semantics) for workflow runtime expressions: synchronous, dependency-free, no Node
- * built-ins, so it runs in-process and inside Temporal's workflow sandbox alike.
+ * Native jq (1.8 semantics) for workflow runtime expressions: synchronous, no Node built-ins (its one
+ * dependency, re2js, is pure JavaScript), so it runs in-process and inside Temporal's workflow sandbox alike.
  *
  * Decisions a workflow author can observe:
  * - `input`, `inputs`, `$ENV`, `env`, `debug`, `stderr`, `input_filename`, `halt_error`, `import`,
@@ -12,8 +12,8 @@
  * - Objects are JavaScript objects: integer-like keys (`"1"`) come before other keys in output.
  * - Outputs may share structure with the input; the engine never mutates either.
  * - Limits (steps, output bytes, depth) raise `ExpressionEvaluationError`, which `try` cannot catch.
- *   Regex matching is charged per character scanned, but a single JavaScript RegExp execution
- *   cannot be interrupted: catastrophic backtracking patterns are not bounded.
+ *   Regex matching runs on RE2 (re2js: linear time, so no pattern backtracks catastrophically) and
+ *   is charged per character scanned; backreferences and lookaround are refused at compile time.
  */
 import {
   ExpressionEvaluationError,

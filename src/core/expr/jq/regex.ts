@@ -1,17 +1,22 @@
+import { RE2JS } from 're2js';
 import { fail } from './errors.ts';
 import { defineValues } from './natives.ts';
 import { charge } from './runtime.ts';
 import { describe, type Obj, type V } from './values.ts';
 
 interface CompiledRegex {
-  re: RegExp;
+  re: RE2JS;
   global: boolean;
   skipEmpty: boolean;
 }
 
 const cache = new Map<string, CompiledRegex>();
 
-/** Rewrites the Oniguruma (Perl_NT syntax) constructs jq programs use into JavaScript syntax. */
+/**
+ * Rewrites the Oniguruma (Perl_NT syntax) constructs jq programs use into RE2 syntax. RE2 matches in
+ * linear time, so no pattern can backtrack catastrophically; atomic groups and possessive
+ * quantifiers only limit backtracking, which RE2 never does, so they become plain groups.
+ */
 function translate(src: string, extended: boolean): string {
   let out = '';
   let inClass = false;
@@ -62,36 +67,30 @@ export function compileRegex(pattern: V, flags: V): CompiledRegex {
   const key = `${flags ?? ''}\u0000${pattern}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  let js = 'd';
+  let reFlags = 0;
   let global = false;
   let skipEmpty = false;
   let extended = false;
   for (const f of flags ?? '') {
     if (f === 'g') global = true;
-    else if (f === 'i') js += 'i';
+    else if (f === 'i') reFlags |= RE2JS.CASE_INSENSITIVE;
     else if (f === 'x') extended = true;
-    else if (f === 's') js += 's';
+    else if (f === 's') reFlags |= RE2JS.DOTALL;
     else if (f === 'n') skipEmpty = true;
     else if (f === 'p') {
-      js += 's';
+      reFlags |= RE2JS.DOTALL;
       skipEmpty = true;
     } else if (f === 'l') continue;
     else return fail(`${flags} is not a valid modifier string`);
   }
-  let src = translate(pattern, extended);
-  if (src.startsWith('(?i)')) {
-    src = src.slice(4);
-    js += 'i';
-  }
-  let re: RegExp;
+  let re: RE2JS;
   try {
-    re = new RegExp(src, js + 'gu');
-  } catch {
-    try {
-      re = new RegExp(src, js + 'g');
-    } catch (e) {
-      return fail(`${pattern} (at offset 0) is not a valid regex: ${(e as Error).message}`);
-    }
+    re = RE2JS.compile(translate(pattern, extended), reFlags);
+  } catch (e) {
+    const unsupported = /unsupported|invalid escape sequence: `\\[1-9kg]/.test((e as Error).message)
+      ? ' (matching is linear-time: backreferences, lookahead and lookbehind are not supported)'
+      : '';
+    return fail(`${pattern} (at offset 0) is not a valid regex: ${(e as Error).message}${unsupported}`);
   }
   const compiled = { re, global, skipEmpty };
   if (cache.size > 500) cache.clear();
@@ -121,29 +120,10 @@ function cpLength(s: string): number {
   return n;
 }
 
-function groupNames(re: RegExp): (string | null)[] {
-  const names: (string | null)[] = [];
-  const src = re.source;
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') {
-      if (src[i + 1] !== '?') names.push(null);
-      else if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
-        const end = src.indexOf('>', i);
-        names.push(src.slice(i + 3, end));
-      }
-    }
-  }
+/** Each capture group's name (null when unnamed), by group number - 1. */
+function groupNames(re: RE2JS): (string | null)[] {
+  const names: (string | null)[] = Array.from({ length: re.groupCount() }, () => null);
+  for (const [name, group] of Object.entries(re.namedGroups())) names[group - 1] = name;
   return names;
 }
 
@@ -151,41 +131,38 @@ function groupNames(re: RegExp): (string | null)[] {
 export function matchImpl(input: V, pattern: V, flags: V, testMode: V): V {
   if (typeof input !== 'string') return fail(`${describe(input)} cannot be matched, as it is not a string`);
   const { re, global, skipEmpty } = compileRegex(pattern, flags);
-  re.lastIndex = 0;
+  const matcher = re.matcher(input);
   if (testMode === true) {
     charge(input.length);
-    return re.test(input);
+    return matcher.find();
   }
   const cp = codepointOffsets(input);
   const names = groupNames(re);
   const out: V[] = [];
   let from = 0;
   while (from <= input.length) {
-    re.lastIndex = from;
-    const m = re.exec(input);
     // bounded work: every character scanned is charged once
-    if (!m) {
+    if (!matcher.find(from)) {
       charge(input.length - from);
       break;
     }
-    const start = m.index;
-    const text = m[0];
-    charge(start + text.length - from + 1);
-    const indices = (m as RegExpExecArray & { indices: ([number, number] | undefined)[] }).indices;
+    const start = matcher.start();
+    const end = matcher.end();
+    const text = input.slice(start, end);
+    charge(end - from + 1);
     if (!(skipEmpty && text.length === 0)) {
       const captures: V[] = [];
-      for (let g = 1; g < m.length; g++) {
-        const span = indices[g];
-        const s = m[g];
-        const cap: Obj = span && s !== undefined
-          ? { offset: cp(span[0]), length: cpLength(s), string: s, name: names[g - 1] ?? null }
+      for (let g = 1; g <= names.length; g++) {
+        const s = matcher.group(g);
+        const cap: Obj = s !== null
+          ? { offset: cp(matcher.start(g)), length: cpLength(s), string: s, name: names[g - 1] ?? null }
           : { offset: -1, length: 0, string: null, name: names[g - 1] ?? null };
         captures.push(cap);
       }
       out.push({ offset: cp(start), length: cpLength(text), string: text, captures });
     }
     if (!global) break;
-    from = text.length === 0 ? start + (input.codePointAt(start)! > 0xffff ? 2 : 1) : start + text.length;
+    from = text.length === 0 ? start + (input.codePointAt(start)! > 0xffff ? 2 : 1) : end;
   }
   return out;
 }
