@@ -35,10 +35,10 @@ describe('progress view', () => {
     expect(lines).toEqual([
       '▶ gather /do/0/gather',
       '  ▶ slow (branch 0) /do/0/gather/fork/branches/0/slow',
-      '  ▶ fast (branch 1) /do/0/gather/fork/branches/1/fast',
       '    ▶ nap /do/0/gather/fork/branches/0/slow/do/0/nap',
-      '  ✓ fast (branch 1) 40 ms',
-      '    ✓ nap 40 ms',
+      '  ▶ fast (branch 1) /do/0/gather/fork/branches/1/fast',
+      '  ✓ fast (branch 1) 20 ms',
+      '    ✓ nap 60 ms',
       '    ▶ answer /do/0/gather/fork/branches/0/slow/do/1/answer',
       '    ✓ answer 20 ms',
       '  ✓ slow (branch 0) 140 ms',

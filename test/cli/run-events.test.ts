@@ -30,10 +30,15 @@ function cairn(args: string[], options: { stdin?: string; until?: RegExp } = {})
     const child = spawn(process.execPath, ['bin/cairn.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
-      if (options.until?.test(stderr)) child.kill('SIGINT');
+      // One Ctrl-C: a second one, arriving after the run disposed its handler, would kill the process.
+      if (!interrupted && options.until?.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
     });
     if (options.stdin !== undefined) child.stdin.write(options.stdin);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

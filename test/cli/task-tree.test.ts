@@ -18,9 +18,9 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
       "✓ golden.fork-all@1.0.0  completed  230 ms
         ✓ gather             completed    180 ms  /do/0/gather
           ✓ slow (branch 0)  completed    140 ms  /do/0/gather/fork/branches/0/slow
-            ✓ nap            completed     40 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
+            ✓ nap            completed     60 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
             ✓ answer         completed     20 ms  /do/0/gather/fork/branches/0/slow/do/1/answer
-          ✓ fast (branch 1)  completed     40 ms  /do/0/gather/fork/branches/1/fast"
+          ✓ fast (branch 1)  completed     20 ms  /do/0/gather/fork/branches/1/fast"
     `);
     // While the slow branch waits, the fast one is already done.
     const whileWaiting = events.find((event) => event.type.endsWith('task.completed.v1'))!.seq;
@@ -28,8 +28,8 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
       "▶ golden.fork-all@1.0.0  running  125 ms
         ▶ gather             running       85 ms  /do/0/gather
           ▶ slow (branch 0)  running       65 ms  /do/0/gather/fork/branches/0/slow
-            ▶ nap            running       25 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
-          ✓ fast (branch 1)  completed     40 ms  /do/0/gather/fork/branches/1/fast"
+            ▶ nap            running       45 ms  /do/0/gather/fork/branches/0/slow/do/0/nap
+          ✓ fast (branch 1)  completed     20 ms  /do/0/gather/fork/branches/1/fast"
     `);
   });
 
@@ -37,20 +37,19 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
     const input = { grid: [['a', 'b'], ['c']], visited: [] };
     const events = await recordEvents('test/golden/for-nested-iterations/workflow.yaml', input);
     expect(render(events)).toMatchInlineSnapshot(`
-      "✓ golden.for-nested-iterations@1.0.0  completed  270 ms
-        ✓ rows             completed    220 ms  /do/0/rows
-          ✓ cells [0]      completed    100 ms  /do/0/rows/do/0/cells
+      "✓ golden.for-nested-iterations@1.0.0  completed  300 ms
+        ✓ rows             completed    250 ms  /do/0/rows
+          ✓ cells [0]      completed    110 ms  /do/0/rows/do/0/cells
             ✓ visit [0.0]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit
             ✓ visit [0.1]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit
-          ✓ cells [1]      completed     60 ms  /do/0/rows/do/0/cells
+          ✓ cells [1]      completed     70 ms  /do/0/rows/do/0/cells
             ✓ visit [1.0]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit"
     `);
     expect(render(upTo(events, 16))).toMatchInlineSnapshot(`
       "▶ golden.for-nested-iterations@1.0.0  running  125 ms
         ▶ rows             running       85 ms  /do/0/rows
-          ▶ cells [0]      running       65 ms  /do/0/rows/do/0/cells
-            ✓ visit [0.0]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit
-            ▶ visit [0.1]  running        5 ms  /do/0/rows/do/0/cells/do/0/visit"
+          ▶ cells [0]      running       55 ms  /do/0/rows/do/0/cells
+            ✓ visit [0.0]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit"
     `);
   });
 
@@ -77,8 +76,8 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
     const input = JSON.parse(readFileSync('examples/order.json', 'utf8'));
     const events = await recordEvents('examples/order-pipeline.yaml', input);
     expect(render(events)).toMatchInlineSnapshot(`
-      "✓ examples.order-pipeline@1.0.0  completed  580 ms
-        ✓ priceItems                   completed    100 ms  /do/0/priceItems
+      "✓ examples.order-pipeline@1.0.0  completed  590 ms
+        ✓ priceItems                   completed    110 ms  /do/0/priceItems
           ✓ addLine [0]                completed     20 ms  /do/0/priceItems/do/0/addLine
           ✓ addLine [1]                completed     20 ms  /do/0/priceItems/do/0/addLine
         ✓ chooseShipping               completed     20 ms  /do/1/chooseShipping
@@ -99,10 +98,10 @@ describe('task tree renderer (snapshots of real local-host event sequences)', ()
     // Five lines: the header, what was folded away, and every task still running.
     expect(render(upTo(events, 24), 5)).toMatchInlineSnapshot(`
       "▶ golden.for-nested-iterations@1.0.0  running  205 ms
-        … 3 finished tasks not shown
+        … 2 finished tasks not shown
         ▶ rows             running      165 ms  /do/0/rows
-          ▶ cells [1]      running       25 ms  /do/0/rows/do/0/cells
-            ▶ visit [1.0]  running        5 ms  /do/0/rows/do/0/cells/do/0/visit"
+            ✓ visit [0.1]  completed     20 ms  /do/0/rows/do/0/cells/do/0/visit
+          ▶ cells [1]      running        5 ms  /do/0/rows/do/0/cells"
     `);
   });
 
