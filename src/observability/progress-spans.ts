@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, type Link, type Span } from '@opentelemetry/api';
 import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
-import type { Json, JsonObject } from '../core/json.ts';
-import type { TaskDefinition, WorkflowDocument } from '../core/model.ts';
+import type { JsonObject } from '../core/json.ts';
+import type { WorkflowDocument } from '../core/model.ts';
 import type { TaskInstance } from '../core/progress.ts';
-import { taskKindOf } from '../core/task-kind.ts';
+import { taskKindAt } from '../core/task-kind.ts';
 import { executionSpanId, formatTraceparent, parseTraceparent, taskSpanId, type TraceRoot } from '../core/trace-context.ts';
 import { contextOf, type Tracing } from './tracing.ts';
 
@@ -78,8 +78,7 @@ export class ProgressSpans {
   #startTask(event: ProgressEvent, instance: TaskInstance): void {
     const spanId = taskSpanId(this.executionId, instance);
     if (this.#open.has(spanId) || this.#ended.has(spanId)) return;
-    const definition = taskAt(this.document, instance.pointer);
-    const kind = definition ? (taskKindOf(definition) ?? 'task') : 'task';
+    const kind = taskKindAt(this.document, instance.pointer) ?? 'task';
     const name = instance.pointer.slice(instance.pointer.lastIndexOf('/') + 1);
     const parentId = this.#parentSpanId(instance);
     const span = this.tracing.ids.naming(spanId, undefined, () => this.tracing.tracer.startSpan(
@@ -167,16 +166,4 @@ function endWithStatus(span: Span, status: string, data: JsonObject): void {
   const type = typeof error?.type === 'string' ? error.type : 'runtime';
   span.setAttribute('error.type', type);
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof error?.title === 'string' ? error.title : type });
-}
-
-/** The task definition a pointer names in the document (`/do/0/name/for/do/1/step`). */
-function taskAt(document: WorkflowDocument, pointer: string): TaskDefinition | undefined {
-  let node: Json | undefined = document as unknown as Json;
-  for (const token of pointer.split('/').slice(1)) {
-    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) node = node[Number(key)];
-    else if (node !== null && typeof node === 'object') node = (node as JsonObject)[key];
-    else return undefined;
-  }
-  return node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as unknown as TaskDefinition) : undefined;
 }

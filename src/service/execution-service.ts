@@ -25,6 +25,7 @@ import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 import type { ExecutionOwnership } from './cluster/service-cluster.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { ProgressMetrics } from './progress-metrics.ts';
 import { invalidScheduleError, parseSchedule, ScheduleError } from './schedules/schedule-spec.ts';
 
 export interface StartRequest {
@@ -79,8 +80,11 @@ async function storeCall<T>(work: Promise<T>): Promise<T> {
 export class ExecutionService {
   /** Loaded documents by content hash, newest use last: a registered version is parsed and validated once, not per start. */
   private readonly loaded = new Map<string, WorkflowDocument>();
+  private readonly progressMetrics: ProgressMetrics;
 
-  constructor(private readonly options: ExecutionServiceOptions) {}
+  constructor(private readonly options: ExecutionServiceOptions) {
+    this.progressMetrics = new ProgressMetrics(options.metrics);
+  }
 
   /** Parses and validates a workflow text (typed API error on failure); documents are never modified, so one is shared by every run of the same text. */
   load(text: string, fileName: string): WorkflowDocument {
@@ -147,7 +151,7 @@ export class ExecutionService {
       await ownership?.release(id);
       throw error;
     });
-    this.options.metrics.executionsStarted.inc();
+    this.progressMetrics.track(id, document);
     this.options.hub.changed(record);
     this.options.engine.start(this.engineRun(id, document, record.input));
     return record;
@@ -211,7 +215,17 @@ export class ExecutionService {
 
   /** ReportProgress: stores a batch (idempotently) and wakes the streams of the executions it touched. */
   async ingest(events: ProgressEvent[]): Promise<AppendResult[]> {
-    const results = await storeCall(this.options.store.appendEvents(events));
+    const stopTimer = this.options.metrics.storeWrite.startTimer();
+    let results: AppendResult[];
+    try {
+      results = await storeCall(this.options.store.appendEvents(events));
+    } catch (error) {
+      this.options.metrics.failedBatches.inc();
+      throw error;
+    } finally {
+      stopTimer();
+    }
+    this.progressMetrics.observe(events, Date.now());
     for (const result of results) {
       this.options.metrics.eventsIngested.inc(result.inserted);
       this.options.metrics.eventsDuplicate.inc(result.duplicates);
