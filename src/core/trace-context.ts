@@ -21,7 +21,7 @@ const INVALID_SPAN_ID = '0'.repeat(16);
 export function traceRoot(executionId: string, traceparent?: string): TraceRoot {
   const parent = traceparent === undefined ? undefined : parseTraceparent(traceparent);
   if (parent) return parent;
-  return { traceId: hash64(`trace:${executionId}`, 1n) + hash64(`trace:${executionId}`, 2n), sampled: true };
+  return { traceId: hash64(`trace:${executionId}`, 1) + hash64(`trace:${executionId}`, 2), sampled: true };
 }
 
 export function parseTraceparent(value: string): TraceRoot | undefined {
@@ -36,12 +36,12 @@ export function formatTraceparent(traceId: string, spanId: string, sampled: bool
 
 /** The span of the whole execution. */
 export function executionSpanId(executionId: string): string {
-  return hash64(`execution:${executionId}`, 0n);
+  return hash64(`execution:${executionId}`, 0);
 }
 
 /** The span of one task instance: pointer, loop iteration and retry attempt. */
 export function taskSpanId(executionId: string, task: TaskInstance): string {
-  return hash64(`task:${executionId}:${task.pointer}:${task.iteration.join('.')}:${task.attempt}`, 0n);
+  return hash64(`task:${executionId}:${task.pointer}:${task.iteration.join('.')}:${task.attempt}`, 0);
 }
 
 /** The `traceparent` an effect of `task` carries: the task instance's span is the parent of the call. */
@@ -49,20 +49,20 @@ export function taskTraceparent(root: TraceRoot, executionId: string, task: Task
   return formatTraceparent(root.traceId, taskSpanId(executionId, task), root.sampled);
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK_64 = 0xffffffffffffffffn;
-
-/** FNV-1a, 64 bits, as 16 hex digits: sandbox-safe (no node:crypto) and the same on every host. */
-function hash64(text: string, seed: bigint): string {
-  let hash = FNV_OFFSET ^ seed;
+/** A 64-bit string hash (cyrb53's two 32-bit lanes, both kept) as 16 hex digits: sandbox-safe, the same on every host. */
+function hash64(text: string, seed: number): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
   for (let index = 0; index < text.length; index++) {
-    hash ^= BigInt(text.charCodeAt(index));
-    hash = (hash * FNV_PRIME) & MASK_64;
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
   }
-  // A final avalanche, so ids of similar strings differ in every digit; zero is not a valid id.
-  hash ^= hash >> 33n;
-  hash = (hash * 0xff51afd7ed558ccdn) & MASK_64;
-  hash ^= hash >> 33n;
-  return (hash === 0n ? 1n : hash).toString(16).padStart(16, '0');
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  // Zero is not a valid span or trace id.
+  if (h1 === 0 && h2 === 0) h1 = 1;
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }

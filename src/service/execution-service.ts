@@ -106,7 +106,8 @@ export class ExecutionService {
     }
   }
 
-  async start(request: StartRequest): Promise<ExecutionRecord> {
+  /** `traceparent`: the start request's W3C trace context, which the execution's trace continues. */
+  async start(request: StartRequest, options: { traceparent?: string } = {}): Promise<ExecutionRecord> {
     let text: string;
     if (typeof request.document === 'string') {
       text = request.document;
@@ -120,7 +121,7 @@ export class ExecutionService {
     const input = request.input ?? {};
     const violation = inputLimitViolation(input, this.options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
     if (violation) throw new ServiceError('CAIRN_ERR_INPUT_TOO_LARGE', violation);
-    return this.startText(text, input);
+    return this.startText(text, input, options);
   }
 
   /** The scheduler's start: a registered version, an id fixed by the occasion (so it starts once) and what triggered it. */
@@ -130,7 +131,7 @@ export class ExecutionService {
     return this.startText(registered.document, input, options);
   }
 
-  private async startText(text: string, input: Json, options: { id?: string; trigger?: string } = {}): Promise<ExecutionRecord> {
+  private async startText(text: string, input: Json, options: { id?: string; trigger?: string; traceparent?: string } = {}): Promise<ExecutionRecord> {
     const document = this.load(text, 'workflow.yaml');
     const { namespace, name, version } = document.document;
     const id = options.id ?? randomUUID();
@@ -153,7 +154,7 @@ export class ExecutionService {
     });
     this.progressMetrics.track(id, document);
     this.options.hub.changed(record);
-    this.options.engine.start(this.engineRun(id, document, record.input));
+    this.options.engine.start({ ...this.engineRun(id, document, record.input), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
     return record;
   }
 
