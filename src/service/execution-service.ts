@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../core/input-limits.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
+import { traceRoot } from '../core/trace-context.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
@@ -56,6 +57,8 @@ export interface ExecutionServiceOptions {
   log: (message: string, error?: unknown) => void;
   /** The largest workflow input a start accepts (serialized JSON bytes). */
   maxInputBytes?: number;
+  /** One structured line per execution start and end (execution and trace ids, workflow, status). */
+  logExecution?: (fields: ExecutionLogFields, message: string) => void;
 }
 
 /** How many distinct loaded documents the service keeps. */
@@ -77,6 +80,13 @@ async function storeCall<T>(work: Promise<T>): Promise<T> {
  * The API's behaviour, once: the HTTP/JSON routes and the gRPC/Connect service both call this.
  * Everything a watcher sees goes through the store first, then a hub notice.
  */
+export interface ExecutionLogFields {
+  executionId: string;
+  traceId: string;
+  workflow: string;
+  status?: string;
+}
+
 export class ExecutionService {
   /** Loaded documents by content hash, newest use last: a registered version is parsed and validated once, not per start. */
   private readonly loaded = new Map<string, WorkflowDocument>();
@@ -154,12 +164,14 @@ export class ExecutionService {
     });
     this.progressMetrics.track(id, document);
     this.options.hub.changed(record);
-    this.options.engine.start({ ...this.engineRun(id, document, record.input), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
+    const fields = { executionId: id, traceId: traceRoot(id, options.traceparent).traceId, workflow: `${namespace}/${name}@${version}` };
+    this.options.logExecution?.(fields, 'execution started');
+    this.options.engine.start({ ...this.engineRun(id, document, record.input, fields), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
     return record;
   }
 
   /** What the engine calls back with: events are stored in batches, the end once they are. */
-  private engineRun(id: string, document: WorkflowDocument, input: Json): EngineRun {
+  private engineRun(id: string, document: WorkflowDocument, input: Json, logFields?: ExecutionLogFields): EngineRun {
     const writer = new EventWriter(
       async (events) => {
         await this.ingest(events);
@@ -178,6 +190,7 @@ export class ExecutionService {
           .then(() => this.backfill(id, events))
           .then(() => this.options.store.finishExecution(id, outcome))
           .then((finished) => {
+            if (logFields) this.options.logExecution?.({ ...logFields, status: outcome.status }, 'execution ended');
             if (finished) this.announce(finished);
             return this.options.ownership?.release(id);
           })
