@@ -24,6 +24,8 @@ const EXECUTION_ENDS = new Set<string>([EVENT_TYPES.workflowCompleted, EVENT_TYP
 export class ProgressSpans {
   readonly #open = new Map<string, OpenSpan>();
   readonly #ended = new Set<string>();
+  /** Listen spans already linked to their consumed events (a repeated event links nothing twice). */
+  readonly #linked = new Set<string>();
   #execution: Span | undefined;
 
   constructor(
@@ -114,9 +116,11 @@ export class ProgressSpans {
 
   /** A `listen` links to the spans that produced the events it consumed (their `traceparent`). */
   #linkConsumedEvents(event: ProgressEvent, instance: TaskInstance): void {
-    const open = this.#open.get(taskSpanId(this.executionId, instance));
+    const spanId = taskSpanId(this.executionId, instance);
+    const open = this.#open.get(spanId);
     const traceparents = event.data.traceparents;
-    if (!open || !Array.isArray(traceparents)) return;
+    if (!open || !Array.isArray(traceparents) || this.#linked.has(spanId)) return;
+    this.#linked.add(spanId);
     const links: Link[] = [];
     for (const value of traceparents) {
       const parsed = typeof value === 'string' ? parseTraceparent(value) : undefined;
