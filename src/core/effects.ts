@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from './json.ts';
+import type { TaskInstance } from './progress.ts';
 
 /**
  * Side effects described as plain JSON: the core resolves every expression into one of these,
@@ -180,6 +181,8 @@ export interface EmitEffect {
 export interface EffectOptions {
   /** The task's JSON Pointer: the Temporal activity summary and the log context. */
   summary: string;
+  /** The task instance performing the effect: the parent of the effect's span in a trace. */
+  task: TaskInstance;
 }
 
 /**

@@ -50,6 +50,11 @@ export function taskInstance(pointer: string, frame: Frame): TaskInstance {
   return { pointer, iteration: frame.iteration, attempt: frame.attempt };
 }
 
+/** How a task's effect is named to the host: its pointer, and the instance (for the effect's span). */
+export function effectOptions(pointer: string, frame: Frame): EffectOptions {
+  return { summary: pointer, task: taskInstance(pointer, frame) };
+}
+
 /** The spec's runtime arguments (`$context`, `$workflow`, …) plus the frame's own variables. */
 export function baseVariables(execution: Execution, frame: Frame): Record<string, Json | (() => Json)> {
   return {

@@ -15,3 +15,13 @@ export function taskKindOf(task: TaskDefinition): TaskKind | undefined {
   decided.set(task, kind);
   return kind;
 }
+
+/** The kind of the task a JSON Pointer names in a document (`/do/0/name/for/do/1/step`), if it names one. */
+export function taskKindAt(document: object, pointer: string): TaskKind | undefined {
+  let node: unknown = document;
+  for (const token of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node !== null && typeof node === 'object' && !Array.isArray(node) ? taskKindOf(node as TaskDefinition) : undefined;
+}

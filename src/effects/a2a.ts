@@ -75,6 +75,7 @@ async function stream(endpoint: string, request: JsonObject, authentication: Res
   const url = rewriteUrl(new URL(endpoint), context.endpointRewrites);
   const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
   if (authentication) headers.authorization = await upfrontAuthorization(authentication, context, 'an A2A stream');
+  if (context.traceparent) headers.traceparent = context.traceparent;
   let response: Response;
   try {
     response = await egressFetch(context.egress, url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal });

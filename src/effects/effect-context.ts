@@ -28,6 +28,8 @@ export interface EffectContext {
   maxResponseBytes?: number;
   /** Directories local documents, protos and scripts may be read from; absent, any (`cairn run`). */
   fileDirectories?: readonly string[];
+  /** W3C trace context of the effect's span, sent with the call (header, metadata, CloudEvent attribute) when tracing is on. */
+  traceparent?: string;
   /** Runs a sub-workflow as a child execution (hosts with a workflow registry provide it). */
   runWorkflow?: (effect: RunWorkflowEffect, signal: AbortSignal) => Promise<Json>;
 }

@@ -7,7 +7,8 @@ import type { EffectContext } from './effect-context.ts';
 export async function performEmit(effect: EmitEffect, context: EffectContext): Promise<JsonObject> {
   if (context.signal.aborted) throw new CancelledError('emit cancelled before publishing');
   try {
-    await context.bus.publish(effect.event);
+    // CloudEvents distributed tracing extension; the task's output stays the event the workflow built.
+    await context.bus.publish(context.traceparent && effect.event.traceparent === undefined ? { ...effect.event, traceparent: context.traceparent } : effect.event);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw workflowError('communication', `publishing event ${String(effect.event.type)} failed: ${reason}`);

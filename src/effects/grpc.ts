@@ -50,6 +50,7 @@ export async function performGrpc(effect: GrpcEffect, context: EffectContext): P
   const client = new Service(checked.target, credentials, checked.target === target ? {} : { 'grpc.default_authority': target, 'grpc.ssl_target_name_override': checked.host }) as ServiceClient;
   const metadata = new grpc.Metadata();
   if (effect.authentication !== undefined) metadata.set('authorization', await upfrontAuthorization(effect.authentication, context, 'gRPC'));
+  if (context.traceparent) metadata.set('traceparent', context.traceparent);
   // Named as the document names it: a rewrite (a fixture standing in) does not change the message.
   const label = `${effect.service}/${effect.method} at ${effect.host}:${effect.port ?? 443}`;
   try {

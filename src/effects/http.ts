@@ -25,7 +25,7 @@ interface PreparedRequest {
  */
 export async function performHttp(effect: HttpEffect, context: EffectContext): Promise<Json> {
   if (context.signal.aborted) throw new CancelledError('http call cancelled before it started');
-  const request = prepareRequest(effect, context.endpointRewrites);
+  const request = prepareRequest(effect, context.endpointRewrites, context.traceparent);
   const target = `${request.method} ${withoutUserInfo(request.url)}`;
   // The request actually sent last (with its credentials), so `output: response` shows them redacted.
   let sent = request;
@@ -73,7 +73,7 @@ function boundedContent(content: Json): Json {
   return `${text.slice(0, MAX_ERROR_CONTENT_CHARS)}… (${text.length - MAX_ERROR_CONTENT_CHARS} more characters)`;
 }
 
-function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | undefined): PreparedRequest {
+function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | undefined, traceparent: string | undefined): PreparedRequest {
   let url: URL;
   try {
     url = new URL(effect.uri);
@@ -88,6 +88,7 @@ function prepareRequest(effect: HttpEffect, rewrites: Record<string, string> | u
 
   const method = effect.method.toUpperCase();
   const headers: Record<string, string> = { ...effect.headers };
+  if (traceparent && !Object.keys(headers).some((name) => name.toLowerCase() === 'traceparent')) headers.traceparent = traceparent;
   let body: string | undefined;
   if (effect.body !== undefined) {
     if (method === 'GET' || method === 'HEAD') {

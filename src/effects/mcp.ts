@@ -58,6 +58,7 @@ async function createTransport(effect: McpEffect, context: EffectContext): Promi
     const url = rewriteUrl(new URL(endpoint), context.endpointRewrites);
     const requestHeaders: Record<string, string> = { ...headers };
     if (authentication) requestHeaders.authorization = await upfrontAuthorization(authentication, context, 'MCP');
+    if (context.traceparent) requestHeaders.traceparent = context.traceparent;
     return { transport: new StreamableHTTPClientTransport(url, { requestInit: { headers: requestHeaders }, fetch: (target, init) => egressFetch(context.egress, target, init) }), describe: endpoint, stderr: () => '' };
   }
   const { command, arguments: args, environment } = effect.transport.stdio;

@@ -59,6 +59,13 @@ function processName(request: EffectRequest): string {
  * core sets it) or `CancelledError` when `context.signal` aborts.
  */
 export function performEffect(request: EffectRequest, context: EffectContext): Promise<Json> {
+  const traceparent = context.traceparent;
+  // Hosts set a traceparent only when tracing is on: only then is the tracing code loaded.
+  if (traceparent === undefined) return performUntraced(request, context);
+  return import('../observability/effect-span.ts').then(({ performInSpan }) => performInSpan(request, { ...context, traceparent }, (traced) => performUntraced(request, traced)));
+}
+
+function performUntraced(request: EffectRequest, context: EffectContext): Promise<Json> {
   // Requests may arrive as deserialized activity input, so the kind is checked at run time too.
   const perform = performerFor(request.kind);
   if (perform === undefined) {

@@ -1,6 +1,7 @@
 import type { Json } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
 import { runLocal, type ExecutionResult } from './local/run-local.ts';
+import { tracingConfigured } from '../observability/otel-env.ts';
 import type { TemporalRunOptions } from './temporal/run-temporal.ts';
 
 /** Options every host accepts; `temporal` is read by the Temporal host only. */
@@ -19,6 +20,9 @@ const hosts = {
 export type HostName = keyof typeof hosts;
 export const HOST_NAMES = Object.keys(hosts) as HostName[];
 
-export function runOnHost(host: HostName, document: WorkflowDocument, input: Json, options: RunOnHostOptions = {}): Promise<ExecutionResult> {
-  return hosts[host](document, input, options);
+export async function runOnHost(host: HostName, document: WorkflowDocument, input: Json, options: RunOnHostOptions = {}): Promise<ExecutionResult> {
+  if (!tracingConfigured()) return hosts[host](document, input, options);
+  // OpenTelemetry is loaded only when OTEL_* asks for traces.
+  const { traceRun } = await import('../observability/trace-run.ts');
+  return traceRun(document, options, (traced) => hosts[host](document, input, traced));
 }

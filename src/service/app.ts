@@ -33,7 +33,7 @@ export interface AppOptions {
   bus: EventBus;
   access: AccessOptions;
   /** fastify logger setting (false in tests). */
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
   heartbeatMs?: number;
   /**
    * Fault the executions the same engine was running when the previous service process stopped.
@@ -84,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     log: (message, error) => app.log.error({ err: error }, message),
     ...(options.maxInputBytes ? { maxInputBytes: options.maxInputBytes } : {}),
+    logExecution: (fields, message) => app.log.info(fields, message),
   });
   const scheduler: Scheduler = new Scheduler({
     store: options.store,

@@ -9,6 +9,8 @@ export interface EngineRun {
   input: Json;
   /** Allows ReportProgress for this execution only: for engines whose runs report from elsewhere (Temporal workers). */
   reportToken: string;
+  /** The start request's W3C trace context: the execution's trace continues it. */
+  traceparent?: string;
   /** Called for each progress event, in sequence order (in-process engines; remote ones use ReportProgress). */
   onEvent: (event: ProgressEvent) => void;
   /** Called once when the run ends, however it ends, with every event the run produced when the engine kept them. */

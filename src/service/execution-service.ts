@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../core/input-limits.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
+import { traceRoot } from '../core/trace-context.ts';
 import type { ExpressionEngine } from '../core/expr/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
@@ -25,6 +26,7 @@ import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 import type { ExecutionOwnership } from './cluster/service-cluster.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { ProgressMetrics } from './progress-metrics.ts';
 import { invalidScheduleError, parseSchedule, ScheduleError } from './schedules/schedule-spec.ts';
 
 export interface StartRequest {
@@ -55,6 +57,8 @@ export interface ExecutionServiceOptions {
   log: (message: string, error?: unknown) => void;
   /** The largest workflow input a start accepts (serialized JSON bytes). */
   maxInputBytes?: number;
+  /** One structured line per execution start and end (execution and trace ids, workflow, status). */
+  logExecution?: (fields: ExecutionLogFields, message: string) => void;
 }
 
 /** How many distinct loaded documents the service keeps. */
@@ -76,11 +80,21 @@ async function storeCall<T>(work: Promise<T>): Promise<T> {
  * The API's behaviour, once: the HTTP/JSON routes and the gRPC/Connect service both call this.
  * Everything a watcher sees goes through the store first, then a hub notice.
  */
+export interface ExecutionLogFields {
+  executionId: string;
+  traceId: string;
+  workflow: string;
+  status?: string;
+}
+
 export class ExecutionService {
   /** Loaded documents by content hash, newest use last: a registered version is parsed and validated once, not per start. */
   private readonly loaded = new Map<string, WorkflowDocument>();
+  private readonly progressMetrics: ProgressMetrics;
 
-  constructor(private readonly options: ExecutionServiceOptions) {}
+  constructor(private readonly options: ExecutionServiceOptions) {
+    this.progressMetrics = new ProgressMetrics(options.metrics);
+  }
 
   /** Parses and validates a workflow text (typed API error on failure); documents are never modified, so one is shared by every run of the same text. */
   load(text: string, fileName: string): WorkflowDocument {
@@ -102,7 +116,8 @@ export class ExecutionService {
     }
   }
 
-  async start(request: StartRequest): Promise<ExecutionRecord> {
+  /** `traceparent`: the start request's W3C trace context, which the execution's trace continues. */
+  async start(request: StartRequest, options: { traceparent?: string } = {}): Promise<ExecutionRecord> {
     let text: string;
     if (typeof request.document === 'string') {
       text = request.document;
@@ -116,7 +131,7 @@ export class ExecutionService {
     const input = request.input ?? {};
     const violation = inputLimitViolation(input, this.options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
     if (violation) throw new ServiceError('CAIRN_ERR_INPUT_TOO_LARGE', violation);
-    return this.startText(text, input);
+    return this.startText(text, input, options);
   }
 
   /** The scheduler's start: a registered version, an id fixed by the occasion (so it starts once) and what triggered it. */
@@ -126,7 +141,7 @@ export class ExecutionService {
     return this.startText(registered.document, input, options);
   }
 
-  private async startText(text: string, input: Json, options: { id?: string; trigger?: string } = {}): Promise<ExecutionRecord> {
+  private async startText(text: string, input: Json, options: { id?: string; trigger?: string; traceparent?: string } = {}): Promise<ExecutionRecord> {
     const document = this.load(text, 'workflow.yaml');
     const { namespace, name, version } = document.document;
     const id = options.id ?? randomUUID();
@@ -147,14 +162,16 @@ export class ExecutionService {
       await ownership?.release(id);
       throw error;
     });
-    this.options.metrics.executionsStarted.inc();
+    this.progressMetrics.track(id, document);
     this.options.hub.changed(record);
-    this.options.engine.start(this.engineRun(id, document, record.input));
+    const fields = { executionId: id, traceId: traceRoot(id, options.traceparent).traceId, workflow: `${namespace}/${name}@${version}` };
+    this.options.logExecution?.(fields, 'execution started');
+    this.options.engine.start({ ...this.engineRun(id, document, record.input, fields), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
     return record;
   }
 
   /** What the engine calls back with: events are stored in batches, the end once they are. */
-  private engineRun(id: string, document: WorkflowDocument, input: Json): EngineRun {
+  private engineRun(id: string, document: WorkflowDocument, input: Json, logFields?: ExecutionLogFields): EngineRun {
     const writer = new EventWriter(
       async (events) => {
         await this.ingest(events);
@@ -173,6 +190,7 @@ export class ExecutionService {
           .then(() => this.backfill(id, events))
           .then(() => this.options.store.finishExecution(id, outcome))
           .then((finished) => {
+            if (logFields) this.options.logExecution?.({ ...logFields, status: outcome.status }, 'execution ended');
             if (finished) this.announce(finished);
             return this.options.ownership?.release(id);
           })
@@ -211,7 +229,17 @@ export class ExecutionService {
 
   /** ReportProgress: stores a batch (idempotently) and wakes the streams of the executions it touched. */
   async ingest(events: ProgressEvent[]): Promise<AppendResult[]> {
-    const results = await storeCall(this.options.store.appendEvents(events));
+    const stopTimer = this.options.metrics.storeWrite.startTimer();
+    let results: AppendResult[];
+    try {
+      results = await storeCall(this.options.store.appendEvents(events));
+    } catch (error) {
+      this.options.metrics.failedBatches.inc();
+      throw error;
+    } finally {
+      stopTimer();
+    }
+    this.progressMetrics.observe(events, Date.now());
     for (const result of results) {
       this.options.metrics.eventsIngested.inc(result.inserted);
       this.options.metrics.eventsDuplicate.inc(result.duplicates);

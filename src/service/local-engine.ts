@@ -43,6 +43,7 @@ export class LocalEngine implements ExecutionEngine {
       bus: this.options.bus,
       onEvent: run.onEvent,
       signal: abort.signal,
+      ...(run.traceparent ? { traceparent: run.traceparent } : {}),
       suspension,
       ...(this.options.allowProcesses ? { allowProcesses: true } : {}),
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),

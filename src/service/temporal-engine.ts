@@ -1,3 +1,5 @@
+import { traceRoot } from '../core/trace-context.ts';
+import { tracingConfigured } from '../observability/otel-env.ts';
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
@@ -59,6 +61,8 @@ export class TemporalEngine implements ExecutionEngine {
       options: {
         report: { url: this.options.serviceUrl(), token: run.reportToken, attempts: this.options.reportAttempts ?? 3 },
         ...(this.options.continueAsNewAfterHistoryEvents ? { continueAsNew: { historyEvents: this.options.continueAsNewAfterHistoryEvents } } : {}),
+        // Workers then send each effect's traceparent (and trace it when their own OTEL_* ask).
+        ...(tracingConfigured() ? { trace: traceRoot(run.executionId, run.traceparent) } : {}),
       },
     });
     started.then(

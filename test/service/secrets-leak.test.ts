@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,8 @@ import { freePort } from '../support/free-port.ts';
 // Issue #3's leak check through the service: `cairn serve --secret` (the embedded engine) runs a
 // workflow 10 times that uses the secret in a shell environment, inside a computed string and as a
 // bearer token; the secret then appears 0 times in the service's log output, in its store (the
-// SQLite files, where the events live) and in the execution records and error bodies it serves.
+// SQLite files, where the events live), in the execution records and error bodies it serves, and
+// in the spans it exports (OTLP to a loopback collector that keeps the raw protobuf bodies).
 const SECRET = 'tok-7e2a90c4d1b35f68';
 const API_TOKEN = 'secrets-leak-token';
 const RUNS = 10;
@@ -42,6 +45,8 @@ let service: ChildProcess;
 let port: number;
 let dataDir: string;
 let logs = '';
+let collector: Server;
+const exported: Buffer[] = [];
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -58,12 +63,22 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 beforeAll(async () => {
   auth = await startAuthServer({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p', refreshToken: 'r' });
   dataDir = mkdtempSync(join(tmpdir(), 'cairn-leak-'));
+  collector = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      exported.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((done) => collector.listen(0, '127.0.0.1', done));
+  const otlp = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   port = await freePort();
   service = spawn(
     process.execPath,
     // The auth fixture listens on loopback, which the service's egress policy closes unless allowed.
     ['bin/cairn.js', 'serve', '--secret', 'apiToken=env:LEAK_PROBE_TOKEN', '--allow-processes', '--egress-allow', 'loopback', '--data', dataDir, '--port', String(port)],
-    { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN, LEAK_PROBE_TOKEN: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN, LEAK_PROBE_TOKEN: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '200' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   service.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   await new Promise<void>((listening, failed) => {
@@ -82,6 +97,7 @@ afterAll(async () => {
     await exited;
   }
   await auth?.close();
+  collector?.close();
 });
 
 interface Snapshot {
@@ -120,6 +136,14 @@ describe('secrets through the service', () => {
     expect(stored).toContain('io.serverlessworkflow.task.faulted.v1');
     expect(stored.split(SECRET)).toHaveLength(1);
     expect(logs.split(SECRET)).toHaveLength(1);
+    // Structured log lines name the execution and its trace.
+    const ended = [...logs.matchAll(/\{"level":\d+[^\n]*?"msg":"execution ended"\}/g)].map(([line]) => JSON.parse(line) as { executionId: string; traceId: string; status: string });
+    expect(ended.map((line) => line.executionId).sort()).toEqual([...ids].sort());
+    for (const line of ended) expect(line).toMatchObject({ status: 'faulted', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const spans = Buffer.concat(exported).toString('latin1');
+    expect(spans).toContain('workflow leak/probe');
+    expect(spans).toContain('call rejected');
+    expect(spans.split(SECRET)).toHaveLength(1);
     expect(JSON.stringify(snapshots).split(SECRET)).toHaveLength(1);
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
+import { logDestination } from '../../service/log-stream.ts';
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
@@ -212,7 +213,7 @@ export function registerServe(program: Command): void {
         expressions,
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
-        logger: { level: 'info' },
+        logger: { level: 'info', stream: logDestination() },
         maxInputBytes,
         browser: { allowedHosts: allowedHosts(options.host, options.allowedHost), allowedOrigins: options.allowedOrigin },
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.

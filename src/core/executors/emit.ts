@@ -2,6 +2,7 @@ import type { JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { workflowError } from '../errors.ts';
 import type { Executor } from './types.ts';
+import { effectOptions } from '../execution.ts';
 
 /**
  * `emit`: builds the CloudEvent from `event.with` (expressions evaluated, `id`, `time` and
@@ -19,6 +20,6 @@ export const emit: Executor<'emit'> = async (task, input, { execution, variables
     ...(fields.data !== undefined ? { datacontenttype: 'application/json' } : {}),
     ...fields,
   };
-  const output = await execution.perform({ kind: 'emit', event }, { summary: pointer }, frame.scope);
+  const output = await execution.perform({ kind: 'emit', event }, effectOptions(pointer, frame), frame.scope);
   return { output };
 };

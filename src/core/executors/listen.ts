@@ -48,6 +48,8 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
   execution.progress.emit(EVENT_TYPES.workflowCorrelationStarted, { name: execution.instanceName, startedAt: iso(execution.host.now()) }, instance);
 
   const consumed: Json[] = [];
+  // Consumed events' W3C trace contexts (CloudEvents distributed tracing): the listen's span links to them.
+  const traceparents: string[] = [];
   const outputs: Json[] = [];
   let ended = false;
   try {
@@ -61,6 +63,7 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
       if (!main.offer(event)) continue;
       const item = readEvent(event, read);
       consumed.push(item);
+      if (typeof event.traceparent === 'string') traceparents.push(event.traceparent);
       const iteration = await iterate(item, consumed.length - 1, task.foreach, context);
       outputs.push(iteration.output);
       if (iteration.ended) {
@@ -79,7 +82,12 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
   const keys = correlation.keys();
   execution.progress.emit(
     EVENT_TYPES.workflowCorrelationCompleted,
-    { name: execution.instanceName, completedAt: iso(execution.host.now()), ...(keys ? { correlationKeys: keys } : {}) },
+    {
+      name: execution.instanceName,
+      completedAt: iso(execution.host.now()),
+      ...(keys ? { correlationKeys: keys } : {}),
+      ...(traceparents.length > 0 ? { traceparents } : {}),
+    },
     instance,
   );
   return { output: outputs, ended };

@@ -4,6 +4,7 @@ import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import type { ProgressSink } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import { CancelledError } from '../../core/errors.ts';
+import { taskTraceparent, type TraceRoot } from '../../core/trace-context.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
 import type { EffectPolicy } from '../../effects/effect-context.ts';
@@ -26,6 +27,8 @@ export interface LocalHostOptions {
   suspension?: LocalSuspension;
   /** Egress, file and response-size limits for every effect. */
   effectPolicy?: EffectPolicy;
+  /** When tracing is on: the execution's trace, so each effect carries its task's `traceparent`. */
+  trace?: { root: TraceRoot; executionId: string };
 }
 
 
@@ -39,7 +42,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
     uuid: () => randomUUID(),
     random: () => Math.random(),
     sleep: (ms, scope) => sleep(ms, asLocal(scope)),
-    perform: (request: EffectRequest, _options: EffectOptions, scope: CancelScope): Promise<Json> => {
+    perform: (request: EffectRequest, effectOptions: EffectOptions, scope: CancelScope): Promise<Json> => {
       const local = asLocal(scope);
       if (local.cancelled) return Promise.reject(new CancelledError());
       return performEffect(request, {
@@ -50,6 +53,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
         ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
         ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
         ...(options.secrets ? { secrets: options.secrets } : {}),
+        ...(options.trace ? { traceparent: taskTraceparent(options.trace.root, options.trace.executionId, effectOptions.task) } : {}),
       });
     },
     nextEvent: (scope, timeoutMs) => inbox.next(asLocal(scope), timeoutMs),

@@ -14,6 +14,7 @@ import { SecretStore } from '../../secrets/secret-store.ts';
 import { createLocalHost } from './local-host.ts';
 import { createSubWorkflowRunner } from './sub-workflow.ts';
 import type { LocalSuspension } from './suspension.ts';
+import type { TraceRoot } from '../../core/trace-context.ts';
 
 export interface LocalRunOptions {
   executionId?: string;
@@ -41,6 +42,10 @@ export interface LocalRunOptions {
   retainEvents?: boolean;
   /** Egress, file and response-size limits for every effect (sub-workflows inherit them). */
   effectPolicy?: EffectPolicy;
+  /** The caller's W3C trace context (a start request's `traceparent`): the execution's trace continues it. */
+  traceparent?: string;
+  /** Set by `runOnHost` when tracing is on: the execution's trace, which effects propagate. */
+  trace?: TraceRoot;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -73,6 +78,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     runWorkflow: runSubWorkflow,
     ...(options.suspension ? { suspension: options.suspension } : {}),
     ...(options.effectPolicy ? { effectPolicy: options.effectPolicy } : {}),
+    ...(options.trace ? { trace: { root: options.trace, executionId } } : {}),
   });
   const onAbort = () => {
     host.rootScope.cancel('execution cancelled');

@@ -39,7 +39,8 @@ const FINAL_REFUSALS = new Set([Code.PermissionDenied, Code.Unauthenticated, Cod
 
 
 export interface CairnActivities {
-  performEffect(request: EffectRequest): Promise<Json>;
+  /** `traceparent`: the task's span, when the execution is traced (the effect's span goes below it). */
+  performEffect(request: EffectRequest, traceparent?: string): Promise<Json>;
   reportProgress(events: ProgressEvent[], target?: ProgressReportTarget): Promise<void>;
   /** The registered document a `run: workflow` task names, or null (the workflow then starts it as a child). */
   findWorkflow(namespace: string, name: string, version: string): Promise<WorkflowDocument | null>;
@@ -63,7 +64,7 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
     return reporter;
   };
   return {
-    async performEffect(request: EffectRequest): Promise<Json> {
+    async performEffect(request: EffectRequest, traceparent?: string): Promise<Json> {
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
@@ -73,6 +74,7 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
           allowProcesses: dependencies.allowProcesses === true,
           ...(dependencies.endpointRewrites ? { endpointRewrites: dependencies.endpointRewrites } : {}),
           ...(dependencies.secrets ? { secrets: dependencies.secrets } : {}),
+          ...(traceparent ? { traceparent } : {}),
         });
       } catch (error) {
         throw toActivityError(error);

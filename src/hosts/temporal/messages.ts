@@ -1,3 +1,4 @@
+import type { TraceRoot } from '../../core/trace-context.ts';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
@@ -24,6 +25,8 @@ export interface ExecutionOptions {
   expressionEngine?: SandboxEngineKind;
   /** When the client parsed the document, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
+  /** Set when the starter traces: each effect's activity gets its task's `traceparent` (trace-context.ts). */
+  trace?: TraceRoot;
   /** When a run continues as new (besides Temporal's own suggestion); defaults in workflow.ts. */
   continueAsNew?: ContinueAsNewLimits;
   /** How deep this execution is nested as a `run: workflow` child (0 or absent for a top-level run). */

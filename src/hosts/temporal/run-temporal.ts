@@ -94,7 +94,7 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
       const handle = await startExecution(client, document, input, {
         executionId,
         taskQueue,
-        options: { reportProgress: pushed !== undefined, ...(options.parsing ? { parsing: options.parsing } : {}) },
+        options: { reportProgress: pushed !== undefined, ...(options.parsing ? { parsing: options.parsing } : {}), ...(options.trace ? { trace: options.trace } : {}) },
         ...(hasSecrets ? { secrets: options.secrets } : {}),
       });
       const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal, pushed });

@@ -1,3 +1,4 @@
+import { taskTraceparent, type TraceRoot } from '../../core/trace-context.ts';
 import { condition, proxyActivities, proxyLocalActivities, sleep, uuid4, type ActivityOptions } from '@temporalio/workflow';
 import type { EffectOptions, EffectRequest } from '../../core/effects.ts';
 import { CancelledError } from '../../core/errors.ts';
@@ -56,6 +57,7 @@ export class TemporalHost implements Host {
     private readonly inbox: EventInbox,
     private readonly subWorkflows: SubWorkflows,
     private readonly localActivities: LocalActivityLane,
+    private readonly trace?: { root: TraceRoot; executionId: string },
   ) {}
 
   now(): number {
@@ -84,7 +86,8 @@ export class TemporalHost implements Host {
     const activities = proxyActivities<CairnActivities>({ ...EFFECT_ACTIVITY_OPTIONS, summary: options.summary });
     let result: Json;
     try {
-      result = await asTemporalScope(scope).run(() => activities.performEffect(request));
+      const traceparent = this.trace ? taskTraceparent(this.trace.root, this.trace.executionId, options.task) : undefined;
+      result = await asTemporalScope(scope).run(() => (traceparent ? activities.performEffect(request, traceparent) : activities.performEffect(request)));
     } catch (error) {
       throw fromActivityFailure(error, options.summary);
     }

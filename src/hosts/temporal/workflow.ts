@@ -94,7 +94,8 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
 
   const engine = await loadSandboxEngine(args.options?.expressionEngine);
   const subWorkflows = new SubWorkflows(args, localActivities, continued?.detachedChildren);
-  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities);
+  const trace = args.options?.trace ? { root: args.options.trace, executionId: args.executionId } : undefined;
+  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
   const shouldContinue = (): boolean => {

@@ -39,7 +39,8 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
       },
     },
     async (request, reply) => {
-      const execution = await context.service.start(request.body);
+      const traceparent = request.headers.traceparent;
+      const execution = await context.service.start(request.body, typeof traceparent === 'string' ? { traceparent } : {});
       return reply.code(201).send({ ...execution, reportToken: context.access.reportToken(execution.id) });
     },
   );

@@ -9,6 +9,7 @@ import { resolveDuration } from '../../resolve-duration.ts';
 import type { ExecutorResult, TaskContext } from '../types.ts';
 import { resolveAuthentication } from './authentication.ts';
 import { resolveUri } from './http.ts';
+import { effectOptions } from '../../execution.ts';
 
 interface Iterator {
   item?: string;
@@ -29,7 +30,7 @@ export async function runAsyncApiCall(task: CallTask, input: Json, context: Task
   const args = task.with ?? {};
   const target = resolveTarget(args, input, context);
   const { execution, variables, pointer, frame } = context;
-  const perform = (request: Parameters<typeof execution.perform>[0]) => execution.perform(request, { summary: pointer }, frame.scope);
+  const perform = (request: Parameters<typeof execution.perform>[0]) => execution.perform(request, effectOptions(pointer, frame), frame.scope);
 
   if (args.message !== undefined) {
     const message = execution.evaluator.template(args.message, input, variables, pointer);

@@ -10,6 +10,7 @@ import { runAsyncApiCall } from './asyncapi.ts';
 import { resolveA2aCall } from './a2a.ts';
 import { resolveMcpCall } from './mcp.ts';
 import { lazyAuthorization } from './authentication.ts';
+import { effectOptions } from '../../execution.ts';
 
 type CallResolver = (args: JsonObject, input: Json, context: TaskContext) => EffectRequest;
 type CallRunner = (task: CallTask, input: Json, context: TaskContext) => Promise<ExecutorResult>;
@@ -37,6 +38,6 @@ export const call: Executor<'call'> = async (task, input, context) => {
   if (!Object.hasOwn(resolvers, task.call)) return runFunctionCall(task, input, context);
   const authorization = lazyAuthorization(task.with ?? {}, input, context);
   const request = resolvers[task.call]!(task.with ?? {}, input, { ...context, variables: { ...context.variables, authorization } });
-  const output = await context.execution.perform(request, { summary: context.pointer }, context.frame.scope);
+  const output = await context.execution.perform(request, effectOptions(context.pointer, context.frame), context.frame.scope);
   return { output, variables: { authorization } };
 };

@@ -8,6 +8,7 @@ import { resolveContainer } from './container.ts';
 import { resolveScript } from './script.ts';
 import { resolveShell } from './shell.ts';
 import { resolveWorkflow } from './workflow.ts';
+import { effectOptions } from '../../execution.ts';
 
 type ProcessResolver = (definition: JsonObject, options: ProcessOptions, input: Json, context: TaskContext) => EffectRequest;
 
@@ -35,6 +36,6 @@ export const run: Executor<'run'> = async (task, input, context) => {
   }
   const options: ProcessOptions = { await: task.run.await !== false, return: returns as ProcessReturn };
   const request = resolvers[type]!(task.run[type] as JsonObject, options, input, context);
-  const result = await execution.perform(request, { summary: pointer }, frame.scope);
+  const result = await execution.perform(request, effectOptions(pointer, frame), frame.scope);
   return { output: options.await ? result : input };
 };

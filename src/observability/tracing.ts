@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
+import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { parseTraceparent } from '../core/trace-context.ts';
+
+/** The process's tracer, with the id generator that lets progress spans carry computed ids. */
+export interface Tracing {
+  tracer: Tracer;
+  ids: ComputedIds;
+  /** Hands every ended span to the exporter (the end of a run, a test's query). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Span ids are normally random; a progress span's id is computed (trace-context.ts), so it is
+ * named just before the span starts. `startSpan` is synchronous, so nothing else can take it.
+ */
+export class ComputedIds implements IdGenerator {
+  #nextSpanId: string | undefined;
+  #nextTraceId: string | undefined;
+
+  /** Runs `start` (which starts one span) with the given ids. */
+  naming<T>(spanId: string, traceId: string | undefined, start: () => T): T {
+    this.#nextSpanId = spanId;
+    this.#nextTraceId = traceId;
+    try {
+      return start();
+    } finally {
+      this.#nextSpanId = undefined;
+      this.#nextTraceId = undefined;
+    }
+  }
+
+  generateSpanId(): string {
+    const id = this.#nextSpanId ?? randomBytes(8).toString('hex');
+    this.#nextSpanId = undefined;
+    return id;
+  }
+
+  generateTraceId(): string {
+    const id = this.#nextTraceId ?? randomBytes(16).toString('hex');
+    this.#nextTraceId = undefined;
+    return id;
+  }
+}
+
+let loading: Promise<Tracing> | undefined;
+
+/**
+ * Loads the OpenTelemetry SDK once per process (only when OTEL_* asks for traces: see
+ * otel-env.ts): OTLP over HTTP/protobuf, batch processing, sampler and resource from OTEL_*.
+ */
+export function loadTracing(): Promise<Tracing> {
+  loading ??= (async () => {
+    const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/exporter-trace-otlp-proto'),
+      import('@opentelemetry/resources'),
+    ]);
+    const ids = new ComputedIds();
+    const resource = defaultResource()
+      .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
+      .merge(detectResources({ detectors: [envDetector] }));
+    const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+    trace.setGlobalTracerProvider(provider);
+    return { tracer: provider.getTracer('cairn'), ids, flush: () => provider.forceFlush() };
+  })();
+  return loading;
+}
+
+/** A context whose active span is the remote one a `traceparent` names (or the root context). */
+export function contextOf(traceparent: string | undefined): Context {
+  const parent = traceparent === undefined ? undefined : parseTraceparent(traceparent);
+  if (!parent?.parentSpanId) return context.active();
+  return trace.setSpanContext(context.active(), {
+    traceId: parent.traceId,
+    spanId: parent.parentSpanId,
+    traceFlags: parent.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+  });
+}

@@ -1,0 +1,92 @@
+import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
+import type { WorkflowDocument } from '../core/model.ts';
+import { taskKindAt } from '../core/task-kind.ts';
+import type { ServiceMetrics } from './metrics.ts';
+
+interface TrackedExecution {
+  workflow: string;
+  document?: WorkflowDocument;
+  /** `seq`s already counted: a batch sent again is not counted twice. */
+  seen: Set<number>;
+  /** Start times of open task instances, by pointer, iteration and attempt. */
+  started: Map<string, number>;
+}
+
+/**
+ * Folds stored progress events into the execution and task series of /metrics. Executions are
+ * tracked from their first event to their end; the document (when this service started the run)
+ * names each task's kind.
+ */
+export class ProgressMetrics {
+  readonly #executions = new Map<string, TrackedExecution>();
+
+  constructor(private readonly metrics: ServiceMetrics) {}
+
+  /** Called when this service starts an execution: its tasks' kinds come from the document. */
+  track(executionId: string, document: WorkflowDocument): void {
+    this.#executions.set(executionId, { workflow: workflowLabel(document), document, seen: new Set(), started: new Map() });
+  }
+
+  observe(events: readonly ProgressEvent[], storedAt: number): void {
+    for (const event of events) {
+      const execution = this.#tracked(event);
+      if (execution.seen.has(event.seq)) continue;
+      execution.seen.add(event.seq);
+      this.metrics.reportLag.observe(Math.max(0, storedAt - Date.parse(event.time)) / 1000);
+      this.#count(event, execution);
+    }
+  }
+
+  #count(event: ProgressEvent, execution: TrackedExecution): void {
+    const workflow = execution.workflow;
+    const key = `${event.subject}|${event.iteration ?? ''}|${event.attempt ?? 0}`;
+    switch (event.type) {
+      case EVENT_TYPES.workflowStarted:
+        this.metrics.executionsStarted.inc({ workflow });
+        return;
+      case EVENT_TYPES.workflowCompleted:
+        this.metrics.executionsCompleted.inc({ workflow });
+        return this.#forget(event.executionid);
+      case EVENT_TYPES.workflowFaulted:
+        this.metrics.executionsFaulted.inc({ workflow });
+        return this.#forget(event.executionid);
+      case EVENT_TYPES.workflowCancelled:
+        this.metrics.executionsCancelled.inc({ workflow });
+        return this.#forget(event.executionid);
+      case EVENT_TYPES.taskRetried:
+        this.metrics.taskRetries.inc({ workflow });
+        return;
+      case EVENT_TYPES.taskStarted:
+        execution.started.set(key, Date.parse(event.time));
+        return;
+      case EVENT_TYPES.taskCompleted:
+      case EVENT_TYPES.taskFaulted:
+      case EVENT_TYPES.taskCancelled: {
+        const startedAt = execution.started.get(key);
+        if (startedAt === undefined) return;
+        execution.started.delete(key);
+        const status = event.type === EVENT_TYPES.taskCompleted ? 'completed' : event.type === EVENT_TYPES.taskFaulted ? 'faulted' : 'cancelled';
+        this.metrics.taskDuration.observe({ kind: (execution.document && taskKindAt(execution.document, event.subject ?? '')) || 'unknown', status }, (Date.parse(event.time) - startedAt) / 1000);
+        return;
+      }
+    }
+  }
+
+  #tracked(event: ProgressEvent): TrackedExecution {
+    let execution = this.#executions.get(event.executionid);
+    if (!execution) {
+      const name = event.type === EVENT_TYPES.workflowStarted && typeof event.data.name === 'string' ? event.data.name : 'unknown';
+      execution = { workflow: name, seen: new Set(), started: new Map() };
+      this.#executions.set(event.executionid, execution);
+    }
+    return execution;
+  }
+
+  #forget(executionId: string): void {
+    this.#executions.delete(executionId);
+  }
+}
+
+function workflowLabel(document: WorkflowDocument): string {
+  return `${document.document.namespace}/${document.document.name}`;
+}

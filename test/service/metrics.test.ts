@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+
+let service: TestService;
+let base: string;
+
+beforeAll(async () => {
+  service = await startTestService();
+  base = await service.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+const workflow = (name: string, tasks: string) => `
+document: { dsl: '1.0.0', namespace: metrics, name: ${name}, version: '1.0.0' }
+do:
+${tasks}`;
+
+const COMPLETES = workflow('completes', `  - one: { set: { a: 1 } }\n  - two: { wait: { milliseconds: 5 } }`);
+const FAULTS = workflow('faults', `  - boom: { raise: { error: { type: https://example.com/boom, status: 500 } } }`);
+const WAITS = workflow('waits', `  - nap: { wait: { seconds: 30 } }`);
+const RETRIES = workflow(
+  'retries',
+  `  - guarded:
+      try:
+        - boom: { raise: { error: { type: https://example.com/boom, status: 503 } } }
+      catch:
+        errors: { with: { type: https://example.com/boom } }
+        retry: { delay: { milliseconds: 1 }, limit: { attempt: { count: 3 } } }`,
+);
+
+async function start(document: string): Promise<string> {
+  const response = await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document } });
+  expect(response.statusCode).toBe(201);
+  return response.json().id;
+}
+
+/** The value of one series (name with its labels as Prometheus prints them), 0 when absent. */
+async function series(): Promise<(name: string) => number> {
+  const body = (await service.app.inject({ url: '/metrics' })).body;
+  return (name) => {
+    const line = body.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+    return line === undefined ? 0 : Number(line.slice(name.length + 1));
+  };
+}
+
+describe('/metrics moves as executions run', () => {
+  it('counts executions by workflow and outcome, task durations by kind, retries, report lag, store writes and stream subscribers', async () => {
+    const before = await series();
+    expect(before('cairn_executions_started_total{workflow="metrics/completes"}')).toBe(0);
+
+    await waitForEnd(service.store, await start(COMPLETES));
+    await waitForEnd(service.store, await start(FAULTS));
+    await waitForEnd(service.store, await start(RETRIES));
+    const waiting = await start(WAITS);
+    const stream = await fetch(`${base}/v1/executions/stream`, { headers: auth });
+    await service.app.inject({ method: 'POST', url: `/v1/executions/${waiting}/cancel`, headers: auth });
+    await waitForEnd(service.store, waiting);
+    const after = await series();
+
+    expect(after('cairn_executions_started_total{workflow="metrics/completes"}')).toBe(1);
+    expect(after('cairn_executions_completed_total{workflow="metrics/completes"}')).toBe(1);
+    expect(after('cairn_executions_faulted_total{workflow="metrics/faults"}')).toBe(1);
+    expect(after('cairn_executions_cancelled_total{workflow="metrics/waits"}')).toBe(1);
+    expect(after('cairn_executions_completed_total{workflow="metrics/retries"}')).toBe(1);
+    expect(after('cairn_task_retries_total{workflow="metrics/retries"}')).toBe(2);
+    expect(after('cairn_task_duration_seconds_count{kind="set",status="completed"}')).toBe(1);
+    expect(after('cairn_task_duration_seconds_count{kind="wait",status="completed"}')).toBe(1);
+    expect(after('cairn_task_duration_seconds_count{kind="wait",status="cancelled"}')).toBe(1);
+    expect(after('cairn_task_duration_seconds_count{kind="raise",status="faulted"}')).toBe(4);
+    expect(after('cairn_task_duration_seconds_count{kind="try",status="completed"}')).toBe(1);
+    expect(after('cairn_progress_report_lag_seconds_count')).toBeGreaterThan(before('cairn_progress_report_lag_seconds_count'));
+    expect(after('cairn_store_write_seconds_count')).toBeGreaterThan(before('cairn_store_write_seconds_count'));
+    expect(after('cairn_stream_clients')).toBe(1);
+    await stream.body?.cancel();
+    expect(after('cairn_progress_batches_failed_total')).toBe(0);
+  });
+});
