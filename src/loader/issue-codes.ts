@@ -1,6 +1,7 @@
 /**
  * Codes of every problem the workflow loader reports (listed with explanations in docs/errors.md).
- * All of them are client errors: HTTP status 400 when the service rejects a document.
+ * `CAIRN_ERR_*` are client errors (HTTP status 400 when the service rejects a document);
+ * `CAIRN_WARN_*` are warnings: the document loads, unless validated with `--strict`.
  */
 export const ISSUE = {
   /** The text is not well-formed YAML or JSON (also duplicate keys and several documents in one file). */
@@ -27,6 +28,12 @@ export const ISSUE = {
   expressionSyntax: 'CAIRN_ERR_EXPRESSION_SYNTAX',
   /** The file could not be read. */
   unreadable: 'CAIRN_ERR_UNREADABLE',
+  /** Warning: a `1.0.0-alpha*` document, run as DSL 1.0; names a construct whose meaning changed. */
+  preRelease: 'CAIRN_WARN_DSL_PRERELEASE',
+  /** Warning: a 1.0.x document uses a construct only the specification's main (after 1.0.3) defines. */
+  postRelease: 'CAIRN_WARN_POST_RELEASE',
+  /** Warning: runtimes disagree on this construct; the document may behave differently elsewhere. */
+  portability: 'CAIRN_WARN_PORTABILITY',
 } as const;
 
 export type IssueCode = (typeof ISSUE)[keyof typeof ISSUE];

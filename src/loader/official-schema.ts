@@ -20,9 +20,13 @@ const require = createRequire(import.meta.url);
 export const PRECOMPILED_FILE = 'official-schema.precompiled.cjs';
 const precompiledPath = fileURLToPath(new URL(`./${PRECOMPILED_FILE}`, import.meta.url));
 
-export function loadOfficialSchema(): OfficialSchema {
-  if (existsSync(precompiledPath)) return require(precompiledPath) as OfficialSchema;
-  const { ajv, schema, refs } = compileWithAjv();
+/** `release`: v1.0.3's schema/workflow.yaml (precompiled by the build); `main`: the specification main's schema/workflow-main.yaml. */
+export type SchemaEdition = 'release' | 'main';
+const SCHEMA_FILES: Record<SchemaEdition, string> = { release: 'workflow.yaml', main: 'workflow-main.yaml' };
+
+export function loadOfficialSchema(edition: SchemaEdition = 'release'): OfficialSchema {
+  if (edition === 'release' && existsSync(precompiledPath)) return require(precompiledPath) as OfficialSchema;
+  const { ajv, schema, refs } = compileWithAjv({}, edition);
   const validators: Record<string, ValidateFunction> = {};
   for (const [name, ref] of Object.entries(refs)) validators[name] = ajv.getSchema(ref)!;
   return { schema, validators };
@@ -37,9 +41,9 @@ export function officialSchemaStandaloneCode(): string {
 
 type Ajv = import('ajv/dist/2020.js').Ajv2020;
 
-function compileWithAjv(code: { source?: boolean } = {}): { ajv: Ajv; schema: JsonObject; refs: Record<string, string> } {
-  // The official schema, vendored in schema/workflow.yaml (Apache-2.0, see schema/LICENSE).
-  const schema = parse(readFileSync(new URL('../../schema/workflow.yaml', import.meta.url), 'utf8')) as JsonObject;
+function compileWithAjv(code: { source?: boolean } = {}, edition: SchemaEdition = 'release'): { ajv: Ajv; schema: JsonObject; refs: Record<string, string> } {
+  // The official schemas, vendored in schema/ (Apache-2.0, see schema/LICENSE).
+  const schema = parse(readFileSync(new URL(`../../schema/${SCHEMA_FILES[edition]}`, import.meta.url), 'utf8')) as JsonObject;
   // Tasks are validated one by one (see schema.ts), so the schema stops at task lists.
   const defs = schema['$defs'] as JsonObject;
   ((defs['taskList'] as JsonObject)['items'] as JsonObject)['additionalProperties'] = true;

@@ -3,7 +3,7 @@ import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { TaskKind } from '../core/model.ts';
 import { ISSUE } from './issue-codes.ts';
 import { toPointer as pointer, type RawIssue } from './issue.ts';
-import { loadOfficialSchema } from './official-schema.ts';
+import { loadOfficialSchema, type SchemaEdition } from './official-schema.ts';
 import { reduceSchemaErrors } from './schema-errors.ts';
 
 /** Kinds in detection order: `do` last, because a `for` task also has `do`. */
@@ -38,35 +38,37 @@ interface CompiledSchema {
   schema: JsonObject;
 }
 
-let compiled: CompiledSchema | undefined;
+export type { SchemaEdition } from './official-schema.ts';
+
+const compiled = new Map<SchemaEdition, CompiledSchema>();
 
 /**
  * Validates a document against the official schema. Task lists are walked here instead of through
  * the schema's `task` oneOf: each task is checked against the definition of its own kind, which
  * keeps messages precise and the cost linear in the number of tasks.
  */
-export function validateAgainstSchema(document: Json): RawIssue[] {
-  const { root } = compile();
+export function validateAgainstSchema(document: Json, edition: SchemaEdition = 'release'): RawIssue[] {
+  const schema = compile(edition);
   const issues: RawIssue[] = [];
-  if (!root(document)) issues.push(...reduceSchemaErrors(root.errors ?? [], [], compile().schema));
+  if (!schema.root(document)) issues.push(...reduceSchemaErrors(schema.root.errors ?? [], [], schema.schema));
   if (!isJsonObject(document)) return issues;
-  checkTaskList(document['do'], ['do'], issues);
+  checkTaskList(schema, document['do'], ['do'], issues);
   const functions = isJsonObject(document['use']) ? document['use']['functions'] : undefined;
   if (isJsonObject(functions)) {
-    for (const [name, task] of Object.entries(functions)) checkTask(task, ['use', 'functions', name], issues);
+    for (const [name, task] of Object.entries(functions)) checkTask(schema, task, ['use', 'functions', name], issues);
   }
   return issues;
 }
 
-function checkTaskList(list: Json | undefined, path: Array<string | number>, issues: RawIssue[]): void {
+function checkTaskList(schema: CompiledSchema, list: Json | undefined, path: Array<string | number>, issues: RawIssue[]): void {
   if (!Array.isArray(list)) return;
   list.forEach((item, index) => {
     if (!isJsonObject(item)) return;
-    for (const [name, task] of Object.entries(item)) checkTask(task, [...path, index, name], issues);
+    for (const [name, task] of Object.entries(item)) checkTask(schema, task, [...path, index, name], issues);
   });
 }
 
-function checkTask(task: Json, path: Array<string | number>, issues: RawIssue[]): void {
+function checkTask(schema: CompiledSchema, task: Json, path: Array<string | number>, issues: RawIssue[]): void {
   if (!isJsonObject(task)) {
     issues.push({ code: ISSUE.schema, path, message: `${pointer(path)} must be a task (a mapping), not ${describe(task)}` });
     return;
@@ -81,14 +83,14 @@ function checkTask(task: Json, path: Array<string | number>, issues: RawIssue[])
     });
     return;
   }
-  const validate = validatorFor(kind, task);
+  const validate = validatorFor(schema, kind, task);
   if (!validate(task)) {
     const nested = nestedTaskPrefixes(kind, task);
     const own = (validate.errors ?? []).filter((error) => !nested.some((prefix) => within(error.instancePath, prefix)));
-    issues.push(...reduceSchemaErrors(own, path, compile().schema));
+    issues.push(...reduceSchemaErrors(own, path, schema.schema));
   }
   for (const listPath of nestedTaskLists(kind)) {
-    checkTaskList(get(task, listPath), [...path, ...listPath], issues);
+    checkTaskList(schema, get(task, listPath), [...path, ...listPath], issues);
   }
 }
 
@@ -111,8 +113,7 @@ function within(instancePath: string, prefix: string): boolean {
   return instancePath === prefix || instancePath.startsWith(`${prefix}/`);
 }
 
-function validatorFor(kind: TaskKind, task: JsonObject): ValidateFunction {
-  const schema = compile();
+function validatorFor(schema: CompiledSchema, kind: TaskKind, task: JsonObject): ValidateFunction {
   if (kind === 'call') {
     const target = task['call'];
     return (typeof target === 'string' ? schema.callVariants.get(target) : undefined) ?? schema.customCall;
@@ -122,9 +123,10 @@ function validatorFor(kind: TaskKind, task: JsonObject): ValidateFunction {
   return validate;
 }
 
-function compile(): CompiledSchema {
-  if (compiled) return compiled;
-  const { schema, validators } = loadOfficialSchema();
+function compile(edition: SchemaEdition): CompiledSchema {
+  const cached = compiled.get(edition);
+  if (cached) return cached;
+  const { schema, validators } = loadOfficialSchema(edition);
   const validator = (name: string): ValidateFunction => {
     const validate = validators[name];
     if (!validate) throw new Error(`the official schema has no validator ${name}`);
@@ -142,8 +144,9 @@ function compile(): CompiledSchema {
     else customCall = validate;
   });
   if (!customCall) throw new Error('schema has no custom function call variant');
-  compiled = { root: validator('root'), kinds, callVariants, customCall, schema };
-  return compiled;
+  const result = { root: validator('root'), kinds, callVariants, customCall, schema };
+  compiled.set(edition, result);
+  return result;
 }
 
 function get(value: Json | undefined, path: ReadonlyArray<string | number>): Json | undefined {

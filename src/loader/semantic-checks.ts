@@ -1,15 +1,16 @@
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { TaskKind } from '../core/model.ts';
+import { dslLine } from '../core/dsl-version.ts';
 import { ISSUE } from './issue-codes.ts';
 import { toPointer, type RawIssue } from './issue.ts';
 import { detectTaskKind, nestedTaskLists } from './schema.ts';
 
-/** DSL versions Cairn runs: the 1.0 line up to the vendored schema's version. */
-const SUPPORTED_DSL = /^1\.0\.[0-3]$/;
 const FLOW_KEYWORDS = new Set(['continue', 'exit', 'end']);
 const BUILT_IN_CALLS = new Set(['http', 'openapi', 'grpc', 'asyncapi', 'a2a', 'mcp']);
 /** `name:version@catalog`, the spec's form for a function taken from a catalog. */
 const CATALOG_FUNCTION = /^[^:@\s]+:[^:@\s]+@[^:@\s]+$/;
+/** A custom function called by the URL of its `function.yaml` (or `<catalog root>/<name>@<version>`). */
+const FUNCTION_URL = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 
 type Path = Array<string | number>;
 
@@ -30,8 +31,12 @@ export function checkSemantics(document: JsonObject): RawIssue[] {
   };
 
   const header = isJsonObject(document['document']) ? document['document'] : {};
-  if (typeof header['dsl'] === 'string' && !SUPPORTED_DSL.test(header['dsl'])) {
-    issues.push({ code: ISSUE.unsupportedDsl, path: ['document', 'dsl'], message: `document.dsl ${header['dsl']} is not supported; Cairn runs DSL 1.0.0 to 1.0.3` });
+  if (typeof header['dsl'] === 'string' && dslLine(header['dsl']) === undefined) {
+    issues.push({
+      code: ISSUE.unsupportedDsl,
+      path: ['document', 'dsl'],
+      message: `document.dsl ${header['dsl']} is not supported; Cairn runs DSL 1.0.0 to 1.0.3, the pre-releases 1.0.0-alpha1 to alpha5, and 1.x above 1.0.3 as the specification's main`,
+    });
   }
 
   const reference = (value: Json | undefined, path: Path, section: keyof typeof names, what: string): void => {
@@ -61,11 +66,11 @@ export function checkSemantics(document: JsonObject): RawIssue[] {
     if (kind === 'call' && typeof task['call'] === 'string') {
       const target = task['call'];
       if (BUILT_IN_CALLS.has(target)) checkAuthentications(task['with'], [...path, 'with']);
-      else if (!names.functions.has(target) && !CATALOG_FUNCTION.test(target)) {
+      else if (!names.functions.has(target) && !CATALOG_FUNCTION.test(target) && !FUNCTION_URL.test(target)) {
         issues.push({
           code: ISSUE.unknownReference,
           path: [...path, 'call'],
-          message: `call '${target}' is neither a built-in call (${[...BUILT_IN_CALLS].join(', ')}), a function in use.functions${known(names.functions)}, nor a catalog function name:version@catalog`,
+          message: `call '${target}' is neither a built-in call (${[...BUILT_IN_CALLS].join(', ')}), a function in use.functions${known(names.functions)}, a catalog function name:version@catalog, nor the URL of a function document`,
         });
       }
     }

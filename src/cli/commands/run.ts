@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { problemToJson } from '../../core/errors.ts';
 import { loadDefaultEngine } from '../../expr/default-engine.ts';
-import { WorkflowLoadError } from '../../loader/load-workflow.ts';
+import { formatWarning, WorkflowLoadError } from '../../loader/load-workflow.ts';
 import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
@@ -74,7 +74,7 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
         const engine = await loadDefaultEngine();
         const startedAt = Date.now();
-        document = await loadRunnableWorkflowFile(file, { engine });
+        document = await loadRunnableWorkflowFile(file, { engine, ...(options.quiet ? {} : { onWarning: (warning) => writeError(formatWarning(warning)) }) });
         const parsing = { startedAt, completedAt: Date.now() };
         const cancel = new AbortController();
         interrupt = handleInterrupt(() => cancel.abort());
