@@ -117,7 +117,8 @@ export interface EmitTask extends TaskBase {
   emit: { event: { with: JsonObject } };
 }
 export interface ForTask extends TaskBase {
-  for: { each?: string; in: string; at?: string };
+  /** `in`: an expression, or (spec main, after 1.0.3) an inline array. */
+  for: { each?: string; in: string | Json[]; at?: string };
   while?: string;
   do: TaskList;
 }
@@ -145,12 +146,15 @@ export interface SwitchTask extends TaskBase {
   switch: Array<Record<string, SwitchCase>>;
 }
 export interface CatchSpec {
-  errors?: { with?: Partial<Record<'type' | 'status' | 'instance' | 'title' | 'detail', Json>> };
+  /** `details` is v1.0.3's name for the filter on the error's `detail`; the spec's main renamed it `detail`. */
+  errors?: { with?: Partial<Record<'type' | 'status' | 'instance' | 'title' | 'detail' | 'details', Json>> };
   as?: string;
   when?: string;
   exceptWhen?: string;
   retry?: RetryPolicy | string;
   do?: TaskList;
+  /** Spec main (after 1.0.3): where the flow goes once the error is handled. */
+  then?: FlowDirective;
 }
 export interface TryTask extends TaskBase {
   try: TaskList;

@@ -14,8 +14,8 @@ export async function loadDefaultEngine(): Promise<ExpressionEngine> {
 export async function loadEngine(name: EngineName): Promise<ExpressionEngine> {
   switch (name) {
     case 'native':
-      // jq's `now` is seconds since the epoch.
-      return createNativeJqEngine({ now: () => Date.now() / 1000 });
+      // jq's `now` is seconds since the epoch; `debug` and `stderr` write to the runner's log: this process's stderr.
+      return createNativeJqEngine({ now: () => Date.now() / 1000, log: (line) => process.stderr.write(`jq: ${line}\n`) });
     case 'jq-wasm':
       // Loaded only when chosen: the WebAssembly build is large.
       return (await import('./jq-wasm-engine.ts')).createJqWasmEngine();

@@ -105,6 +105,7 @@ export function checkSemantics(document: JsonObject): RawIssue[] {
       const kind = detectTaskKind(task);
       if (kind === undefined) continue;
       checkThen(task['then'], [...taskPath, 'then']);
+      if (kind === 'try' && isJsonObject(task['catch'])) checkThen(task['catch']['then'], [...taskPath, 'catch', 'then']);
       if (kind === 'switch' && Array.isArray(task['switch'])) {
         task['switch'].forEach((item, i) => {
           if (!isJsonObject(item)) return;

@@ -16,7 +16,8 @@ import type { Executor } from './types.ts';
 export const runFor: Executor<'for'> = async (task, input, context) => {
   const { execution, variables, pointer, frame } = context;
   const resumed = execution.resume.take('for', pointer);
-  const items = resumed ? resumed.items : enumerable(execution.evaluator.value(task.for.in, input, variables, pointer), pointer);
+  const collection = typeof task.for.in === 'string' ? execution.evaluator.value(task.for.in, input, variables, pointer) : execution.evaluator.template(task.for.in, input, variables, pointer);
+  const items = resumed ? resumed.items : enumerable(collection, pointer);
   const itemName = task.for.each ?? 'item';
   const indexName = task.for.at ?? 'index';
   const bodyPointer = childPointer(pointer, 'do');

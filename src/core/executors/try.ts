@@ -12,7 +12,9 @@ import type { Executor, ListOutcome, TaskContext } from './types.ts';
 /**
  * `try`: runs the `try` tasks; an error that passes the catch filter (`errors.with`, `when`,
  * `exceptWhen`) is retried per the retry policy (delay, backoff, jitter, limits) or handled by
- * `catch.do`, with the error bound to `catch.as` (default `error`). Other errors propagate.
+ * `catch.do`, with the error bound to `catch.as` (default `error`), then flows to `catch.then` if
+ * set. Other errors propagate. `when`/`exceptWhen` read the task input as `.` and the error as
+ * `$error`; an exhausted retry policy handles the error (docs/semantics.md).
  */
 export const runTry: Executor<'try'> = async (task, input, context) => {
   const { execution, pointer, frame, variables } = context;
@@ -40,9 +42,11 @@ export const runTry: Executor<'try'> = async (task, input, context) => {
           continue;
         }
       }
-      if (!caught.do) return { output: input };
+      const then = caught.then === undefined ? {} : { then: caught.then };
+      if (!caught.do) return { output: input, ...then };
       const handlerFrame: Frame = { ...frame, variables: { ...frame.variables, [errorName]: problemToJson(error.problem) } };
-      return context.runList(caught.do, childPointer(pointer, 'catch', 'do'), input, handlerFrame);
+      const handled = await context.runList(caught.do, childPointer(pointer, 'catch', 'do'), input, handlerFrame);
+      return handled.ended ? handled : { ...handled, ...then };
     }
   }
 };
@@ -70,7 +74,8 @@ function catches(caught: CatchSpec, problem: ProblemDetails, input: Json, variab
   const filter = caught.errors?.with ?? {};
   for (const [field, expected] of Object.entries(filter)) {
     if (expected === undefined || expected === null) continue;
-    const actual = problem[field];
+    // v1.0.3's schema names the filter `details`; errors are RFC 7807 problems, whose field is `detail`.
+    const actual = field === 'details' ? (problem.detail ?? problem['details']) : problem[field];
     if (field === 'type') {
       if (actual !== expected && errorTypeName(String(actual)) !== errorTypeName(String(expected))) return false;
     } else if (String(actual) !== String(expected)) {

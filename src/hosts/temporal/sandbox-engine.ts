@@ -15,8 +15,9 @@ type JqWasmInstance = Parameters<Parameters<InstantiateWasm>[1]>[0];
 export type SandboxEngineKind = 'native' | 'jq-wasm';
 
 export function loadSandboxEngine(kind: SandboxEngineKind = 'native'): Promise<ExpressionEngine> {
-  // `now` in expressions reads the workflow clock, so it replays identically.
-  if (kind === 'native') return Promise.resolve(createNativeJqEngine({ now: () => Date.now() / 1000 }));
+  // `now` in expressions reads the workflow clock, so it replays identically. jq's `debug` and
+  // `stderr` write to the workflow's console, which the SDK routes to the worker's log (not on replay).
+  if (kind === 'native') return Promise.resolve(createNativeJqEngine({ now: () => Date.now() / 1000, log: (line) => console.error(`jq: ${line}`) }));
   return loadJqWasm();
 }
 

@@ -3,6 +3,7 @@ import { registerCore } from './builtins-core.ts';
 import { registerMath } from './builtins-math.ts';
 import { registerStrings } from './builtins-strings.ts';
 import { registerDates } from './dates.ts';
+import { registerLog } from './builtins-log.ts';
 import { fail } from './errors.ts';
 import { getFormat } from './format.ts';
 import { NATIVES, defineSimple, defineValues } from './natives.ts';
@@ -20,6 +21,7 @@ export function registerBuiltins(preludeNames: () => string[]): void {
   registerMath();
   registerRegex();
   registerDates();
+  registerLog();
   defineSimple('builtins', () => [...new Set([...[...NATIVES.keys()].filter((n) => !n.startsWith('_')), ...preludeNames()])]);
   defineSimple('input_line_number', () => 0);
   defineValues('format', 1, (v, name) => {

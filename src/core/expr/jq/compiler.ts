@@ -22,7 +22,7 @@ export interface CompileContext {
 }
 
 /** Builtins that reach outside the expression; workflows may not use them. */
-const FORBIDDEN = new Set(['input', 'inputs', 'env', 'debug', 'stderr', 'input_filename', 'halt_error', 'get_search_list', 'get_prog_origin', 'get_jq_origin', 'import', 'include', 'modulemeta']);
+const FORBIDDEN = new Set(['input', 'inputs', 'env', 'input_filename', 'halt_error', 'get_search_list', 'get_prog_origin', 'get_jq_origin', 'import', 'include', 'modulemeta']);
 
 export class Compiler {
   constructor(readonly ctx: CompileContext) {}

@@ -3,8 +3,10 @@
  * dependency, re2js, is pure JavaScript), so it runs in-process and inside Temporal's workflow sandbox alike.
  *
  * Decisions a workflow author can observe:
- * - `input`, `inputs`, `$ENV`, `env`, `debug`, `stderr`, `input_filename`, `halt_error`, `import`,
- *   `include` and `modulemeta` reach outside the expression: compiling them is a syntax error.
+ * - `input`, `inputs`, `$ENV`, `env`, `input_filename`, `halt_error`, `import`, `include` and
+ *   `modulemeta` reach outside the expression: compiling them is a syntax error.
+ * - `debug`, `debug(msg)` and `stderr` pass their input through and write to the engine's `log`
+ *   (the runner's log), never to the output.
  * - `now` reads a clock: an evaluation error unless the engine is created with `now`.
  * - Dates are UTC only (`localtime`/`strflocaltime` behave as `gmtime`/`strftime`).
  * - Numbers are IEEE doubles: literals are not preserved (`have_literal_numbers` and
@@ -43,6 +45,8 @@ export interface NativeJqOptions {
   maxDepth?: number;
   /** clock for `now` (seconds since the epoch); without it `now` is an error, keeping evaluation deterministic */
   now?: () => number;
+  /** where `debug` and `stderr` write (one line per call); without it they only pass their input through */
+  log?: (line: string) => void;
 }
 
 let preludeScope: Scope | null | undefined;
@@ -82,6 +86,7 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
   const maxOutputBytes = options.maxOutputBytes ?? 64 * 1024 * 1024;
   const maxDepth = options.maxDepth ?? 2_000;
   const now = options.now;
+  const log = options.log;
   return {
     name: 'jq-native',
     compile(program: string, variables: readonly string[]): CompiledExpression {
@@ -100,13 +105,14 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
       return {
         evaluate(input: Json, vars: Readonly<Record<string, Json>>): Json[] {
           // saved for re-entrant use (an evaluation started while another one is running)
-          const { steps, maxSteps: savedMaxSteps, depth, maxDepth: savedMaxDepth, now: savedNow } = rt;
+          const { steps, maxSteps: savedMaxSteps, depth, maxDepth: savedMaxDepth, now: savedNow, log: savedLog } = rt;
           const savedGlobals = globalsRef.values;
           rt.steps = 0;
           rt.maxSteps = maxSteps;
           rt.depth = 0;
           rt.maxDepth = maxDepth;
           rt.now = now;
+          rt.log = log;
           globalsRef.values = variables.length === 0 ? [] : variables.map((n) => (vars[n] ?? null) as V);
           const out: Json[] = [];
           let bytes = 0;
@@ -133,6 +139,7 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
             rt.depth = depth;
             rt.maxDepth = savedMaxDepth;
             rt.now = savedNow;
+            rt.log = savedLog;
             globalsRef.values = savedGlobals;
           }
           return out;

@@ -3,6 +3,7 @@
  * native (builtins-*.ts); these follow the definitions documented for jq 1.8.
  */
 export const PRELUDE = `
+def debug(msg): (msg | debug | empty), .;
 def values: select(. != null);
 def nulls: select(. == null);
 def booleans: select(type == "boolean");

@@ -34,6 +34,7 @@ export const rt = {
   maxDepth: Infinity,
   globals: [] as V[],
   now: undefined as (() => number) | undefined,
+  log: undefined as ((line: string) => void) | undefined,
 };
 
 export function tick(): void {
