@@ -1,7 +1,7 @@
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { JsonPath } from '../loader/issue.ts';
 import { detectTaskKind } from '../loader/schema.ts';
-import { CATALOG_FUNCTION } from './catalog-location.ts';
+import { CATALOG_FUNCTION, FUNCTION_URL } from './catalog-location.ts';
 
 export interface CatalogCall {
   call: string;
@@ -10,7 +10,7 @@ export interface CatalogCall {
 }
 
 /**
- * Every `call: name:version@catalog` in a document's tasks and `use.functions`, in document order.
+ * Every `call: name:version@catalog` or `call: <function URL>` in a document's tasks and `use.functions`, in document order.
  * Walks task lists only (never data such as `set` values), including `foreach` bodies.
  */
 export function catalogCalls(document: JsonObject): CatalogCall[] {
@@ -27,7 +27,7 @@ export function catalogCalls(document: JsonObject): CatalogCall[] {
     switch (detectTaskKind(task)) {
       case 'call': {
         const call = task.call;
-        if (typeof call === 'string' && CATALOG_FUNCTION.test(call)) found.push({ call, path: [...path, 'call'] });
+        if (typeof call === 'string' && (CATALOG_FUNCTION.test(call) || FUNCTION_URL.test(call))) found.push({ call, path: [...path, 'call'] });
         const subscription = isJsonObject(task.with) ? task.with.subscription : undefined;
         const foreach = isJsonObject(subscription) ? subscription.foreach : undefined;
         if (isJsonObject(foreach)) visitList(foreach.do, [...path, 'with', 'subscription', 'foreach', 'do']);

@@ -10,6 +10,26 @@ export interface CatalogFunctionReference {
   catalog: string;
 }
 
+/** A custom function called by URL: its `function.yaml` itself, or `<catalog root>/<name>@<version>`. */
+export const FUNCTION_URL = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
+
+/**
+ * Where the function a `call: <URL>` names is defined. A URL ending in `.yaml`, `.yml` or `.json`
+ * is the function document (GitHub and GitLab pages turned into raw content); `…/<name>@<version>`
+ * (dsl.md, "Using a Custom Function") is `<name>` at `<version>` in the catalog rooted before it.
+ */
+export function functionUrlDocument(call: string): URL {
+  const url = new URL(call);
+  const at = /^(.*)\/([^/@]+)@([^/@]+)$/.exec(url.pathname);
+  if (at && !/\.(ya?ml|json)$/i.test(url.pathname)) {
+    const root = new URL(url.href);
+    root.pathname = at[1]!;
+    root.search = '';
+    return functionDocumentUrl(root.href, { name: decodeURIComponent(at[2]!), version: decodeURIComponent(at[3]!), catalog: root.href }, '/');
+  }
+  return rawRoot(url);
+}
+
 export function parseCatalogFunction(call: string): CatalogFunctionReference | undefined {
   const match = CATALOG_FUNCTION.exec(call);
   return match ? { name: match[1]!, version: match[2]!, catalog: match[3]! } : undefined;

@@ -8,7 +8,7 @@ import { toPointer, type JsonPath, type RawIssue, type ValidationIssue } from '.
 import { WorkflowLoadError } from '../loader/load-workflow.ts';
 import { parseSource, type ParsedSource } from '../loader/parse-source.ts';
 import { validateAgainstSchema } from '../loader/schema.ts';
-import { functionDocumentUrl, parseCatalogFunction, type CatalogFunctionReference } from './catalog-location.ts';
+import { FUNCTION_URL, functionDocumentUrl, functionUrlDocument, parseCatalogFunction, type CatalogFunctionReference } from './catalog-location.ts';
 import { fetchFunctionDocument, type DocumentCredentials } from './fetch-function-document.ts';
 import { catalogCalls } from './catalog-calls.ts';
 
@@ -29,7 +29,7 @@ export interface ResolveCatalogOptions {
 const MAX_DOCUMENT_CHARS = 1024 * 1024;
 
 /**
- * Loads every catalog function (`name:version@catalog`) the workflow calls, directly or through
+ * Loads every catalog function (`name:version@catalog`, or by the URL of its function document) the workflow calls, directly or through
  * other functions, and returns a copy of the document whose `use.functions` also holds them under
  * that same name: the interpreter then receives them as data (on Temporal, in the workflow input,
  * so replays never fetch). Throws `WorkflowLoadError` naming the call or the function document.
@@ -42,11 +42,10 @@ export async function resolveCatalogFunctions(document: WorkflowDocument, option
   while (pending.length > 0) {
     const { call, path } = pending.shift()!;
     if (Object.hasOwn(resolved, call)) continue;
-    if (call.includes('://')) {
-      throw issueAt(options.fileName, path, ISSUE.unknownReference, `call '${call}': custom functions by URL are not supported; declare the catalog in use.catalogs and call name:version@catalog`);
-    }
     if (Object.keys(resolved).length >= limit) throw issueAt(options.fileName, path, ISSUE.tooLarge, `the workflow uses more than ${limit} catalog functions`);
-    const definition = await loadFunction(document, parseCatalogFunction(call)!, path, options);
+    // A URL such as https://github.com/o/r/name@version also fits name:version@catalog: URLs first.
+    const reference = FUNCTION_URL.test(call) ? undefined : parseCatalogFunction(call);
+    const definition = reference ? await loadFunction(document, reference, path, options) : await fetchFunction(call, functionUrlDocument(call), path, undefined, options);
     resolved[call] = definition;
     for (const nested of catalogCalls({ use: { functions: { [call]: definition as unknown as Json } } })) {
       if (!Object.hasOwn(declared, nested.call) && !Object.hasOwn(resolved, nested.call)) pending.push({ call: nested.call, path });
@@ -78,7 +77,17 @@ async function loadFunction(
     throw issueAt(options.fileName, callPath, ISSUE.unknownReference, `call '${label}' names catalog '${reference.catalog}', which use.catalogs does not declare`);
   }
 
-  const url = functionDocumentUrl(root, reference, dirname(options.fileName));
+  return fetchFunction(label, functionDocumentUrl(root, reference, dirname(options.fileName)), callPath, credentials, options);
+}
+
+/** Fetches a function document with the bounded fetch every catalog uses, and validates it as a task. */
+async function fetchFunction(
+  label: string,
+  url: URL,
+  callPath: JsonPath,
+  credentials: DocumentCredentials | undefined,
+  options: ResolveCatalogOptions,
+): Promise<TaskDefinition> {
   let text: string;
   try {
     text = await fetchFunctionDocument(url, {

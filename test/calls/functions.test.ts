@@ -117,15 +117,6 @@ describe('catalog functions (name:version@catalog)', () => {
     expect(error.issues[0]).toMatchObject({ code: 'CAIRN_ERR_UNKNOWN_REFERENCE', path: '/do/0/useIt/call' });
   });
 
-  it('says that functions referenced by URL are not supported, naming the call', async () => {
-    const document = await loadCallWorkflow('catalog-undeclared');
-    document.do[0]!.useIt = { call: 'https://github.com/myorg/functions/validateEmailAddress@v1.0.0' };
-    const error = await resolveCatalogFunctions(document, { fileName: 'workflow.yaml' }).then(() => undefined, (caught: unknown) => caught);
-    expect(error).toBeInstanceOf(WorkflowLoadError);
-    expect((error as WorkflowLoadError).issues[0]).toMatchObject({ code: 'CAIRN_ERR_UNKNOWN_REFERENCE', path: '/do/0/useIt/call' });
-    expect((error as WorkflowLoadError).issues[0]!.message).toContain('custom functions by URL are not supported');
-  });
-
   it('faults with a configuration error when a catalog function was not resolved before the run', async () => {
     const result = await runDocument(await loadCallWorkflow('catalog-folder'), { net: 1 });
     expect(result.status).toBe('faulted');
