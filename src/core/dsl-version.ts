@@ -1,5 +1,3 @@
-import type { WorkflowDocument } from './model.ts';
-
 /**
  * How Cairn reads a document, by its `document.dsl`:
  * - `release`: 1.0.0 to 1.0.3, run exactly as the v1.0.3 specification says;
@@ -21,9 +19,4 @@ export function dslLine(version: unknown): DslLine | undefined {
   const match = SEMVER.exec(version);
   if (match && (Number(match[1]) > 0 || Number(match[2]) > 3)) return 'main';
   return undefined;
-}
-
-/** True when the document opted into the specification's post-1.0.3 behaviour. */
-export function followsSpecMain(document: Pick<WorkflowDocument, 'document'>): boolean {
-  return dslLine(document.document?.dsl) === 'main';
 }

@@ -27,11 +27,11 @@ export function checkPortability(document: JsonObject, line: DslLine): RawIssue[
           warn([...path, 'catch', key], `catch.${key} reads '.', which Cairn binds to the task input (other runtimes bind it to the caught error); read the error through $${errorName} to be portable`);
         }
       }
-      if (caught['retry'] !== undefined && line !== 'main') {
+      if (caught['retry'] !== undefined) {
         warn([...path, 'catch', 'retry'], 'when this retry policy is exhausted Cairn handles the error (runs catch.do and completes the try); other runtimes raise it again');
       }
     }
-    if (kind === 'run' && isJsonObject(task['run']) && task['run']['return'] === 'stderr' && line !== 'main') {
+    if (kind === 'run' && isJsonObject(task['run']) && task['run']['return'] === 'stderr') {
       warn([...path, 'run', 'return'], 'with return: stderr, Cairn faults when the process exits non-zero; other runtimes return its stderr');
     }
     if (line === 'alpha') {

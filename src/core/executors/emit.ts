@@ -6,10 +6,14 @@ import { effectOptions } from '../execution.ts';
 
 /**
  * `emit`: builds the CloudEvent from `event.with` (expressions evaluated, `id`, `time` and
- * `specversion` filled in through the host), has the host publish it, and outputs the event.
+ * `specversion` filled in through the host, and a missing `source` (spec main) from the
+ * workflow's identity), has the host publish it, and outputs the event.
  */
 export const emit: Executor<'emit'> = async (task, input, { execution, variables, pointer, frame }) => {
-  const fields = execution.evaluator.template(task.emit.event.with, input, variables, pointer);
+  const written = execution.evaluator.template(task.emit.event.with, input, variables, pointer);
+  // Spec main (after 1.0.3): `source` may be omitted; the runtime generates it from the workflow identity.
+  const { namespace, name, version } = execution.document.document;
+  const fields = isJsonObject(written) && written.source === undefined ? { source: `/${namespace}/${name}/${version}`, ...written } : written;
   if (!isJsonObject(fields) || typeof fields.source !== 'string' || typeof fields.type !== 'string') {
     throw workflowError('validation', 'an emitted event needs string `source` and `type` attributes', { instance: pointer });
   }

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../../src/core/json.ts';
+import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { runOnHost } from '../../src/hosts/index.ts';
+import { ISSUE, loadWorkflow, WorkflowLoadError, type ValidationIssue } from '../../src/loader/load-workflow.ts';
+
+// Portability: DSL pre-releases, the spec's main (opt-in by a dsl above 1.0.3), error filters, jq's
+// debug, and one test per divergence decision of docs/semantics.md (behaviour and validator warning).
+const engine = createNativeJqEngine();
+
+function load(body: string, dsl = '1.0.3', strict = false) {
+  const warnings: ValidationIssue[] = [];
+  const text = `document: { dsl: '${dsl}', namespace: test, name: portable, version: '0.1.0' }\n${body}`;
+  const document = loadWorkflow(text, 'portable.yaml', { engine, strict, onWarning: (warning) => warnings.push(warning) });
+  return { document, warnings };
+}
+
+async function run(body: string, input: Json = {}, dsl = '1.0.3', options: { log?: (line: string) => void } = {}) {
+  const { document, warnings } = load(body, dsl);
+  const result = await runOnHost('local', document, input, { engine: createNativeJqEngine(options.log ? { log: options.log } : {}), allowProcesses: true });
+  return { result, warnings };
+}
+
+function refusal(body: string, dsl: string, strict = false): WorkflowLoadError {
+  try {
+    load(body, dsl, strict);
+  } catch (error) {
+    if (error instanceof WorkflowLoadError) return error;
+    throw error;
+  }
+  throw new Error('the document loaded');
+}
+
+const ALPHA = `do:
+  - wait:
+      listen:
+        to:
+          one:
+            with: { type: com.example.ready }
+  - build:
+      run:
+        shell:
+          command: make
+`;
+
+describe('document.dsl 1.0.0-alpha5', () => {
+  it('loads as DSL 1.0 with a warning for the version and for each construct whose meaning changed', () => {
+    const { warnings } = load(ALPHA, '1.0.0-alpha5');
+    expect(warnings.map((warning) => [warning.code, warning.path])).toEqual([
+      [ISSUE.preRelease, '/document/dsl'],
+      [ISSUE.preRelease, '/do/0/wait/listen'],
+      [ISSUE.preRelease, '/do/1/build/run'],
+    ]);
+    expect(warnings[1]!.message).toContain('listen.read');
+    expect(warnings[2]!.message).toContain('run.return');
+  });
+
+  it('is refused with its warnings as errors under --strict', () => {
+    const error = refusal(ALPHA, '1.0.0-alpha5', true);
+    expect(error.issues.map((issue) => issue.code)).toEqual([ISSUE.preRelease, ISSUE.preRelease, ISSUE.preRelease]);
+  });
+
+  it('says plainly when a construct is not expressible in 1.0', () => {
+    const error = refusal('do:\n  - old:\n      set: { a: 1 }\n      retries: 3\n', '1.0.0-alpha5');
+    expect(error.issues[0]!.message).toMatch(/^not expressible in DSL 1\.0: .*retries/);
+  });
+
+  it('keeps refusing versions Cairn does not run', () => {
+    expect(refusal('do:\n  - a: { set: { a: 1 } }\n', '2.0.0').issues[0]!.code).toBe(ISSUE.unsupportedDsl);
+  });
+});
+
+const RAISE_AND_CATCH = (filter: string) => `do:
+  - attempt:
+      try:
+        - failing:
+            raise:
+              error: { type: https://example.com/errors/security, status: 403, detail: User not found in tenant catalog }
+      catch:
+        errors:
+          with: { type: https://example.com/errors/security, ${filter} }
+        do:
+          - recover: { set: { recovered: true } }
+`;
+
+describe('error filters', () => {
+  it("v1.0.3's `details` matches the error's detail, and a different one does not catch", async () => {
+    expect((await run(RAISE_AND_CATCH('details: User not found in tenant catalog'))).result.output).toEqual({ recovered: true });
+    const missed = await run(RAISE_AND_CATCH('details: Enforcement Failure'));
+    expect(missed.result.status).toBe('faulted');
+    expect(missed.result.error).toMatchObject({ status: 403, detail: 'User not found in tenant catalog' });
+  });
+
+  it("main's `detail` matches as well (a dsl above 1.0.3 validates it against the main schema, without warnings)", async () => {
+    const { result, warnings } = await run(RAISE_AND_CATCH('detail: User not found in tenant catalog'), {}, '1.1.0');
+    expect(result.output).toEqual({ recovered: true });
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("jq's debug and stderr", () => {
+  it("pass their input through to the output and write to the runner's log", async () => {
+    const lines: string[] = [];
+    const { result } = await run("do:\n  - a:\n      set:\n        x: '${ .n | debug | debug(\"seen\") | stderr | . + 1 }'\n", { n: 1 }, '1.0.3', { log: (line) => lines.push(line) });
+    expect(result.output).toEqual({ x: 2 });
+    expect(lines).toEqual(['["DEBUG:",1]', '["DEBUG:","seen"]', '1']);
+  });
+});
+
+describe('divergences (docs/semantics.md)', () => {
+  it('catch.when reads the task input as `.` and the error as $error; reading `.` warns', async () => {
+    const body = (when: string) => `do:
+  - attempt:
+      try:
+        - failing: { raise: { error: { type: https://example.com/errors/busy, status: 503 } } }
+      catch:
+        when: '${when}'
+        do:
+          - handled: { set: { handled: true } }
+`;
+    const byInput = await run(body('${ .retryable }'), { retryable: true });
+    expect(byInput.result.output).toEqual({ handled: true });
+    expect(byInput.warnings.map((warning) => warning.path)).toEqual(['/do/0/attempt/catch/when']);
+    const byError = await run(body('${ $error.status == 503 }'), { retryable: false });
+    expect(byError.result.output).toEqual({ handled: true });
+    expect(byError.warnings).toEqual([]);
+  });
+
+  it('an exhausted catch.retry handles the error (catch.do runs), with a warning', async () => {
+    const { result, warnings } = await run(`do:
+  - attempt:
+      try:
+        - failing: { raise: { error: { type: https://example.com/errors/busy, status: 503 } } }
+      catch:
+        retry: { delay: { milliseconds: 1 }, limit: { attempt: { count: 2 } } }
+        do:
+          - gaveUp: { set: { gaveUp: true } }
+`);
+    expect(result.output).toEqual({ gaveUp: true });
+    expect(warnings.map((warning) => warning.path)).toEqual(['/do/0/attempt/catch/retry']);
+  });
+
+  it('a multi-result expression keeps its first result, with a warning; a collected one does not warn', async () => {
+    const several = await run("do:\n  - a: { set: { first: '${ .items[] }' } }\n", { items: [1, 2] });
+    expect(several.result.output).toEqual({ first: 1 });
+    expect(several.warnings.map((warning) => warning.path)).toEqual(['/do/0/a/set/first']);
+    const collected = await run("do:\n  - a: { set: { all: '${ [.items[]] }' } }\n", { items: [1, 2] });
+    expect(collected.result.output).toEqual({ all: [1, 2] });
+    expect(collected.warnings).toEqual([]);
+  });
+
+  it('run with return: stderr faults on a non-zero exit, with a warning', async () => {
+    const { result, warnings } = await run(`do:
+  - failing:
+      run:
+        shell: { command: 'echo broken >&2; exit 3' }
+        return: stderr
+`);
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ status: 500, exitCode: 3, stderr: 'broken' });
+    expect(warnings.map((warning) => warning.path)).toEqual(['/do/0/failing/run/return']);
+  });
+});
+
+describe("the spec's main, opted into by a dsl above 1.0.3", () => {
+  it('catch.then directs the flow after the catch', async () => {
+    const { result } = await run(`do:
+  - attempt:
+      try:
+        - failing: { raise: { error: { type: https://example.com/errors/busy, status: 503 } } }
+      catch:
+        then: recordFailure
+  - carryOn: { set: { status: ok }, then: end }
+  - recordFailure: { set: { status: failed } }
+`, {}, '1.1.0');
+    expect(result.output).toEqual({ status: 'failed' });
+  });
+
+  it('for.in takes an inline array; a 1.0.3 document using it loads with a post-release warning', async () => {
+    const body = "do:\n  - loop:\n      for: { each: item, in: [ { n: 1 }, { n: 2 } ] }\n      do:\n        - add: { set: { sum: '${ .sum + $item.n }' } }\n";
+    expect((await run(body, { sum: 0 }, '1.1.0')).result.output).toEqual({ sum: 3 });
+    const legacy = await run(body, { sum: 0 });
+    expect(legacy.result.output).toEqual({ sum: 3 });
+    expect(legacy.warnings.map((warning) => warning.code)).toEqual([ISSUE.postRelease]);
+  });
+
+  it('emit generates a missing source from the workflow identity; in a 1.0.3 document that warns', async () => {
+    const body = 'do:\n  - tell: { emit: { event: { with: { type: com.example.done } } } }\n';
+    const { result } = await run(body, {}, '1.1.0');
+    expect(result.output).toMatchObject({ type: 'com.example.done', source: '/test/portable/0.1.0' });
+    const legacy = await run(body);
+    expect(legacy.result.output).toMatchObject({ source: '/test/portable/0.1.0' });
+    expect(legacy.warnings[0]).toMatchObject({ code: ISSUE.postRelease, path: '/do/0/tell/emit/event/with' });
+  });
+
+  it('schedule.read is accepted with schedule.on, refused without it', () => {
+    const on = 'schedule:\n  on: { one: { with: { type: com.example.start } } }\n  read: envelope\ndo:\n  - a: { set: { a: 1 } }\n';
+    expect(load(on, '1.1.0').warnings).toEqual([]);
+    expect(refusal('schedule:\n  every: { minutes: 1 }\n  read: envelope\ndo:\n  - a: { set: { a: 1 } }\n', '1.1.0').issues[0]!.code).toBe(ISSUE.schema);
+  });
+
+  it('never evaluates expressions found in input data', async () => {
+    const { result } = await run("do:\n  - copy: { set: { copied: '${ .text }' } }\n", { text: '${ 1 + 1 }' }, '1.1.0');
+    expect(result.output).toEqual({ copied: '${ 1 + 1 }' });
+  });
+});
