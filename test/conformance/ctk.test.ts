@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConformanceFixtures, type ConformanceFixtures } from '../fixtures/conformance-fixtures.ts';
 import { runScenario, type WorkflowRunner } from './ctk-steps.ts';
 import { hostRunner } from './host-runner.ts';
-import { loadScenarios } from './load-features.ts';
+import { KITS, loadScenarios } from './load-features.ts';
 
-// The Serverless Workflow conformance kit, one test per scenario, on the local host.
+// The conformance kits (v1.0.3's and the specification main's), one test per scenario, on the local host.
 let fixtures: ConformanceFixtures;
 let run: WorkflowRunner;
 
@@ -16,12 +16,14 @@ afterAll(async () => {
   await fixtures.close();
 });
 
-describe('conformance kit (local host)', () => {
-  for (const scenario of loadScenarios()) {
-    it(`${scenario.feature} › ${scenario.name}`, async () => {
-      const outcome = await runScenario(scenario, run);
-      expect(outcome.reason).toBeUndefined();
-      expect(outcome.passed).toBe(true);
-    });
-  }
-});
+for (const [kit, directory] of Object.entries(KITS)) {
+  describe(`conformance kit ${kit} (local host)`, () => {
+    for (const scenario of loadScenarios(directory)) {
+      it(`${scenario.feature} › ${scenario.name}`, async () => {
+        const outcome = await runScenario(scenario, run);
+        expect(outcome.reason).toBeUndefined();
+        expect(outcome.passed).toBe(true);
+      });
+    }
+  });
+}

@@ -5,6 +5,12 @@ import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumb
 import { IdGenerator } from '@cucumber/messages';
 
 export const FEATURES_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'features');
+/** The kit as the specification's main branch has it (Open Workflow Specification, error URIs on its domain). */
+export const MAIN_FEATURES_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'features-main');
+
+/** The kits Cairn runs: v1.0.3's (`features/`) and main's (`features-main/`). */
+export const KITS = { 'v1.0.3': FEATURES_DIR, main: MAIN_FEATURES_DIR } as const;
+export type KitName = keyof typeof KITS;
 
 export interface ScenarioStep {
   text: string;

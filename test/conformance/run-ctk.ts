@@ -3,20 +3,26 @@ import { HOST_NAMES, type HostName } from '../../src/hosts/index.ts';
 import { startConformanceFixtures } from '../fixtures/conformance-fixtures.ts';
 import { runScenario } from './ctk-steps.ts';
 import { hostRunner } from './host-runner.ts';
-import { loadScenarios } from './load-features.ts';
+import { KITS, loadScenarios, type KitName } from './load-features.ts';
 
-// `npm run ctk -- --host local [--grep text]`: runs the conformance kit against loopback fixtures
-// standing in for petstore.swagger.io and httpbin.org; exits 0 only when every scenario passes.
+// `npm run ctk -- --host local [--kit v1.0.3|main] [--grep text]`: runs the conformance kit (v1.0.3's,
+// or the specification main's) against loopback fixtures standing in for petstore.swagger.io and
+// httpbin.org; exits 0 only when every scenario passes.
 const { values } = parseArgs({
-  options: { host: { type: 'string', default: 'local' }, grep: { type: 'string' } },
+  options: { host: { type: 'string', default: 'local' }, kit: { type: 'string', default: 'v1.0.3' }, grep: { type: 'string' } },
 });
+const kit = values.kit as KitName;
+if (!(kit in KITS)) {
+  console.error(`--kit must be one of ${Object.keys(KITS).join(', ')}, not ${values.kit}`);
+  process.exit(2);
+}
 const host = values.host as HostName;
 if (!HOST_NAMES.includes(host)) {
   console.error(`--host must be one of ${HOST_NAMES.join(', ')}, not ${values.host}`);
   process.exit(2);
 }
 
-const scenarios = loadScenarios().filter(
+const scenarios = loadScenarios(KITS[kit]).filter(
   (scenario) => values.grep === undefined || `${scenario.feature} › ${scenario.name}`.includes(values.grep),
 );
 const fixtures = await startConformanceFixtures();

@@ -105,6 +105,8 @@ export const CORPUS_RUNS: readonly CorpusRun[] = [
   },
   // run shell: the default return is stdout (Cairn drops one final newline, docs/semantics.md).
   { file: 'run-shell-stdin-and-arguments.yaml', title: 'stdin and arguments reach the shell', input: {}, output: 'STDIN was: Hello World\nARGS are Foo Bar' },
+  // run script, language js (spec main's name): console.log writes its arguments separated by a space.
+  { file: 'run-script-with-stdin-and-arguments.yaml', title: 'stdin, argv and environment reach the script', input: {}, output: 'stdin >  Hello Workflow\narg >  hello\nenv >  bar' },
   { file: 'do-multiple.yaml', title: 'GET the pet, then PUT it back sold', input: { petId: 1 }, output: { ...doggie, status: 'sold' } },
 ];
 
@@ -145,7 +147,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   'run-return-code.yaml': 'needs a container runtime',
   'run-return-none.yaml': 'needs a container runtime',
   'run-return-stderr.yaml': 'needs a container runtime',
-  'run-script-with-stdin-and-arguments.yaml': 'needs a JavaScript script runner',
   'run-subflow.yaml': 'needs the workflow test/register-customer, which the examples do not define',
   'schedule-cron.yaml': 'a cron schedule starts it (cairn serve), not a run',
   'schedule-event-driven.yaml': 'an event starts it (cairn serve), not a run',
