@@ -50,9 +50,17 @@ describe('native jq engine: the ExpressionEngine contract', () => {
   });
 
   it('rejects builtins that reach outside the expression', () => {
-    for (const program of ['input', '[inputs]', 'env', '$ENV.HOME', 'debug', 'debug("x")', 'stderr', 'input_filename', 'halt_error', 'import "a" as a; .', 'include "a"; .']) {
+    for (const program of ['input', '[inputs]', 'env', '$ENV.HOME', 'input_filename', 'halt_error', 'import "a" as a; .', 'include "a"; .']) {
       expect(syntaxError(program).message, program).toMatch(/not (allowed|available) in workflow expressions/);
     }
+  });
+
+  it('passes the input of debug, debug(msg) and stderr through, writing them to the log only', () => {
+    const lines: string[] = [];
+    const logged = createNativeJqEngine({ log: (line) => lines.push(line) });
+    expect(logged.compile('[.a | debug, debug("m"), stderr]', []).evaluate({ a: 'x' }, {})).toEqual([['x', 'x', 'x']]);
+    expect(lines).toEqual(['["DEBUG:","x"]', '["DEBUG:","m"]', '"x"']);
+    expect(createNativeJqEngine().compile('debug | stderr', []).evaluate(1, {})).toEqual([1]);
   });
 
   it('reports runtime errors in jq wording', () => {

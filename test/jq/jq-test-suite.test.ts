@@ -13,7 +13,6 @@ import { readJqTests, type JqTestCase } from './jq-test-file.ts';
  */
 const EXCLUDED: Record<string, string> = {
   'try input catch .': 'input is disabled: expressions read no input stream',
-  debug: 'debug is disabled: expressions write nothing to stderr',
 };
 const MODULE_CASE = /^(import|include) |modulemeta/;
 
