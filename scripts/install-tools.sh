@@ -44,15 +44,22 @@ fi
 # export to. Built from the pinned Go module with the Go toolchain: `go install …@version` refuses
 # it (its go.mod has replace directives), so the module is downloaded and built in place.
 JAEGER_VERSION=v1.75.0
+# Built once per machine into the user's cache (a clean checkout then only copies it), and from there
+# into .tools/bin.
+jaeger_cached="${XDG_CACHE_HOME:-$HOME/.cache}/cairn-tools/jaeger-all-in-one-$JAEGER_VERSION"
 stamp=.tools/.jaeger-version
 if [ ! -x .tools/bin/jaeger-all-in-one ] || [ "$(cat "$stamp" 2>/dev/null)" != "$JAEGER_VERSION" ]; then
   go_bin=$(command -v go || echo /usr/local/go/bin/go)
-  if [ -x "$go_bin" ]; then
-    mkdir -p .tools/bin
-    echo "building Jaeger all-in-one $JAEGER_VERSION (minutes the first time; Go's build cache keeps later builds short)"
+  if [ ! -x "$jaeger_cached" ] && [ -x "$go_bin" ]; then
+    mkdir -p "$(dirname "$jaeger_cached")"
+    echo "building Jaeger all-in-one $JAEGER_VERSION (minutes, once per machine)"
     module_dir=$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod "$go_bin" mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-    tools_bin="$PWD/.tools/bin"
-    (cd "$module_dir" && "$go_bin" build -p 1 -trimpath -o "$tools_bin/jaeger-all-in-one" ./cmd/all-in-one)
+    (cd "$module_dir" && "$go_bin" build -trimpath -o "$jaeger_cached.partial" ./cmd/all-in-one)
+    mv "$jaeger_cached.partial" "$jaeger_cached"
+  fi
+  if [ -x "$jaeger_cached" ]; then
+    mkdir -p .tools/bin
+    cp "$jaeger_cached" .tools/bin/jaeger-all-in-one
     echo "$JAEGER_VERSION" > "$stamp"
   else
     # Only the tracing tests need Jaeger: they fail naming the missing binary; the rest still runs.
