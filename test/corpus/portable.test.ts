@@ -204,3 +204,26 @@ describe("the spec's main, opted into by a dsl above 1.0.3", () => {
     expect(result.output).toEqual({ copied: '${ 1 + 1 }' });
   });
 });
+
+describe("main's AsyncAPI call: exactly one of channel or operation", () => {
+  const call = (target: string) => `do:
+  - publish:
+      call: asyncapi
+      with:
+        document: { endpoint: https://example.com/asyncapi.json }
+${target}
+        message: { payload: { ok: true } }
+`;
+
+  it('refuses both, naming the file, line and column of the arguments', () => {
+    const error = refusal(call('        channel: orders\n        operation: publishOrder'), '1.1.0');
+    expect(error.issues[0]).toMatchObject({ code: ISSUE.schema, file: 'portable.yaml', line: 5, column: 7, path: '/do/0/publish/with' });
+    expect(error.message).toMatch(/^portable\.yaml:5:7: /);
+  });
+
+  it('refuses neither, and accepts either one alone', () => {
+    expect(refusal(call('        protocol: nats'), '1.1.0').issues[0]!.code).toBe(ISSUE.schema);
+    expect(load(call('        channel: orders'), '1.1.0').warnings).toEqual([]);
+    expect(load(call('        operation: publishOrder'), '1.1.0').warnings).toEqual([]);
+  });
+});
