@@ -14,6 +14,8 @@ export const ERROR_TYPES = {
 export type StandardErrorType = keyof typeof ERROR_TYPES;
 
 export const ERROR_TYPE_BASE = 'https://serverlessworkflow.io/spec/1.0.0/errors/';
+/** The standard error types' domain on the specification's main branch. */
+export const MAIN_ERROR_TYPE_BASE = 'https://open-workflow-specification.org/spec/1.0.0/errors/';
 
 export function errorTypeUri(type: StandardErrorType): string {
   return ERROR_TYPE_BASE + type;
@@ -30,6 +32,7 @@ export interface ProblemDetails {
 }
 
 const WORKFLOW_ERROR_BRAND = Symbol.for('cairn.WorkflowError');
+const AUTHORED_BRAND = Symbol.for('cairn.AuthoredError');
 
 /**
  * The one runtime error of the interpreter: a spec error object plus a message.
@@ -48,12 +51,31 @@ export class WorkflowError extends Error {
   /** Sets `instance` unless an inner task already did: the innermost faulting task wins. */
   withInstance(pointer: string): WorkflowError {
     if (this.problem.instance !== undefined) return this;
-    return new WorkflowError({ ...this.problem, instance: pointer });
+    return Object.assign(new WorkflowError({ ...this.problem, instance: pointer }), { [AUTHORED_BRAND]: isAuthored(this) });
   }
 }
 
 export function isWorkflowError(value: unknown): value is WorkflowError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WORKFLOW_ERROR_BRAND] === true;
+}
+
+/** An error the document raises (`raise`): its type is the author's and is never rewritten. */
+export function authoredError(problem: ProblemDetails): WorkflowError {
+  return Object.assign(new WorkflowError(problem), { [AUTHORED_BRAND]: true });
+}
+
+/**
+ * The error with a standard type Cairn raised itself moved to main's domain (for documents that opt
+ * into the specification's main branch); authored errors and other types are returned unchanged.
+ */
+export function inMainErrorDomain(error: WorkflowError): WorkflowError {
+  const { type } = error.problem;
+  if (isAuthored(error) || !type.startsWith(ERROR_TYPE_BASE)) return error;
+  return new WorkflowError({ ...error.problem, type: MAIN_ERROR_TYPE_BASE + type.slice(ERROR_TYPE_BASE.length) });
+}
+
+function isAuthored(error: WorkflowError): boolean {
+  return (error as unknown as Record<symbol, unknown>)[AUTHORED_BRAND] === true;
 }
 
 export function workflowError(

@@ -10,6 +10,7 @@ import { secretStrings } from './redaction.ts';
 import { EVENT_TYPES } from './events.ts';
 import { baseVariables, timestampDescriptor, type Execution, type Frame } from './execution.ts';
 import { runTaskList } from './run-task-list.ts';
+import { inDocumentErrorDomain } from './run-task.ts';
 import { isCancelledError, isWorkflowError, problemToJson, workflowError, type ProblemDetails } from './errors.ts';
 import { withDeadline } from './cancellation.ts';
 import { resolveDuration } from './resolve-duration.ts';
@@ -130,9 +131,10 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
       progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'cancelled', updatedAt: endedAt });
       return { status: 'cancelled', lastSeq: progress.lastSeq };
     }
-    const problem = isWorkflowError(error)
-      ? error.withInstance(ROOT).problem
-      : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: ROOT }).problem;
+    const located = isWorkflowError(error)
+      ? error.withInstance(ROOT)
+      : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: ROOT });
+    const { problem } = inDocumentErrorDomain(execution, located);
     const redacted = progress.redact(problemToJson(problem)) as unknown as ProblemDetails;
     progress.emit(EVENT_TYPES.workflowFaulted, { name: instanceName, faultedAt: endedAt, error: redacted as unknown as JsonObject });
     progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'faulted', updatedAt: endedAt });

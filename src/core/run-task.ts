@@ -5,7 +5,8 @@ import type { ExecutorResult, TaskContext } from './executors/types.ts';
 import { executors } from './executors/index.ts';
 import { taskKindOf } from './task-kind.ts';
 import { EVENT_TYPES } from './events.ts';
-import { isCancelledError, isWorkflowError, problemToJson, workflowError, type WorkflowError } from './errors.ts';
+import { inMainErrorDomain, isCancelledError, isWorkflowError, problemToJson, workflowError, type WorkflowError } from './errors.ts';
+import { dslLine } from './dsl-version.ts';
 import { throwIfCancelled, withDeadline } from './cancellation.ts';
 import { resolveDuration } from './resolve-duration.ts';
 import { validateWithSchema } from './validate-data.ts';
@@ -140,11 +141,17 @@ function fault(execution: Execution, error: unknown, pointer: string, instance: 
     progress.emit(EVENT_TYPES.taskCancelled, { workflow, task: pointer, cancelledAt: isoTime(host.now()) }, instance);
     return error;
   }
-  const workflowFault: WorkflowError = isWorkflowError(error)
+  const located: WorkflowError = isWorkflowError(error)
     ? error.withInstance(pointer)
     : workflowError('runtime', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, { instance: pointer });
+  const workflowFault = inDocumentErrorDomain(execution, located);
   progress.emit(EVENT_TYPES.taskFaulted, { workflow, task: pointer, faultedAt: isoTime(host.now()), error: problemToJson(workflowFault.problem) }, instance);
   return workflowFault;
+}
+
+/** Standard errors Cairn raises carry main's type domain in documents that opt into main. */
+export function inDocumentErrorDomain(execution: Execution, error: WorkflowError): WorkflowError {
+  return dslLine(execution.document.document.dsl) === 'main' ? inMainErrorDomain(error) : error;
 }
 
 function reportSuspension(execution: Execution, change: 'suspended' | 'resumed'): void {

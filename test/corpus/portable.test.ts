@@ -227,3 +227,35 @@ ${target}
     expect(load(call('        operation: publishOrder'), '1.1.0').warnings).toEqual([]);
   });
 });
+
+describe("main's error type domain for the errors Cairn raises", () => {
+  const failing = "do:\n  - divide: { set: { x: '${ error(\"boom\") }' } }\n";
+  const caught = `do:
+  - attempt:
+      try:
+        - divide: { set: { x: '\${ error("boom") }' } }
+      catch:
+        as: failure
+        do:
+          - keep: { set: { type: '\${ $failure.type }' } }
+  - authored:
+      try:
+        - refuse: { raise: { error: { type: https://serverlessworkflow.io/spec/1.0.0/errors/validation, status: 400 } } }
+      catch:
+        as: failure
+        do:
+          - keep: { set: { type: '\${ $failure.type }' } }
+`;
+
+  it('a document opting into main sees open-workflow-specification.org types in $error and the fault; a raise keeps its authored type', async () => {
+    expect((await run(failing, {}, '1.1.0')).result.error?.type).toBe('https://open-workflow-specification.org/spec/1.0.0/errors/expression');
+    expect((await run(caught, {}, '1.1.0')).result.output).toEqual({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/validation' });
+    const { result } = await run(caught.split('  - authored:')[0]!, {}, '1.1.0');
+    expect(result.output).toEqual({ type: 'https://open-workflow-specification.org/spec/1.0.0/errors/expression' });
+  });
+
+  it('a 1.0.x document keeps serverlessworkflow.io', async () => {
+    expect((await run(failing)).result.error?.type).toBe('https://serverlessworkflow.io/spec/1.0.0/errors/expression');
+    expect((await run(caught.split('  - authored:')[0]!)).result.output).toEqual({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/expression' });
+  });
+});

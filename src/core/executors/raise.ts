@@ -1,5 +1,5 @@
 import type { ErrorSpec } from '../model.ts';
-import { WorkflowError, workflowError } from '../errors.ts';
+import { authoredError, workflowError } from '../errors.ts';
 import type { Executor } from './types.ts';
 
 /**
@@ -14,7 +14,7 @@ export const raise: Executor<'raise'> = async (task, input, { execution, variabl
   if (typeof resolved.type !== 'string' || !Number.isInteger(status)) {
     throw workflowError('validation', 'a raised error needs a string type and an integer status', { instance: pointer });
   }
-  throw new WorkflowError({
+  throw authoredError({
     type: resolved.type,
     status,
     instance: resolved.instance ?? pointer,
