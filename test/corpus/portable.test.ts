@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/core/json.ts';
 import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
 import { runOnHost } from '../../src/hosts/index.ts';
+import { EVENT_TYPES } from '../../src/core/events.ts';
 import { ISSUE, loadWorkflow, WorkflowLoadError, type ValidationIssue } from '../../src/loader/load-workflow.ts';
 
 // Portability: DSL pre-releases, the spec's main (opt-in by a dsl above 1.0.3), error filters, jq's
@@ -257,5 +258,39 @@ describe("main's error type domain for the errors Cairn raises", () => {
   it('a 1.0.x document keeps serverlessworkflow.io', async () => {
     expect((await run(failing)).result.error?.type).toBe('https://serverlessworkflow.io/spec/1.0.0/errors/expression');
     expect((await run(caught.split('  - authored:')[0]!)).result.output).toEqual({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/expression' });
+  });
+});
+
+describe("main's lowercase duration keys (the v1.0.3 schema's own keys; only v1.0.3's prose capitalised them)", () => {
+  const durations = `do:
+  - slow:
+      wait: { milliseconds: 2000 }
+      timeout: { after: { milliseconds: 20 } }
+  - flaky:
+      try:
+        - fail: { raise: { error: { type: https://example.com/errors/busy, status: 503 } } }
+      catch:
+        retry:
+          delay: { milliseconds: 1 }
+          backoff: { constant: {} }
+          limit: { attempt: { count: 2, duration: { days: 0, hours: 0, minutes: 1, seconds: 0 } } }
+`;
+
+  it('mean the same in timeouts, wait and retry for a main document as for a 1.0.3 one', async () => {
+    for (const dsl of ['1.1.0', '1.0.3']) {
+      const { result } = await run(durations, {}, dsl);
+      expect(result.error).toMatchObject({ status: 408, instance: '/do/0/slow' });
+      const retried = await run(durations.replace(/ {2}- slow:[\s\S]*?(?= {2}- flaky)/, ''), {}, dsl);
+      const delays = retried.result.events.filter((event) => event.type === EVENT_TYPES.taskRetried).map((event) => event.data['retryDelayMs']);
+      expect(delays).toEqual([1]);
+    }
+  });
+
+  it('are accepted in schedule every/after; a capitalised key is refused in both lines', () => {
+    expect(load('schedule: { every: { minutes: 1 } }\ndo:\n  - a: { set: { a: 1 } }\n', '1.1.0').warnings).toEqual([]);
+    expect(load('schedule: { after: { seconds: 30 } }\ndo:\n  - a: { set: { a: 1 } }\n', '1.1.0').warnings).toEqual([]);
+    for (const dsl of ['1.1.0', '1.0.3']) {
+      expect(refusal('do:\n  - pause: { wait: { Seconds: 1 } }\n', dsl).issues[0]!.code).toBe(ISSUE.schema);
+    }
   });
 });
