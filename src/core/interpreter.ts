@@ -11,6 +11,7 @@ import { EVENT_TYPES } from './events.ts';
 import { baseVariables, timestampDescriptor, type Execution, type Frame } from './execution.ts';
 import { runTaskList } from './run-task-list.ts';
 import { inDocumentErrorDomain } from './run-task.ts';
+import { dslLine } from './dsl-version.ts';
 import { isCancelledError, isWorkflowError, problemToJson, workflowError, type ProblemDetails } from './errors.ts';
 import { withDeadline } from './cancellation.ts';
 import { resolveDuration } from './resolve-duration.ts';
@@ -33,6 +34,8 @@ export interface RunOptions {
   runtimeMetadata?: JsonObject;
   /** When the document was parsed before the run, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
+  /** Where the caller stores this execution's output; a document opting into main reports it as `outputUri`. */
+  outputUri?: string;
 }
 
 export type FinalStatus = 'completed' | 'faulted' | 'cancelled';
@@ -118,7 +121,8 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   try {
     const output = await runBody(execution, input, frame, resumeFrom !== undefined, startedAt);
     const completedAt = host.now();
-    progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: isoTime(completedAt), output });
+    const outputUri = options.outputUri !== undefined && dslLine(document.document.dsl) === 'main' ? { outputUri: options.outputUri } : {};
+    progress.emit(EVENT_TYPES.workflowCompleted, { name: instanceName, completedAt: isoTime(completedAt), output, ...outputUri });
     progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'completed', updatedAt: isoTime(completedAt) });
     return { status: 'completed', output, lastSeq: progress.lastSeq };
   } catch (error) {

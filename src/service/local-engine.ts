@@ -4,6 +4,7 @@ import type { ExpressionEngine } from '../core/expr/engine.ts';
 import type { JsonObject } from '../core/json.ts';
 import type { WorkflowRegistry } from '../effects/run/workflow-registry.ts';
 import { runOnHost } from '../hosts/index.ts';
+import { executionOutputUri } from '../hosts/output-uri.ts';
 import { LocalSuspension } from '../hosts/local/suspension.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 
@@ -25,6 +26,8 @@ export interface LocalEngineOptions {
   workflows?: WorkflowRegistry;
   /** Egress, file and response-size limits for every execution's effects. */
   effectPolicy?: EffectPolicy;
+  /** The service's URL (known once it listens): each execution's output is at its execution URL. */
+  serviceUrl?: () => string;
 }
 
 /** Runs executions in this process on the local host. They end with the process. */
@@ -49,6 +52,7 @@ export class LocalEngine implements ExecutionEngine {
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
       ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
       ...(this.options.effectPolicy ? { effectPolicy: this.options.effectPolicy } : {}),
+      ...(this.options.serviceUrl?.() ? { outputUri: executionOutputUri(this.options.serviceUrl(), run.executionId) } : {}),
     }).then(
       (result) => {
         run.onFinish({

@@ -294,3 +294,23 @@ describe("main's lowercase duration keys (the v1.0.3 schema's own keys; only v1.
     }
   });
 });
+
+describe("main's outputUri on the workflow completed event", () => {
+  const body = 'do:\n  - a: { set: { a: 1 } }\n';
+  const completed = async (dsl: string, outputUri?: string) => {
+    const { document } = load(body, dsl);
+    const result = await runOnHost('local', document, {}, { engine, executionId: 'x1', ...(outputUri ? { outputUri } : {}) });
+    return result.events.find((event) => event.type === EVENT_TYPES.workflowCompleted)!.data;
+  };
+
+  it('points a main document at where the caller stores the output, and is omitted where nothing stores it', async () => {
+    expect(await completed('1.1.0', 'http://127.0.0.1:8080/v1/executions/x1')).toMatchObject({ outputUri: 'http://127.0.0.1:8080/v1/executions/x1', output: { a: 1 } });
+    expect(await completed('1.1.0')).not.toHaveProperty('outputUri');
+  });
+
+  it('is never added for a 1.0.x document, whose event carries the output as v1.0.3 says', async () => {
+    const data = await completed('1.0.3', 'http://127.0.0.1:8080/v1/executions/x1');
+    expect(data).not.toHaveProperty('outputUri');
+    expect(data['output']).toEqual({ a: 1 });
+  });
+});

@@ -205,7 +205,7 @@ export function registerServe(program: Command): void {
       } else {
         const { createStoreWorkflowRegistry } = await import('../../service/store-workflow-registry.ts');
         const workflows = createStoreWorkflowRegistry(store, expressions);
-        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, effectPolicy, ...(secrets ? { secrets } : {}) });
+        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, effectPolicy, serviceUrl: () => options.publicUrl ?? serviceUrl, ...(secrets ? { secrets } : {}) });
       }
       const app = await buildApp({
         store,

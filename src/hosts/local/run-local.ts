@@ -46,6 +46,8 @@ export interface LocalRunOptions {
   traceparent?: string;
   /** Set by `runOnHost` when tracing is on: the execution's trace, which effects propagate. */
   trace?: TraceRoot;
+  /** Where the caller stores the output (a service's execution URL): main's `outputUri`. Not inherited by sub-workflows. */
+  outputUri?: string;
 }
 
 export interface ExecutionResult extends WorkflowResult {
@@ -63,7 +65,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
   const cancelled = new AbortController();
   const depth = options.subWorkflowDepth ?? 0;
   const runSubWorkflow = createSubWorkflowRunner(options.workflows, depth, cancelled.signal, (child, childInput, signal) => {
-    const { executionId: _parentId, parsing: _parsing, signal: _signal, suspension: _suspension, ...inherited } = options;
+    const { executionId: _parentId, outputUri: _outputUri, parsing: _parsing, signal: _signal, suspension: _suspension, ...inherited } = options;
     return runLocal(child, childInput, { ...inherited, bus, signal, subWorkflowDepth: depth + 1 });
   });
   const host = createLocalHost({
@@ -94,6 +96,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
       runtimeMetadata: { host: 'local' },
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.parsing ? { parsing: options.parsing } : {}),
+      ...(options.outputUri ? { outputUri: options.outputUri } : {}),
     });
     return { ...result, executionId, events };
   } finally {

@@ -23,6 +23,7 @@ import { LocalActivityLane } from './local-activity-lane.ts';
 import { loadSandboxEngine } from './sandbox-engine.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
+import { executionOutputUri } from '../output-uri.ts';
 
 /**
  * Progress ships through a local activity: its input (the events, the report token) stays out of
@@ -112,6 +113,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     // Without values (the worker holds the secrets), declared secrets are placeholders the performers fill in.
     secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
+    ...(args.options?.report?.url ? { outputUri: executionOutputUri(args.options.report.url, args.executionId) } : {}),
   };
   let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });
   while (result.status === 'continued') {
