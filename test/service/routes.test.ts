@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import { completedRun, progressEvent } from '../store/events.ts';
-import { auth, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { auth, HELLO, SERVICE_URL, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 
 const WAITING = `
 document: { dsl: '1.0.0', namespace: test, name: sleepy, version: '1.0.0' }
@@ -62,6 +62,16 @@ describe('executions', () => {
     expect(tasks[0]).toMatchObject({ output: { greeting: 'hello ada' }, startedAt: expect.any(String), endedAt: expect.any(String) });
     const document = await service.app.inject({ url: `/v1/executions/${id}/document`, headers: auth });
     expect(document.json().document).toBe(HELLO);
+  });
+
+  it("reports main's outputUri for a document opting into main: the execution URL, whose snapshot holds the output", async () => {
+    const { id } = (await start({ document: HELLO.replace("dsl: '1.0.0'", "dsl: '1.1.0'"), input: { who: 'ada' } })).json();
+    await waitForEnd(service.store, id);
+    const completed = (await service.store.readEvents(id, 0)).find((event) => event.type === EVENT_TYPES.workflowCompleted)!;
+    const outputUri = completed.data['outputUri'] as string;
+    expect(outputUri).toBe(`${SERVICE_URL}/v1/executions/${id}`);
+    const snapshot = await service.app.inject({ url: outputUri.slice(SERVICE_URL.length), headers: auth });
+    expect(snapshot.json().execution.output).toEqual({ loud: 'HELLO ADA' });
   });
 
   it('starts the latest registered version by name, or the version asked for', async () => {

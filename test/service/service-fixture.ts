@@ -10,6 +10,8 @@ import type { ExecutionStore } from '../../src/store/execution-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
 export const API_TOKEN = 'test-api-token';
+/** The URL the service says it has (tests `inject()`, so nothing listens there). */
+export const SERVICE_URL = 'http://127.0.0.1:8080';
 export const auth = { authorization: `Bearer ${API_TOKEN}` };
 
 export interface TestService {
@@ -31,7 +33,7 @@ export async function startTestService(
   const bus = new InProcessEventBus();
   const app = await buildApp({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    engine: new LocalEngine({ engine: expressions, bus }),
+    engine: new LocalEngine({ engine: expressions, bus, serviceUrl: () => SERVICE_URL }),
     expressions,
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
