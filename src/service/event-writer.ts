@@ -3,9 +3,12 @@ import type { ProgressEvent } from '../core/events.ts';
 /**
  * Collects an in-process run's events (handed over synchronously, one by one) and writes them
  * in batches: everything produced while the previous write was in flight goes in the next one.
+ * A batch whose write failed is reported and written again with the next batch (or at `flush`):
+ * nothing else keeps a run's events.
  */
 export class EventWriter {
   private pending: ProgressEvent[] = [];
+  private failed: ProgressEvent[] = [];
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
 
@@ -16,18 +19,29 @@ export class EventWriter {
 
   push(event: ProgressEvent): void {
     this.pending.push(event);
+    this.schedule();
+  }
+
+  /** Resolves when every event pushed so far was written, or its write failed twice and was reported. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failed.length === 0) return;
+    this.schedule();
+    await this.writing;
+  }
+
+  private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     this.writing = this.writing.then(() => {
       this.scheduled = false;
-      const batch = this.pending;
+      const batch = this.failed.concat(this.pending);
       this.pending = [];
-      return this.write(batch).catch(this.onError);
+      this.failed = [];
+      return this.write(batch).catch((error: unknown) => {
+        this.failed = batch;
+        this.onError(error);
+      });
     });
-  }
-
-  /** Resolves when every event pushed so far was written (or its write failed and was reported). */
-  async flush(): Promise<void> {
-    await this.writing;
   }
 }

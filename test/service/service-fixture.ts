@@ -31,7 +31,7 @@ export async function startTestService(
   const bus = new InProcessEventBus();
   const app = await buildApp({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    engine: new LocalEngine({ engine: expressions, bus }),
+    engine: new LocalEngine({ inProcess: true, bus }),
     expressions,
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
