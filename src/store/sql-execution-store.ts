@@ -158,9 +158,10 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async getTasks(executionId: string, window: { beforeSeq?: number; limit?: number } = {}): Promise<TaskPage> {
     const limit = Math.max(1, Math.min(window.limit ?? TASK_EVENT_WINDOW, TASK_EVENT_WINDOW));
+    const before = window.beforeSeq !== undefined ? ' AND seq < ?' : '';
     const rows = await this.driver.all(
-      'SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT ?',
-      [executionId, window.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1],
+      `SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject IS NOT NULL${before} ORDER BY seq DESC LIMIT ?`,
+      [executionId, ...(window.beforeSeq !== undefined ? [window.beforeSeq] : []), limit + 1],
     );
     const newest = rows.slice(0, limit).reverse();
     const tasks = foldTaskStates(newest.map((row) => eventFromRow(row, executionId)));

@@ -147,6 +147,19 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       ]);
     });
 
+    it('folds task state from a bounded window of the newest task events, paged backwards', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      await store.appendEvents(
+        Array.from({ length: 6 }, (_, index) => ev('e1', index + 1, EVENT_TYPES.taskStarted, { subject: '/do/0/again', iteration: String(index) })),
+      );
+      const newest = await store.getTasks('e1', { limit: 4 });
+      expect(newest.tasks.map((task) => task.iteration)).toEqual(['2', '3', '4', '5']);
+      expect(newest.olderFromSeq).toBe(3);
+      const older = await store.getTasks('e1', { limit: 4, beforeSeq: newest.olderFromSeq! });
+      expect(older).toEqual({ tasks: [expect.objectContaining({ iteration: '0' }), expect.objectContaining({ iteration: '1' })] });
+    });
+
     it('records the faulted status and error of a workflow', async () => {
       const store = await fresh();
       await store.createExecution(execution('e1'));
