@@ -78,3 +78,18 @@ describe('runaway executions are stopped at their limits; the service goes on', 
     expect(execution.lastSeq).toBeLessThan(2000 * 6 + 20);
   });
 });
+
+describe('an execution in a thread keeps what the service gives it', () => {
+  it('runs `run: workflow` children registered at the service (asked of the service by the thread)', { timeout: 120_000 }, async () => {
+    const registered = await api('/v1/workflows', { method: 'POST', body: JSON.stringify({ document: workflow('child', "  - double:\n      set: { doubled: '${ .n * 2 }' }\n") }) });
+    expect(registered.status).toBe(201);
+    const parent = await runToEnd(workflow('parent', "  - callChild:\n      run:\n        workflow: { namespace: attacks, name: child, version: '1.0.0', input: { n: 21 } }\n"));
+    expect(parent).toMatchObject({ status: 'completed', output: { doubled: 42 } });
+  });
+
+  it('applies the service egress policy: a loopback call is refused', { timeout: 120_000 }, async () => {
+    const execution = await runToEnd(workflow('egress', `  - fetch:\n      call: http\n      with:\n        method: get\n        endpoint: ${service.url}/healthz\n`));
+    expect(execution.status).toBe('faulted');
+    expect(execution.error.detail).toContain('the egress policy does not allow connecting to');
+  });
+});
