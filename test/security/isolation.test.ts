@@ -11,6 +11,8 @@ import { startServeProcess, type ServeProcess } from './serve-process.ts';
 let service: ServeProcess;
 beforeAll(async () => {
   service = await startServeProcess({ args: ['--max-cpu', '3', '--max-memory', '128', '--max-tasks', '2000'] });
+  // The service loads its execution path on first use: warm it, so the first attack is measured against a running service.
+  await runToEnd(workflow('warm-up', "  - hello:\n      set: { ok: true }\n"));
 }, 60_000);
 afterAll(() => service?.stop());
 
