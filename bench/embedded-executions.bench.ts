@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({
     store: timedStore,
-    engine: new LocalEngine({ engine: expressions, bus }),
+    engine: new LocalEngine({ bus }),
     expressions,
     bus,
     access: { apiTokens: [TOKEN], reportSecret: 'bench-report-secret' },

@@ -39,7 +39,10 @@ export interface StartRequest {
 
 export interface ExecutionSnapshot {
   execution: ExecutionRecord;
+  /** Task instances of the newest task events (a bounded window; see `ExecutionStore.getTasks`). */
   tasks: TaskState[];
+  /** Set when older task events exist: ask again with `tasksBeforeSeq` set to it for the previous window. */
+  tasksBeforeSeq?: number;
 }
 
 export interface ExecutionServiceOptions {
@@ -199,10 +202,16 @@ export class ExecutionService {
     };
   }
 
-  async get(id: string): Promise<ExecutionSnapshot> {
+  async get(id: string, window: { tasksBeforeSeq?: number } = {}): Promise<ExecutionSnapshot> {
+    const execution = await this.record(id);
+    const { tasks, olderFromSeq } = await this.options.store.getTasks(id, window.tasksBeforeSeq !== undefined ? { beforeSeq: window.tasksBeforeSeq } : {});
+    return { execution, tasks, ...(olderFromSeq !== undefined ? { tasksBeforeSeq: olderFromSeq } : {}) };
+  }
+
+  private async record(id: string): Promise<ExecutionRecord> {
     const execution = await this.options.store.getExecution(id);
     if (!execution) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
-    return { execution, tasks: await this.options.store.getTasks(id) };
+    return execution;
   }
 
   async document(id: string): Promise<string> {
@@ -216,7 +225,7 @@ export class ExecutionService {
   }
 
   async control(id: string, action: 'cancel' | 'suspend' | 'resume'): Promise<ExecutionRecord> {
-    const { execution } = await this.get(id);
+    const execution = await this.record(id);
     if (isTerminal(execution.status)) throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} already ended (${execution.status})`);
     if (this.options.engine[action](id)) return execution;
     if (await this.options.ownership?.forward(id, action)) return execution;

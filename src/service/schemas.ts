@@ -53,7 +53,7 @@ export const taskSchema = {
 export const snapshotSchema = {
   type: 'object',
   required: ['execution', 'tasks'],
-  properties: { execution: executionSchema, tasks: { type: 'array', items: taskSchema } },
+  properties: { execution: executionSchema, tasks: { type: 'array', items: taskSchema }, tasksBeforeSeq: { type: 'integer' } },
 } as const;
 
 export const pageSchema = {

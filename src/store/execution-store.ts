@@ -49,6 +49,15 @@ export interface ExecutionRecord {
 /** One task instance (task reference plus loop iteration), folded from its events. */
 export type { TaskState };
 
+/** Task instances of one window of an execution's task events (see `ExecutionStore.getTasks`). */
+export interface TaskPage {
+  tasks: TaskState[];
+  olderFromSeq?: number;
+}
+
+/** How many task events one snapshot folds at most: a snapshot never reads an execution's whole history. */
+export const TASK_EVENT_WINDOW = 10_000;
+
 /** Inclusive range of missing sequence numbers. */
 export interface SeqGap {
   from: number;
@@ -132,8 +141,13 @@ export interface ExecutionStore {
   /** Events with `afterSeq < seq <= throughSeq` in order (`throughSeq` defaults to `lastSeq`: never past a gap). */
   readEvents(executionId: string, afterSeq: number, options?: { throughSeq?: number; limit?: number }): Promise<ProgressEvent[]>;
   findGaps(executionId: string): Promise<SeqGap[]>;
-  /** Per-task state folded from the stored events in sequence order. */
-  getTasks(executionId: string): Promise<TaskState[]>;
+  /**
+   * Per-task state folded, in sequence order, from a bounded window of task events: the newest
+   * `limit` (default `TASK_EVENT_WINDOW`) below `beforeSeq` (default: all). `olderFromSeq` is set
+   * when older task events exist: the next window's `beforeSeq`. A task instance whose events
+   * straddle the window's start shows only its later part.
+   */
+  getTasks(executionId: string, window?: { beforeSeq?: number; limit?: number }): Promise<TaskPage>;
   registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }>;
   getWorkflow(namespace: string, name: string, version?: string): Promise<WorkflowDocumentRecord | undefined>;
   listWorkflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]>;

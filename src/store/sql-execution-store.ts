@@ -11,7 +11,8 @@ import {
   type ExecutionStore,
   type NewExecution,
   type SeqGap,
-  type TaskState,
+  type TaskPage,
+  TASK_EVENT_WINDOW,
   type WorkflowDocumentRecord,
   type WorkflowSummary,
 } from './execution-store.ts';
@@ -155,12 +156,16 @@ export class SqlExecutionStore implements ExecutionStore {
     );
   }
 
-  async getTasks(executionId: string): Promise<TaskState[]> {
+  async getTasks(executionId: string, window: { beforeSeq?: number; limit?: number } = {}): Promise<TaskPage> {
+    const limit = Math.max(1, Math.min(window.limit ?? TASK_EVENT_WINDOW, TASK_EVENT_WINDOW));
+    const before = window.beforeSeq !== undefined ? ' AND seq < ?' : '';
     const rows = await this.driver.all(
-      'SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject IS NOT NULL ORDER BY seq',
-      [executionId],
+      `SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject IS NOT NULL${before} ORDER BY seq DESC LIMIT ?`,
+      [executionId, ...(window.beforeSeq !== undefined ? [window.beforeSeq] : []), limit + 1],
     );
-    return foldTaskStates(rows.map((row) => eventFromRow(row, executionId)));
+    const newest = rows.slice(0, limit).reverse();
+    const tasks = foldTaskStates(newest.map((row) => eventFromRow(row, executionId)));
+    return rows.length > limit ? { tasks, olderFromSeq: Number(newest[0]!.seq) } : { tasks };
   }
 
   async registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }> {

@@ -22,7 +22,7 @@ export async function startService(options: { token?: string; port?: number } = 
   const store = await openStore(':memory:');
   const app = await buildApp({
     store,
-    engine: new LocalEngine({ engine: expressions, bus, workflows: createStoreWorkflowRegistry(store, expressions) }),
+    engine: new LocalEngine({ inProcess: true, bus, workflows: createStoreWorkflowRegistry(store, expressions) }),
     expressions,
     bus,
     access: { apiTokens: [token], reportSecret: 'test-report-secret' },

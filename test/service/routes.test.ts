@@ -116,7 +116,7 @@ describe('executions', () => {
     await waitForStatus(id, 'running');
     expect((await service.app.inject({ method: 'POST', url: `/v1/executions/${id}/suspend`, headers: auth })).statusCode).toBe(200);
     await waitForStatus(id, 'suspended');
-    expect((await service.store.getTasks(id)).map((task) => task.ref)).toEqual(['/do/0/nap']);
+    expect((await service.store.getTasks(id)).tasks.map((task) => task.ref)).toEqual(['/do/0/nap']);
     expect((await service.app.inject({ method: 'POST', url: `/v1/executions/${id}/resume`, headers: auth })).statusCode).toBe(200);
     await waitForEnd(service.store, id);
     expect(await service.store.getExecution(id)).toMatchObject({ status: 'completed', output: { woke: true } });

@@ -27,7 +27,7 @@ export async function startScheduledService(options: { location?: string; clock?
   const bus = new InProcessEventBus();
   const app = await buildApp({
     store,
-    engine: new LocalEngine({ engine: expressions, bus }),
+    engine: new LocalEngine({ inProcess: true, bus }),
     expressions,
     bus,
     access: { apiTokens: ['schedules-token'], reportSecret: 'schedules-secret' },

@@ -33,7 +33,7 @@ export async function startTestService(
   const bus = new InProcessEventBus();
   const app = await buildApp({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    engine: new LocalEngine({ engine: expressions, bus, serviceUrl: () => SERVICE_URL }),
+    engine: new LocalEngine({ inProcess: true, bus, serviceUrl: () => SERVICE_URL }),
     expressions,
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },

@@ -138,13 +138,26 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
         ev('e1', 10, EVENT_TYPES.taskFaulted, { subject: '/do/1/loop/for/do/0/step', iteration: '0', data: { error } }),
         ev('e1', 11, EVENT_TYPES.taskSkipped, { subject: '/do/2/maybe' }),
       ]);
-      const tasks = await store.getTasks('e1');
+      const { tasks } = await store.getTasks('e1');
       expect(tasks).toEqual([
         { ref: '/do/0/call', status: 'completed', attempts: 2, startedAt: '2026-01-01T00:00:02.000Z', endedAt: '2026-01-01T00:01:00.000Z', output: { ok: true }, seq: 6 },
         { ref: '/do/1/loop/for/do/0/step', iteration: '0', status: 'faulted', attempts: 1, startedAt: expect.any(String), endedAt: expect.any(String), error, seq: 10 },
         { ref: '/do/1/loop/for/do/0/step', iteration: '1', status: 'completed', attempts: 1, startedAt: expect.any(String), endedAt: expect.any(String), output: 1, seq: 9 },
         { ref: '/do/2/maybe', status: 'skipped', attempts: 0, endedAt: expect.any(String), seq: 11 },
       ]);
+    });
+
+    it('folds task state from a bounded window of the newest task events, paged backwards', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('e1'));
+      await store.appendEvents(
+        Array.from({ length: 6 }, (_, index) => ev('e1', index + 1, EVENT_TYPES.taskStarted, { subject: '/do/0/again', iteration: String(index) })),
+      );
+      const newest = await store.getTasks('e1', { limit: 4 });
+      expect(newest.tasks.map((task) => task.iteration)).toEqual(['2', '3', '4', '5']);
+      expect(newest.olderFromSeq).toBe(3);
+      const older = await store.getTasks('e1', { limit: 4, beforeSeq: newest.olderFromSeq! });
+      expect(older).toEqual({ tasks: [expect.objectContaining({ iteration: '0' }), expect.objectContaining({ iteration: '1' })] });
     });
 
     it('records the faulted status and error of a workflow', async () => {
@@ -232,7 +245,7 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       const events = await store.readEvents('e1', 0);
       expect(events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
       expect(events[3]).toMatchObject({ seq: 4, type: EVENT_TYPES.taskCompleted, subject: '/do/0/greet', data: { malformed: true } });
-      expect(await store.getTasks('e1')).toMatchObject([{ ref: '/do/0/greet', status: 'completed' }]);
+      expect((await store.getTasks('e1')).tasks).toMatchObject([{ ref: '/do/0/greet', status: 'completed' }]);
       expect((await store.listExecutions({})).items).toHaveLength(1);
     });
   });

@@ -15,6 +15,12 @@ import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../../core/input-limits.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { createProgressView } from '../views/progress-view.ts';
+import { parseLimitFlags } from '../limit-options.ts';
+import type { ExecutionLimits } from '../../hosts/local/execution-limits.ts';
+import type { IsolatedRunOptions } from '../../hosts/local/isolated-run.ts';
+import type { ProgressEvent } from '../../core/events.ts';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
 
 /** Checked by name so local runs never load the Temporal host's modules. */
 function isTemporalUnavailable(error: unknown): boolean {
@@ -47,6 +53,11 @@ export function registerRun(program: Command): void {
     .option('--event <file>', 'a CloudEvent (JSON object or array) for the run\'s listen tasks; - reads NDJSON CloudEvents from stdin; repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--max-input-bytes <bytes>', 'the largest workflow input accepted (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
     .option('--max-response-bytes <bytes>', 'the largest response body an effect reads', String(DEFAULT_MAX_RESPONSE_BYTES))
+    .option('--max-memory <MiB>', 'with a limit, the run goes in a worker thread: its heap (local host)')
+    .option('--max-duration <seconds>', 'run time of the execution (local host)')
+    .option('--max-cpu <seconds>', 'busy (CPU) time of the execution (local host)')
+    .option('--max-tasks <n>', 'task instances the execution may start (local host)')
+    .option('--max-events <n>', 'progress events the execution may report (local host)')
     .option('--json', 'print the progress events on stderr as NDJSON (one CloudEvent per line) instead of the task tree')
     .addHelpText(
       'after',
@@ -71,6 +82,9 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
         const maxResponseBytes = positiveInteger(options.maxResponseBytes, '--max-response-bytes');
         const violation = inputLimitViolation(input, maxInputBytes);
         if (violation) throw new ArgumentError(`--input: ${violation}`);
+        const limits = parseLimitFlags(options);
+        const limited = Object.keys(limits).length > 0;
+        if (limited && options.host !== 'local') throw new ArgumentError('--max-memory, --max-duration, --max-cpu, --max-tasks and --max-events apply to --host local');
         const secrets = await loadSecrets(options.secret.map(parseSecretSource));
         const engine = await loadDefaultEngine();
         const startedAt = Date.now();
@@ -91,7 +105,7 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
         // A run waiting for events has nothing else keeping Node's event loop alive (it would exit with 13).
         const keepAlive = setInterval(() => {}, 60_000);
         view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
-        const result = await runOnHost(options.host as HostName, document, input, {
+        const runOptions = {
           engine,
           parsing,
           signal: cancel.signal,
@@ -99,14 +113,20 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
           allowProcesses: true,
           secrets,
           effectPolicy: { maxResponseBytes },
+          // The view reads every event as it comes; keeping them all too would grow without bound on long loops.
+          retainEvents: false,
           temporal: { ...(options.temporal ? { address: options.temporal } : {}), startWorker: options.worker },
           ...(options.workflows ? { workflows: createDirectoryRegistry(options.workflows, (path) => loadRunnableWorkflowFile(path, { engine })) } : {}),
           bus,
-          onEvent: (event) => {
+          onEvent: (event: ProgressEvent) => {
             feeder.onProgress(event);
             view?.onEvent(event);
           },
-        }).finally(() => {
+        };
+        const result = await (limited
+          ? runLimited(document, input, limits, { ...runOptions, ...(options.workflows ? { workflowsDirectory: options.workflows } : {}) })
+          : runOnHost(options.host as HostName, document, input, runOptions)
+        ).finally(() => {
           clearInterval(keepAlive);
           if (options.event.includes('-')) process.stdin.destroy();
         });
@@ -142,4 +162,32 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
         interrupt?.dispose();
       }
     });
+}
+
+/** A local run under limits: in a worker thread, stopped from this thread when it exceeds one. */
+async function runLimited(
+  document: WorkflowDocument,
+  input: Json,
+  limits: ExecutionLimits,
+  options: IsolatedRunOptions & { signal: AbortSignal },
+) {
+  const { ExecutionWorkerPool } = await import('../../hosts/local/isolated-run.ts');
+  const pool = new ExecutionWorkerPool(limits.maxMemoryMb);
+  const { signal, allowProcesses, secrets, parsing, workflowsDirectory, onEvent, bus, effectPolicy } = options;
+  const execution = pool.start(document, input, {
+    limits,
+    ...(bus ? { bus } : {}),
+    ...(effectPolicy ? { effectPolicy } : {}),
+    ...(allowProcesses ? { allowProcesses } : {}),
+    ...(secrets ? { secrets } : {}),
+    ...(parsing ? { parsing } : {}),
+    ...(workflowsDirectory ? { workflowsDirectory } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  });
+  signal.addEventListener('abort', () => execution.cancel(), { once: true });
+  try {
+    return await execution.done;
+  } finally {
+    await pool.close();
+  }
 }

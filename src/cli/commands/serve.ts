@@ -7,6 +7,9 @@ import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
 import { EgressRuleError, parseEgressRule, serviceEgressPolicy } from '../../effects/egress/egress-policy.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { EXIT } from '../exit-codes.ts';
+import { parseLimitFlags } from '../limit-options.ts';
+import { ArgumentError } from '../parse-json-argument.ts';
+import { SERVICE_DEFAULT_LIMITS } from '../../hosts/local/execution-limits.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { DEFAULT_SERVICE_PORT } from '../service-client.ts';
 import { logDestination } from '../../service/log-stream.ts';
@@ -61,6 +64,11 @@ export function registerServe(program: Command): void {
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
+    .option('--max-memory <MiB>', `heap of each embedded execution's thread (default ${SERVICE_DEFAULT_LIMITS.maxMemoryMb})`)
+    .option('--max-duration <seconds>', 'run time of each embedded execution (default: none)')
+    .option('--max-cpu <seconds>', `busy (CPU) time of each embedded execution (default ${SERVICE_DEFAULT_LIMITS.maxCpuMs / 1000})`)
+    .option('--max-tasks <n>', `task instances each embedded execution may start (default ${SERVICE_DEFAULT_LIMITS.maxTasks})`)
+    .option('--max-events <n>', `progress events each embedded execution may report (default ${SERVICE_DEFAULT_LIMITS.maxEvents})`)
     .option('--temporal <host:port>', 'start executions on Temporal (run `cairn worker` on the task queue) instead of the embedded engine')
     .option('--namespace <ns>', 'Temporal namespace (with --temporal)', 'default')
     .option('--task-queue <queue>', 'Temporal task queue executions start on (with --temporal)', 'cairn-workflows')
@@ -98,6 +106,15 @@ export function registerServe(program: Command): void {
       }
       if (options.temporal && options.secret.length > 0) {
         process.stderr.write('cairn serve: --secret is for the embedded engine; with --temporal, give secrets to the workers (cairn worker --secret)\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      let limits;
+      try {
+        limits = parseLimitFlags(options, SERVICE_DEFAULT_LIMITS);
+      } catch (error) {
+        if (!(error instanceof ArgumentError)) throw error;
+        process.stderr.write(`cairn serve: ${error.message}\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -205,7 +222,7 @@ export function registerServe(program: Command): void {
       } else {
         const { createStoreWorkflowRegistry } = await import('../../service/store-workflow-registry.ts');
         const workflows = createStoreWorkflowRegistry(store, expressions);
-        engine = new LocalEngine({ engine: expressions, bus, allowProcesses: options.allowProcesses, workflows, effectPolicy, serviceUrl: () => options.publicUrl ?? serviceUrl, ...(secrets ? { secrets } : {}) });
+        engine = new LocalEngine({ bus, limits, allowProcesses: options.allowProcesses, workflows, effectPolicy, serviceUrl: () => options.publicUrl ?? serviceUrl, ...(secrets ? { secrets } : {}) });
       }
       const app = await buildApp({
         store,

@@ -72,8 +72,16 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/executions/:id', { schema: { params: idParams, response: { 200: snapshotSchema, ...errorResponses } } }, (request) =>
-    context.service.get(request.params.id),
+  app.get<{ Params: { id: string }; Querystring: { tasksBeforeSeq?: number } }>(
+    '/v1/executions/:id',
+    {
+      schema: {
+        params: idParams,
+        querystring: { type: 'object', properties: { tasksBeforeSeq: { type: 'integer', minimum: 1 } } },
+        response: { 200: snapshotSchema, ...errorResponses },
+      },
+    },
+    (request) => context.service.get(request.params.id, request.query),
   );
 
   app.get<{ Params: { id: string } }>(

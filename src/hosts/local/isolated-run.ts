@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { EventBus } from '../../bus/event-bus.ts';
+import { InProcessEventBus } from '../../bus/in-process-bus.ts';
+import { workflowError, type ProblemDetails } from '../../core/errors.ts';
+import type { ProgressEvent } from '../../core/events.ts';
+import type { Json } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import type { EffectPolicy } from '../../effects/effect-context.ts';
+import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
+import { effectPolicyToData } from './effect-policy-data.ts';
+import { endEvents, LimitCounter, limitProblem, type ExecutionLimits, type LimitName } from './execution-limits.ts';
+import type { FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.ts';
+
+export interface IsolatedRunOptions extends Omit<WorkerRunRequest, 'executionId' | 'document' | 'input' | 'effectPolicy' | 'workflowsFromParent'> {
+  executionId?: string;
+  /** Egress, file and response-size limits of the execution's effects (sent to the thread as data). */
+  effectPolicy?: EffectPolicy;
+  /** Where `run: workflow` finds children: looked up here, on the thread's request. */
+  workflows?: WorkflowRegistry;
+  /** Limits of this execution; the memory limit is the pool's (a thread's heap is fixed when it starts). */
+  limits?: Omit<ExecutionLimits, 'maxMemoryMb'>;
+  /** Where the execution's emits go and its `listen` tasks read from (a fresh in-process bus by default). */
+  bus?: EventBus;
+  /** Each progress event, in sequence order, as the worker reports it. */
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+export interface IsolatedResult {
+  executionId: string;
+  status: 'completed' | 'faulted' | 'cancelled';
+  output?: Json;
+  error?: ProblemDetails;
+  lastSeq: number;
+}
+
+/** Control of one execution running in a worker thread. */
+export interface IsolatedExecution {
+  readonly done: Promise<IsolatedResult>;
+  cancel(): void;
+  suspend(): void;
+  resume(): void;
+}
+
+/** How often the parent reads a worker's busy time against its CPU budget. */
+const CPU_CHECK_MS = 200;
+/** A cancelled execution whose thread does not answer (a runaway expression) is stopped after this long. */
+const CANCEL_GRACE_MS = 2_000;
+
+/** How many threads may be starting at once: loading the runtime is CPU-heavy, and bursts of starts would starve the service. */
+const MAX_BOOTING = 2;
+/** Threads kept warm after their execution ended. */
+const MAX_IDLE = 4;
+
+/** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
+function createWorker(maxMemoryMb: number | undefined): Worker {
+  const self = import.meta.url;
+  const fromSource = self.endsWith('.ts');
+  const entry = new URL(`./execution-worker.${fromSource ? 'ts' : 'js'}`, self);
+  const resourceLimits = maxMemoryMb !== undefined ? { maxOldGenerationSizeMb: maxMemoryMb } : undefined;
+  const options = resourceLimits ? { resourceLimits } : {};
+  if (!fromSource) return new Worker(entry, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * Runs executions on the local host, each in its own worker thread, so one execution cannot block
+ * or exhaust the process that started it. The parent enforces the limits: it counts tasks and
+ * events as they arrive, watches wall time and the thread's busy time, and terminates the thread
+ * when one is exceeded; the execution then ends `faulted` with a `CAIRN_ERR_LIMIT` runtime error.
+ * Threads whose execution ended normally run the next one; starts wait for a free thread, and at
+ * most `MAX_BOOTING` new threads load at a time, so a burst of starts cannot starve the service.
+ */
+export class ExecutionWorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+  private readonly waiting: Array<{ take: (worker: Worker) => void; fail: (detail: string) => void }> = [];
+  private booting = 0;
+  private closed = false;
+
+  /**
+   * `maxMemoryMb`: the heap of each thread (V8 old generation). `spare`: threads kept loaded ahead
+   * of demand, so a start does not wait for one to load (a service keeps one; a single run none).
+   */
+  constructor(
+    private readonly maxMemoryMb?: number,
+    private readonly spare = 0,
+  ) {
+    this.boot();
+  }
+
+  start(document: WorkflowDocument, input: Json, options: IsolatedRunOptions = {}): IsolatedExecution {
+    const executionId = options.executionId ?? randomUUID();
+    const limits = { ...options.limits, ...(this.maxMemoryMb !== undefined ? { maxMemoryMb: this.maxMemoryMb } : {}) };
+    const counter = new LimitCounter(limits);
+    const instanceName = `${document.document.name}-${executionId}.${document.document.namespace}`;
+    const bus = options.bus ?? new InProcessEventBus();
+    let worker: Worker | undefined;
+    const control: ToWorker[] = [];
+    const send = (message: ToWorker) => (worker ? worker.postMessage(message) : control.push(message));
+    let lastSeq = 0;
+    let ended = false;
+    let resolveDone!: (result: IsolatedResult) => void;
+    const done = new Promise<IsolatedResult>((resolve) => (resolveDone = resolve));
+    const timers: NodeJS.Timeout[] = [];
+    const detach: Array<() => void> = [];
+
+    const finish = (result: Omit<IsolatedResult, 'executionId' | 'lastSeq'>, keepWorker: boolean) => {
+      if (ended) return;
+      ended = true;
+      for (const timer of timers) clearTimeout(timer);
+      for (const undo of detach) undo();
+      if (worker) {
+        if (keepWorker) this.release(worker);
+        else this.discard(worker);
+      }
+      resolveDone({ executionId, lastSeq, ...result });
+    };
+    /** Ends the execution from here: its thread is gone (or never got it), so this side reports its last events. */
+    const endFromOutside = (status: 'faulted' | 'cancelled', error?: ProblemDetails) => {
+      if (ended) return;
+      for (const event of endEvents(executionId, instanceName, lastSeq, status, error, new Date())) {
+        lastSeq = event.seq;
+        options.onEvent?.(event);
+      }
+      finish({ status, ...(error ? { error } : {}) }, false);
+    };
+    const stopAt = (limit: LimitName) => endFromOutside('faulted', limitProblem(limit, limits[limit]!));
+    const crashed = (detail: string) => endFromOutside('faulted', workflowError('runtime', detail, { instance: '/' }).problem);
+    if (limits.maxDurationMs !== undefined) timers.push(setTimeout(() => stopAt('maxDurationMs'), limits.maxDurationMs));
+
+    const onMessage = (message: FromWorker) => {
+      if (ended) return;
+      switch (message.kind) {
+        case 'events':
+          for (const event of message.events) {
+            const exceeded = counter.exceededBy(event);
+            if (exceeded) return stopAt(exceeded);
+            lastSeq = event.seq;
+            options.onEvent?.(event);
+          }
+          return;
+        case 'publish':
+          bus.publish(message.event).catch(() => undefined);
+          return;
+        case 'finished': {
+          const { kind: _kind, ...result } = message;
+          return finish(result, true);
+        }
+        case 'crashed':
+          return crashed(`the execution failed: ${message.message}`);
+        case 'find-workflow': {
+          const { requestId, namespace, name, version } = message;
+          const answer = (reply: { document?: WorkflowDocument; error?: string }) => {
+            if (!ended) send({ kind: 'workflow', requestId, ...reply });
+          };
+          Promise.resolve(options.workflows?.find(namespace, name, version)).then(
+            (document) => answer(document ? { document } : {}),
+            (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
+          );
+          return;
+        }
+      }
+    };
+    const onError = (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && limits.maxMemoryMb !== undefined) stopAt('maxMemoryMb');
+      else crashed(`the execution's thread failed: ${error.message}`);
+    };
+    const onExit = () => crashed("the execution's thread stopped unexpectedly");
+
+    this.acquire((acquired) => {
+      if (ended) return this.release(acquired);
+      worker = acquired;
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      const unsubscribe = bus.subscribe((event) => send({ kind: 'cloudevent', event }));
+      detach.push(unsubscribe, () => {
+        acquired.off('message', onMessage);
+        acquired.off('error', onError);
+        acquired.off('exit', onExit);
+      });
+      if (limits.maxCpuMs !== undefined) {
+        const budget = limits.maxCpuMs;
+        const baseline = acquired.performance.eventLoopUtilization();
+        timers.push(
+          setInterval(() => {
+            if (acquired.performance.eventLoopUtilization(baseline).active > budget) stopAt('maxCpuMs');
+          }, CPU_CHECK_MS),
+        );
+      }
+      const { executionId: _id, limits: _limits, bus: _bus, onEvent: _onEvent, effectPolicy, workflows, ...request } = options;
+      send({
+        kind: 'start',
+        run: {
+          ...request,
+          executionId,
+          document,
+          input,
+          ...(effectPolicy ? { effectPolicy: effectPolicyToData(effectPolicy) } : {}),
+          ...(workflows ? { workflowsFromParent: true } : {}),
+        },
+      });
+      for (const message of control.splice(0)) send(message);
+    }, crashed);
+
+    return {
+      done,
+      cancel: () => {
+        if (ended) return;
+        if (!worker) return endFromOutside('cancelled');
+        send({ kind: 'cancel' });
+        timers.push(setTimeout(() => endFromOutside('cancelled'), CANCEL_GRACE_MS));
+      },
+      suspend: () => send({ kind: 'suspend' }),
+      resume: () => send({ kind: 'resume' }),
+    };
+  }
+
+  /** Terminates every thread (running executions end without further events). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((worker) => worker.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private acquire(take: (worker: Worker) => void, fail: (detail: string) => void): void {
+    const worker = this.idle.pop();
+    if (worker) {
+      worker.ref();
+      take(worker);
+      this.boot();
+      return;
+    }
+    this.waiting.push({ take, fail });
+    this.boot();
+  }
+
+  /** Starts loading a thread when starts (and spares) are wanted and fewer than `MAX_BOOTING` load already. */
+  private boot(): void {
+    if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.length >= this.waiting.length + this.spare) return;
+    this.booting += 1;
+    const worker = createWorker(this.maxMemoryMb);
+    this.all.add(worker);
+    let loading = true;
+    const loaded = () => {
+      if (!loading) return false;
+      loading = false;
+      this.booting -= 1;
+      return true;
+    };
+    worker.on('message', (message: FromWorker) => {
+      if (message.kind !== 'ready' || !loaded()) return;
+      this.release(worker);
+      this.boot();
+    });
+    worker.once('exit', (code) => {
+      this.all.delete(worker);
+      // A thread that cannot even load fails the start that waited longest, instead of retrying forever.
+      if (loaded()) this.waiting.shift()?.fail(`the execution's thread did not start (exit code ${code})`);
+      this.boot();
+    });
+    // A thread that fails to load reports through 'exit'; its 'error' must not crash the service.
+    worker.on('error', () => undefined);
+  }
+
+  /** A thread is free: the next waiting start takes it, or it waits warm (up to `MAX_IDLE`). */
+  private release(worker: Worker): void {
+    const next = this.waiting.shift();
+    if (next) {
+      worker.ref();
+      next.take(worker);
+      return;
+    }
+    if (this.closed || this.idle.length >= MAX_IDLE) return this.discard(worker);
+    this.idle.push(worker);
+    // A warm thread must not keep the process alive.
+    worker.unref();
+  }
+
+  private discard(worker: Worker): void {
+    this.all.delete(worker);
+    void worker.terminate();
+  }
+}

@@ -1,0 +1,49 @@
+import type { ProgressEvent } from '../../core/events.ts';
+import type { Json, JsonObject } from '../../core/json.ts';
+import type { WorkflowDocument } from '../../core/model.ts';
+import type { ProblemDetails } from '../../core/errors.ts';
+import type { EffectPolicyData } from './effect-policy-data.ts';
+
+/** What an execution worker thread needs to run one execution: plain, structured-cloneable data. */
+export interface WorkerRunRequest {
+  executionId: string;
+  document: WorkflowDocument;
+  input: Json;
+  allowProcesses?: boolean;
+  secrets?: JsonObject;
+  parsing?: { startedAt: number; completedAt: number };
+  /** Folder of workflow files `run: workflow` tasks may start (`cairn run --workflows`). */
+  workflowsDirectory?: string;
+  endpointRewrites?: Record<string, string>;
+  /** The operator's effect policy (egress, files, response size), rebuilt in the thread. */
+  effectPolicy?: EffectPolicyData;
+  /** `run: workflow` children come from the parent's registry, asked for by `find-workflow` messages. */
+  workflowsFromParent?: boolean;
+  /** The start request's W3C trace context: the execution's trace continues it. */
+  traceparent?: string;
+  /** Where the execution's output can be fetched (the spec main's `outputUri`). */
+  outputUri?: string;
+}
+
+/** Parent → worker. */
+export type ToWorker =
+  | { kind: 'start'; run: WorkerRunRequest }
+  | { kind: 'cancel' }
+  | { kind: 'suspend' }
+  | { kind: 'resume' }
+  /** A CloudEvent published on the parent's bus, for this execution's `listen` tasks. */
+  | { kind: 'cloudevent'; event: JsonObject }
+  /** The parent's answer to a `find-workflow` request. */
+  | { kind: 'workflow'; requestId: number; document?: WorkflowDocument; error?: string };
+
+/** Worker → parent. */
+export type FromWorker =
+  /** Loaded and ready for an execution. */
+  | { kind: 'ready' }
+  | { kind: 'events'; events: ProgressEvent[] }
+  /** An `emit` of the execution, for the parent's bus. */
+  | { kind: 'publish'; event: JsonObject }
+  | { kind: 'finished'; status: 'completed' | 'faulted' | 'cancelled'; output?: Json; error?: ProblemDetails }
+  | { kind: 'crashed'; message: string }
+  /** A `run: workflow` task looks up its child in the parent's registry. */
+  | { kind: 'find-workflow'; requestId: number; namespace: string; name: string; version: string };
