@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const adminUrl = postgresAdminUrl();
   if (!adminUrl) throw new Error('PostgreSQL is needed (scripts/start-postgres.sh)');
   const database = await createTestDatabase(adminUrl);
-  const instances = await Promise.all([0, 1, 2].map(() => startServeProcess(['--database', database.url])));
+  const instances = await Promise.all([0, 1, 2].map(() => startServeProcess({ args: ['--database', database.url], sharedToken: true })));
   try {
     await report(instances[0]!, [progressEvent(1)]);
     const watchers = [instances[1]!, instances[2]!].flatMap((instance) => Array.from({ length: SUBSCRIBERS_PER_INSTANCE }, () => subscribe(instance)));

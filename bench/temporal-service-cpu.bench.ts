@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const temporal = await startDevServer({ startTimeoutMs: 120_000 });
   const workers: ChildProcess[] = [];
   const profileAt = process.argv.indexOf('--cpu-prof');
-  const service = await startServeProcess(['--temporal', temporal.address, '--task-queue', TASK_QUEUE], {
+  const service = await startServeProcess({
+    args: ['--temporal', temporal.address, '--task-queue', TASK_QUEUE],
+    sharedToken: true,
     nodeArgs: profileAt > 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [],
   });
   try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBystander } from './bystander.ts';
-import { startServeProcess, type ServeProcess } from './serve-process.ts';
+import { startServeProcess, type ServeProcess } from '../support/serve-process.ts';
 
 /**
  * Attacks by a client holding an API token against a real `cairn serve` on loopback. Each attack is

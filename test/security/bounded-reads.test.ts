@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrations.ts';
 import { openDriver } from '../../src/store/open-store.ts';
-import { startServeProcess, type ServeProcess } from './serve-process.ts';
+import { startServeProcess, type ServeProcess } from '../support/serve-process.ts';
 
 /**
  * An execution with 2M stored events (seeded straight into the store, as a runaway loop would have

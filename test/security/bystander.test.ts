@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBystander } from './bystander.ts';
-import { startServeProcess, type ServeProcess } from './serve-process.ts';
+import { startServeProcess, type ServeProcess } from '../support/serve-process.ts';
 
 let service: ServeProcess;
 beforeAll(async () => {

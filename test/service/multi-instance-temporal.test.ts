@@ -105,8 +105,8 @@ describe.skipIf(!adminUrl)('several `cairn serve --temporal` instances on one Po
     const database = await createTestDatabase(adminUrl!);
     drop = database.drop;
     const args = ['--database', database.url, '--lease', String(LEASE_SECONDS), '--temporal', temporal.address, '--task-queue', TASK_QUEUE];
-    a = await startServeProcess(args);
-    b = await startServeProcess(args);
+    a = await startServeProcess({ args, sharedToken: true });
+    b = await startServeProcess({ args, sharedToken: true });
   }, 180_000);
 
   afterAll(async () => {

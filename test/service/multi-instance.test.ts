@@ -102,8 +102,8 @@ describe.skipIf(!adminUrl)('several `cairn serve` instances on one PostgreSQL (e
     const database = await createTestDatabase(adminUrl!);
     drop = database.drop;
     const args = ['--database', database.url, '--lease', String(LEASE_SECONDS)];
-    a = await startServeProcess(args);
-    b = await startServeProcess(args);
+    a = await startServeProcess({ args, sharedToken: true });
+    b = await startServeProcess({ args, sharedToken: true });
   }, 120_000);
 
   afterAll(async () => {
