@@ -5,7 +5,7 @@
  * Run: npx tsx bench/embedded-engine.bench.ts [executions per round] [rounds]
  */
 import { InProcessEventBus } from '../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../src/jq/node/engine-choice.ts';
 import { loadWorkflow } from '../src/loader/load-workflow.ts';
 import { LocalEngine } from '../src/service/local-engine.ts';
 

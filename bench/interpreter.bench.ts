@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { WorkflowDocument } from '../src/core/model.ts';
 import type { ProgressEvent } from '../src/core/events.ts';
 import { ExpressionEvaluator } from '../src/core/expr/evaluator.ts';
-import { loadDefaultEngine } from '../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../src/jq/node/engine-choice.ts';
 import { runLocal } from '../src/hosts/local/run-local.ts';
 
 const SIZES = [100_000, 1_000_000];

@@ -4,7 +4,7 @@
  * Prints one line: `jq-bench: native N/s, jq-wasm M/s, ratio R`.
  */
 import { loadJq } from 'jq-wasm';
-import { createNativeJqEngine } from '../src/core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../src/jq/native-engine.ts';
 import type { Json } from '../src/core/json.ts';
 
 const EXPRESSIONS = [

@@ -5,12 +5,12 @@
  */
 import type { Json, JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
-import { createNativeJqEngine } from '../core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../jq/native-engine.ts';
 import { loadWorkflow as loadWithEngine, loadWorkflowFile as loadFileWithEngine, WorkflowLoadError, type ValidationIssue } from '../loader/load-workflow.ts';
 import type { ParseLimits } from '../loader/parse-source.ts';
 import { runLocal, type ExecutionResult } from '../hosts/local/run-local.ts';
 import type { ProgressEvent } from '../core/events.ts';
-import type { JqLimits } from './jq.ts';
+import type { JqLimits } from '../jq/index.ts';
 
 export type { Json, JsonObject } from '../core/json.ts';
 export type { WorkflowDocument } from '../core/model.ts';
@@ -21,7 +21,7 @@ export type { FinalStatus } from '../core/interpreter.ts';
 export type { ExecutionResult } from '../hosts/local/run-local.ts';
 export type { ValidationIssue, IssueCode } from '../loader/load-workflow.ts';
 export type { ParseLimits } from '../loader/parse-source.ts';
-export type { JqLimits } from './jq.ts';
+export type { JqLimits } from '../jq/index.ts';
 export { WorkflowLoadError };
 
 export interface LoadOptions {

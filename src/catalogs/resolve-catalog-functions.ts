@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { TaskDefinition, WorkflowDocument } from '../core/model.ts';
 import { checkExpressions } from '../loader/expression-checks.ts';

@@ -1,7 +1,7 @@
 import type { Host } from './host.ts';
 import type { Json, JsonObject } from './json.ts';
 import type { WorkflowDocument } from './model.ts';
-import type { ExpressionEngine } from './expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import type { SchemaValidator } from './schema.ts';
 import { ExpressionEvaluator } from './expr/evaluator.ts';
 import { ProgressReporter } from './progress.ts';

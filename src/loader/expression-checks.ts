@@ -1,5 +1,5 @@
 import { referencedVariables } from '../core/expr/runtime-expression.ts';
-import { ExpressionSyntaxError, type ExpressionEngine } from '../core/expr/engine.ts';
+import { ExpressionSyntaxError, type ExpressionEngine } from '../jq/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import { ISSUE } from './issue-codes.ts';
 import type { RawIssue } from './issue.ts';

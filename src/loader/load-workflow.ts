@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import { dslLine } from '../core/dsl-version.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';

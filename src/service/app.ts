@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { EventBus } from '../bus/event-bus.ts';
-import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';
 import { AccessControl, type AccessOptions } from './access.ts';
 import type { ServiceContext } from './context.ts';

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../core/input-limi
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
 import { traceRoot } from '../core/trace-context.ts';
-import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
 import { loadWorkflow, WorkflowLoadError } from '../loader/load-workflow.ts';

@@ -1,4 +1,4 @@
-import type { ExpressionEngine } from '../core/expr/engine.ts';
+import type { ExpressionEngine } from '../jq/engine.ts';
 import type { WorkflowRegistry } from '../effects/run/workflow-registry.ts';
 import { loadWorkflow } from '../loader/load-workflow.ts';
 import type { ExecutionStore } from '../store/execution-store.ts';

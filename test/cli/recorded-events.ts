@@ -1,6 +1,6 @@
 import type { ProgressEvent } from '../../src/core/events.ts';
 import type { Json } from '../../src/core/json.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runOnHost } from '../../src/hosts/index.ts';
 import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
 

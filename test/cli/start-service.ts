@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
 import { createStoreWorkflowRegistry } from '../../src/service/store-workflow-registry.ts';

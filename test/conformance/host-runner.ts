@@ -1,5 +1,5 @@
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runOnHost, type HostName } from '../../src/hosts/index.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import type { RunResult, WorkflowRunner } from './ctk-steps.ts';

@@ -4,7 +4,7 @@ import type { EffectRequest } from '../../src/core/effects.ts';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import { CancelledError } from '../../src/core/errors.ts';
 import { isJsonObject } from '../../src/core/json.ts';
 import { unsealSecrets } from '../../src/core/secret-sealing.ts';

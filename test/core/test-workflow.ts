@@ -1,6 +1,6 @@
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 
 let engine: Promise<ExpressionEngine> | undefined;

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCatalogFunctions } from '../../src/catalogs/resolve-catalog-functions.ts';
 import type { Json } from '../../src/core/json.ts';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
 import { runOnHost } from '../../src/hosts/index.ts';
 import { ISSUE, loadWorkflowFile, type ValidationIssue } from '../../src/loader/load-workflow.ts';
 import { validateAgainstSchema } from '../../src/loader/schema.ts';

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCatalogFunctions } from '../../src/catalogs/resolve-catalog-functions.ts';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
 import { runOnHost } from '../../src/hosts/index.ts';
 import { loadWorkflow, WorkflowLoadError } from '../../src/loader/load-workflow.ts';
 import { listenOnLoopback, type FixtureServer } from '../fixtures/fixture-server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/core/json.ts';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
 import { runOnHost } from '../../src/hosts/index.ts';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import { ISSUE, loadWorkflow, WorkflowLoadError, type ValidationIssue } from '../../src/loader/load-workflow.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorkflowGraph, END, START } from '../../dashboard/src/graph/workflow-graph.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
 
 const load = async (file: string) => loadWorkflowFile(file, { engine: await loadDefaultEngine() });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { Json } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runOnHost, type ExecutionResult, type RunOnHostOptions } from '../../src/hosts/index.ts';
 import { loadWorkflowFile } from '../../src/loader/load-workflow.ts';
 

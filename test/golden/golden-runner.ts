@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import type { Json, JsonObject } from '../../src/core/json.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';

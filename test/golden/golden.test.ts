@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { startGoldenFixtures, type GoldenFixtures } from './golden-fixtures.ts';
 import { listGoldens, runGolden } from './golden-runner.ts';
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadJq } from 'jq-wasm';
 import type { Json } from '../../src/core/json.ts';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
-import { equals, type V } from '../../src/core/expr/jq/values.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
+import { equals, type V } from '../../src/jq/values.ts';
 import { readValue } from './jq-cases.ts';
 import { expressionArbitrary, jsonArbitrary } from './expression-arbitrary.ts';
 

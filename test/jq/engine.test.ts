@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionEvaluationError, ExpressionSyntaxError } from '../../src/core/expr/engine.ts';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { ExpressionEvaluationError, ExpressionSyntaxError } from '../../src/jq/engine.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
 import type { Json } from '../../src/core/json.ts';
 
 const engine = createNativeJqEngine();

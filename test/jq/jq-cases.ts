@@ -1,9 +1,9 @@
 import { loadJq, type Jq } from 'jq-wasm';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { Json } from '../../src/core/json.ts';
-import { parseJson } from '../../src/core/expr/jq/json-parse.ts';
-import { measureOutput } from '../../src/core/expr/jq/output.ts';
-import { equals, type V } from '../../src/core/expr/jq/values.ts';
+import { parseJson } from '../../src/jq/json-parse.ts';
+import { measureOutput } from '../../src/jq/output.ts';
+import { equals, type V } from '../../src/jq/values.ts';
 import type { JqTestCase } from './jq-test-file.ts';
 
 /** Outputs of a run, up to a runtime error if one happened (jq's own runner accepts a trailing error). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { createNativeJqEngine } from '../../src/core/expr/jq/index.ts';
+import { createNativeJqEngine } from '../../src/jq/native-engine.ts';
 import { loadReferenceJq, passes, runNative, runReference } from './jq-cases.ts';
 import { readJqTests, type JqTestCase } from './jq-test-file.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
-import { createJqWasmEngine } from '../../src/expr/jq-wasm-engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
+import { createJqWasmEngine } from '../../src/jq/wasm/jq-wasm-engine.ts';
 import { loadWorkflow, WorkflowLoadError, type LoadWorkflowOptions, type ValidationIssue } from '../../src/loader/load-workflow.ts';
 
 let engine: Promise<ExpressionEngine> | undefined;

@@ -19,7 +19,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'cairn-package-'));
   const serverStarting = startTemporalServer();
   installPackedCairn(folder);
-  for (const file of ['examples/order-pipeline.yaml', 'examples/order.json', 'docs/examples/run-in-process.mjs', 'docs/examples/temporal-worker.mjs']) {
+  for (const file of ['examples/order-pipeline.yaml', 'examples/order.json', 'docs/examples/run-in-process.mjs', 'docs/examples/temporal-worker.mjs', 'docs/examples/jq.mjs']) {
     copyFileSync(join(ROOT, file), join(folder, file.split('/').at(-1)!));
   }
   server = await serverStarting;
@@ -85,6 +85,12 @@ describe('the installed package', () => {
     expect(result.stdout).toContain('status completed');
     expect(result.stdout).toContain('output {"greeting":"Hello, Ada"}');
     expect(result.stdout).toMatch(/events \d+, workflow completed: true/);
+  });
+
+  it('cairn/jq compiles and evaluates jq programs, with located syntax errors and limits', () => {
+    const result = inFolder('node', ['jq.mjs']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n')).toEqual(['doubled [2,4]', 'above [5,9]', 'syntax error at 1:7', 'limit reached']);
   });
 
   it("the library's workflow runs in a plain Worker.create and completes through a plain Client", () => {

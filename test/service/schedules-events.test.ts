@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { JsonObject } from '../../src/core/json.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { EventFilterMatcher } from '../../src/service/schedules/event-filter.ts';
 import { EventTrigger } from '../../src/service/schedules/event-trigger.ts';
 

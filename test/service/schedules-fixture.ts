@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
 import type { ScheduleClock } from '../../src/service/schedules/clock.ts';

@@ -5,7 +5,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { connectTemporalEngine } from '../../src/service/temporal-engine.ts';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { startHttpbinServer } from '../fixtures/httpbin-server.ts';

@@ -4,10 +4,10 @@ import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstEx
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
-import type { ExpressionEngine } from '../../src/core/expr/engine.ts';
+import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { createWorkflowRegistry, type WorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
-import { loadDefaultEngine } from '../../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
 import { progressQuery, taskTreeQuery, WORKFLOW_TYPE } from '../../src/hosts/temporal/messages.ts';

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Json } from '../../core/json.ts';
 import { declaredProgram } from '../../core/expr/runtime-expression.ts';
-import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { EXIT } from '../exit-codes.ts';
 import { ArgumentError, parseJsonArgument } from '../parse-json-argument.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { problemToJson } from '../../core/errors.ts';
-import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { formatWarning, WorkflowLoadError } from '../../loader/load-workflow.ts';
 import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';

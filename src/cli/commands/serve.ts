@@ -164,7 +164,7 @@ export function registerServe(program: Command): void {
         import('../../service/app.ts'),
         import('../../service/local-engine.ts'),
         import('../../bus/in-process-bus.ts'),
-        import('../../expr/default-engine.ts'),
+        import('../../jq/node/engine-choice.ts'),
         import('../../service/routes/dashboard.ts'),
       ]);
       let store;

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { formatIssue, formatWarning, loadWorkflowFile, WorkflowLoadError, type ValidationIssue } from '../../loader/load-workflow.ts';
 import { EXIT } from '../exit-codes.ts';
 

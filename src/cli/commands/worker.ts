@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
 import { createDirectoryRegistry } from '../../effects/run/workflow-registry.ts';
-import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { SecretStore } from '../../secrets/secret-store.ts';
 import { EXIT } from '../exit-codes.ts';

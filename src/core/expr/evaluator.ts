@@ -1,7 +1,7 @@
 import type { Json, JsonObject } from '../json.ts';
 import { isJsonObject } from '../json.ts';
 import { workflowError } from '../errors.ts';
-import type { CompiledExpression, ExpressionEngine } from './engine.ts';
+import type { CompiledExpression, ExpressionEngine } from '../../jq/engine.ts';
 import { declaredProgram, enclosedProgram, referencedSecretNames, referencedVariables } from './runtime-expression.ts';
 
 const MAX_REMEMBERED_STRINGS = 10_000;

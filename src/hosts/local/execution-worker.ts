@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { JsonObject } from '../../core/json.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { loadDefaultEngine } from '../../expr/default-engine.ts';
+import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { loadRunnableWorkflowFile } from '../../catalogs/load-runnable-workflow.ts';
 import { createDirectoryRegistry, type WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import type { WorkflowDocument } from '../../core/model.ts';

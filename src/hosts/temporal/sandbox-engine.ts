@@ -1,8 +1,8 @@
 import type { JqLoadOptions } from 'jq-wasm';
 import jqWasmDataUrl from 'jq-wasm/jq.wasm';
-import type { ExpressionEngine } from '../../core/expr/engine.ts';
-import { createNativeJqEngine } from '../../core/expr/jq/index.ts';
-import { createJqWasmEngine } from '../../expr/jq-wasm-engine.ts';
+import type { ExpressionEngine } from '../../jq/engine.ts';
+import { createNativeJqEngine } from '../../jq/native-engine.ts';
+import { createJqWasmEngine } from '../../jq/wasm/jq-wasm-engine.ts';
 
 type InstantiateWasm = NonNullable<JqLoadOptions['instantiateWasm']>;
 type JqWasmImports = Parameters<InstantiateWasm>[0];

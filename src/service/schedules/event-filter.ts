@@ -1,4 +1,4 @@
-import type { ExpressionEngine } from '../../core/expr/engine.ts';
+import type { ExpressionEngine } from '../../jq/engine.ts';
 import { ExpressionEvaluator } from '../../core/expr/evaluator.ts';
 import { attributesMatch, deepEqual, orUndefined } from '../../core/event-filter.ts';
 import type { Json, JsonObject } from '../../core/json.ts';

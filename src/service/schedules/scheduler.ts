@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventBus } from '../../bus/event-bus.ts';
-import type { ExpressionEngine } from '../../core/expr/engine.ts';
+import type { ExpressionEngine } from '../../jq/engine.ts';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionStore, WorkflowRef } from '../../store/execution-store.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExpressionEvaluationError, ExpressionSyntaxError, type ExpressionEngine } from '../../src/core/expr/engine.ts';
+import { ExpressionEvaluationError, ExpressionSyntaxError, type ExpressionEngine } from '../../src/jq/engine.ts';
 import type { Json } from '../../src/core/json.ts';
-import { createJqWasmEngine } from '../../src/expr/jq-wasm-engine.ts';
+import { createJqWasmEngine } from '../../src/jq/wasm/jq-wasm-engine.ts';
 
 let engine: ExpressionEngine;
 beforeAll(async () => {

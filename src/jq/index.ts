@@ -2,12 +2,12 @@
  * The `cairn/jq` entry: Cairn's jq 1.8 engine on its own — synchronous, dependency-free, bounded.
  * `compile` once, `evaluate` many times; every output of a program is one element of the array.
  */
-import { ExpressionEvaluationError, ExpressionSyntaxError } from '../core/expr/engine.ts';
-import { createNativeJqEngine } from '../core/expr/jq/index.ts';
+import { ExpressionEvaluationError, ExpressionSyntaxError } from './engine.ts';
+import { createNativeJqEngine } from './native-engine.ts';
 import type { Json } from '../core/json.ts';
 
 export { ExpressionEvaluationError as JqEvaluationError, ExpressionSyntaxError as JqSyntaxError };
-export type { ExpressionLocation as JqLocation } from '../core/expr/engine.ts';
+export type { ExpressionLocation as JqLocation } from './engine.ts';
 export type { Json } from '../core/json.ts';
 
 /** Bounds on one evaluation; exceeding one throws `JqEvaluationError`, which jq's `try` cannot catch. */

@@ -1,11 +1,11 @@
 import { loadJq, JqError, type Jq, type JqLoadOptions } from 'jq-wasm';
-import type { Json } from '../core/json.ts';
+import type { Json } from '../../core/json.ts';
 import {
   ExpressionEvaluationError,
   ExpressionSyntaxError,
   type CompiledExpression,
   type ExpressionEngine,
-} from '../core/expr/engine.ts';
+} from '../engine.ts';
 import { parseCompileErrors, parseRuntimeError } from './jq-stderr.ts';
 
 /** The program is wrapped so jq only compiles it; the newline keeps a trailing `# comment` from eating the `)`. */

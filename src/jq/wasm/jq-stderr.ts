@@ -1,4 +1,4 @@
-import type { ExpressionLocation } from '../core/expr/engine.ts';
+import type { ExpressionLocation } from '../engine.ts';
 
 /** A compile error reported by jq, with its location translated back into the user's program. */
 export interface JqCompileDiagnostic {

@@ -1,5 +1,5 @@
-import type { ExpressionEngine } from '../core/expr/engine.ts';
-import { createNativeJqEngine } from '../core/expr/jq/index.ts';
+import type { ExpressionEngine } from '../engine.ts';
+import { createNativeJqEngine } from '../native-engine.ts';
 
 /** Environment variable choosing the jq engine: `native` (default) or `jq-wasm` (real jq compiled to WASM). */
 export const EXPRESSION_ENGINE_ENV = 'CAIRN_EXPRESSION_ENGINE';
@@ -18,7 +18,7 @@ export async function loadEngine(name: EngineName): Promise<ExpressionEngine> {
       return createNativeJqEngine({ now: () => Date.now() / 1000, log: (line) => process.stderr.write(`jq: ${line}\n`) });
     case 'jq-wasm':
       // Loaded only when chosen: the WebAssembly build is large.
-      return (await import('./jq-wasm-engine.ts')).createJqWasmEngine();
+      return (await import('../wasm/jq-wasm-engine.ts')).createJqWasmEngine();
     default:
       throw new Error(`unknown expression engine '${String(name)}' in ${EXPRESSION_ENGINE_ENV} (use native or jq-wasm)`);
   }

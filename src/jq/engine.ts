@@ -1,4 +1,4 @@
-import type { Json } from '../json.ts';
+import type { Json } from '../core/json.ts';
 
 /**
  * The seam between the interpreter and a jq implementation. Engines are synchronous once

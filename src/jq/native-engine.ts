@@ -23,8 +23,8 @@ import {
   type CompiledExpression,
   type ExpressionEngine,
   type ExpressionLocation,
-} from '../engine.ts';
-import type { Json } from '../../json.ts';
+} from './engine.ts';
+import type { Json } from '../core/json.ts';
 import { registerBuiltins } from './builtins.ts';
 import { HaltSignal } from './builtins-control.ts';
 import { Compiler, globalsRef } from './compiler.ts';
