@@ -39,6 +39,11 @@ export function executionSpanId(executionId: string): string {
   return hash64(`execution:${executionId}`, 0);
 }
 
+/** The `traceparent` of the execution's span: the Temporal SDK's own spans for the execution go below it. */
+export function executionTraceparent(root: TraceRoot, executionId: string): string {
+  return formatTraceparent(root.traceId, executionSpanId(executionId), root.sampled);
+}
+
 /** The span of one task instance: pointer, loop iteration and retry attempt. */
 export function taskSpanId(executionId: string, task: TaskInstance): string {
   return hash64(`task:${executionId}:${task.pointer}:${task.iteration.join('.')}:${task.attempt}`, 0);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
 
 /** The process's tracer, with the id generator that lets progress spans carry computed ids. */
@@ -9,6 +10,12 @@ export interface Tracing {
   ids: ComputedIds;
   /** Hands every ended span to the exporter (the end of a run, a test's query). */
   flush(): Promise<void>;
+}
+
+/** The process's tracing, plus where spans made outside its provider go (those Temporal's workflow sandbox hands out). */
+export interface LoadedTracing extends Tracing {
+  spanProcessor: SpanProcessor;
+  resource: Resource;
 }
 
 /**
@@ -44,13 +51,13 @@ export class ComputedIds implements IdGenerator {
   }
 }
 
-let loading: Promise<Tracing> | undefined;
+let loading: Promise<LoadedTracing> | undefined;
 
 /**
  * Loads the OpenTelemetry SDK once per process (only when OTEL_* asks for traces: see
  * otel-env.ts): OTLP over HTTP/protobuf, batch processing, sampler and resource from OTEL_*.
  */
-export function loadTracing(): Promise<Tracing> {
+export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
     const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
       import('@opentelemetry/sdk-trace-base'),
@@ -61,9 +68,10 @@ export function loadTracing(): Promise<Tracing> {
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
       .merge(detectResources({ detectors: [envDetector] }));
-    const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+    const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
+    const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [spanProcessor] });
     trace.setGlobalTracerProvider(provider);
-    return { tracer: provider.getTracer('cairn'), ids, flush: () => provider.forceFlush() };
+    return { tracer: provider.getTracer('cairn'), ids, flush: () => provider.forceFlush(), spanProcessor, resource };
   })();
   return loading;
 }

@@ -1,4 +1,4 @@
-import { traceRoot } from '../core/trace-context.ts';
+import { executionTraceparent, parseTraceparent, traceRoot } from '../core/trace-context.ts';
 import { tracingConfigured } from '../observability/otel-env.ts';
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -55,7 +55,7 @@ export class TemporalEngine implements ExecutionEngine {
   }
 
   start(run: EngineRun): void {
-    const started = startExecution(this.options.client, run.document, run.input, {
+    const started = this.traced(run.executionId, run.traceparent, () => startExecution(this.options.client, run.document, run.input, {
       executionId: run.executionId,
       taskQueue: this.options.taskQueue ?? DEFAULT_TASK_QUEUE,
       options: {
@@ -64,7 +64,7 @@ export class TemporalEngine implements ExecutionEngine {
         // Workers then send each effect's traceparent (and trace it when their own OTEL_* ask).
         ...(tracingConfigured() ? { trace: traceRoot(run.executionId, run.traceparent) } : {}),
       },
-    });
+    }));
     started.then(
       (handle) => this.follow(run, handle),
       (error: unknown) => {
@@ -173,14 +173,27 @@ export class TemporalEngine implements ExecutionEngine {
   /** Any execution of this engine, followed here or by another service instance: Temporal routes the request. */
   private control(executionId: string, action: (handle: WorkflowHandle) => Promise<void>): boolean {
     if (this.closed) return false;
-    const handle = this.runs.get(executionId)?.handle ?? this.options.client.workflow.getHandle(executionId);
-    action(handle).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error));
+    const followed = this.runs.get(executionId);
+    const handle = followed?.handle ?? this.options.client.workflow.getHandle(executionId);
+    this.traced(executionId, followed?.run.traceparent, () => action(handle)).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error));
     return true;
   }
 
+  /**
+   * Runs a client call below the execution's span (or `parent`) when tracing is on: Temporal's
+   * client interceptors then trace the start, cancel or signal in the execution's trace.
+   */
+  private async traced<T>(executionId: string, traceparent: string | undefined, call: () => Promise<T>, parent?: string): Promise<T> {
+    if (!tracingConfigured()) return call();
+    const { underSpan } = await import('../observability/temporal-tracing.ts');
+    return underSpan(parent ?? executionTraceparent(traceRoot(executionId, traceparent), executionId), call);
+  }
+
   private deliver(event: JsonObject): void {
+    // The signal goes below the span that produced the event when it names one, else below the execution's.
+    const producer = typeof event.traceparent === 'string' && parseTraceparent(event.traceparent) ? event.traceparent : undefined;
     for (const { handle, run } of this.runs.values()) {
-      handle.signal(eventSignal, event).catch((error: unknown) => this.options.log(`delivering a CloudEvent to execution ${run.executionId} failed`, error));
+      this.traced(run.executionId, run.traceparent, () => handle.signal(eventSignal, event), producer).catch((error: unknown) => this.options.log(`delivering a CloudEvent to execution ${run.executionId} failed`, error));
     }
   }
 }
@@ -207,6 +220,7 @@ export async function connectTemporalEngine(options: TemporalEngineConnection): 
     await connection.close();
     throw error;
   }
-  const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) } });
+  const interceptors = tracingConfigured() ? await (await import('../observability/temporal-tracing.ts')).clientInterceptors() : undefined;
+  const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) }, ...(interceptors ? { interceptors } : {}) });
   return new TemporalEngine({ ...options, client, onClose: () => connection.close() });
 }

@@ -7,9 +7,11 @@ import { EVENT_TYPES } from '../../src/core/events.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
 import { eventSignal, progressQuery } from '../../src/hosts/temporal/messages.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { executionTraceparent } from '../../src/core/trace-context.ts';
+import { clientInterceptors, underSpan } from '../../src/observability/temporal-tracing.ts';
 import { traceRun } from '../../src/observability/trace-run.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
-import { startJaeger, traceSpans, type JaegerServer } from '../support/jaeger.ts';
+import { startJaeger, tag, traceSpans, type JaegerServer, type JaegerSpan } from '../support/jaeger.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 import { expectTracedTree, flakyServer, tracedWorkflow } from './traced-workflow.ts';
 
@@ -46,12 +48,15 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     const { traceId, spanId } = caller.spanContext();
     const producer = tracer.startSpan('test producer', {}, trace.setSpan(context.active(), caller));
     producer.end();
-    const client = new Client({ connection });
+    const client = new Client({ connection, interceptors: await clientInterceptors() });
     const document = tracedWorkflow(fixture.port);
     let owned = await startWorker();
 
     const result = await traceRun(document, { executionId: 'otel-temporal-restart', traceparent: `00-${traceId}-${spanId}-01` }, async (traced) => {
-      const handle = await startExecution(client, document, {}, { executionId: traced.executionId!, taskQueue: TASK_QUEUE, options: { trace: traced.trace! } });
+      const executionId = traced.executionId!;
+      const handle = await underSpan(executionTraceparent(traced.trace!, executionId), () =>
+        startExecution(client, document, {}, { executionId, taskQueue: TASK_QUEUE, options: { trace: traced.trace! } }),
+      );
       const followed = followExecution(handle, { onEvent: traced.onEvent! });
       for (let attempt = 0; attempt < 300; attempt++) {
         const page = await handle.query(progressQuery, 0, 10_000);
@@ -62,7 +67,9 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
       await owned.worker.shutdown();
       await owned.running;
       owned = await startWorker();
-      await handle.signal(eventSignal, { specversion: '1.0', id: 'ready-1', source: 'test', type: 'com.example.ready', traceparent: `00-${traceId}-${producer.spanContext().spanId}-01`, data: {} });
+      // Sent as the service sends a CloudEvent: below the span that produced it.
+      const producerTraceparent = `00-${traceId}-${producer.spanContext().spanId}-01`;
+      await underSpan(producerTraceparent, () => handle.signal(eventSignal, { specversion: '1.0', id: 'ready-1', source: 'test', type: 'com.example.ready', traceparent: producerTraceparent, data: {} }));
       return followed;
     });
     owned.worker.shutdown();
@@ -71,7 +78,25 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     await flush();
 
     expect(result.status).toBe('completed');
-    const spans = await traceSpans(jaeger, traceId, 11);
+    // Cairn's 11 spans, and Temporal's: the start and the run, StartActivity and RunActivity per HTTP attempt, the signal sent and handled.
+    const spans = await traceSpans(jaeger, traceId, 19);
     expectTracedTree(spans, { traceId, spanId }, producer.spanContext().spanId, fixture.traceparents);
-  });
+    const named = (name: string) => spans.filter((span) => span.operationName === name);
+    const parentOf = (span: JaegerSpan) => span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
+    const [execution] = named('workflow otel/traced');
+    const [start] = named('StartWorkflow:ExecuteServerlessWorkflow');
+    expect(parentOf(start!)).toBe(execution!.spanID);
+    expect(named('RunWorkflow:ExecuteServerlessWorkflow').map(parentOf)).toEqual([start!.spanID]);
+    const attempts = named('call fetch').map((span) => span.spanID);
+    const scheduled = named('StartActivity:performEffect');
+    expect(scheduled.map(parentOf).sort()).toEqual([...attempts].sort());
+    expect(named('RunActivity:performEffect').map(parentOf).sort()).toEqual(scheduled.map((span) => span.spanID).sort());
+    const requests = spans.filter((span) => tag(span, 'cairn.effect.kind') === 'http');
+    expect(requests.map(parentOf).sort()).toEqual(named('RunActivity:performEffect').map((span) => span.spanID).sort());
+    const [signal] = named('SignalWorkflow:cairn.event');
+    expect(parentOf(signal!)).toBe(producer.spanContext().spanId);
+    expect(named('HandleSignal:cairn.event').map(parentOf)).toEqual([signal!.spanID]);
+    // Nothing else, and nothing twice: the replay after the restart exported no span again.
+    expect(spans).toHaveLength(19);
+  }, 120_000);
 });

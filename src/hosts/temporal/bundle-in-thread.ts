@@ -9,13 +9,13 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
  * thread, where in the worker's own thread it left ~160 MiB of resident memory behind for the
  * process's lifetime. The thread runs this module again and answers with the bundle.
  */
-export function bundleInThread(): Promise<WorkflowBundleWithSourceMap> {
+export function bundleInThread(traced: boolean): Promise<WorkflowBundleWithSourceMap> {
   const self = JSON.stringify(import.meta.url);
   // From sources (tests, tsx) the thread registers tsx to load TypeScript first; compiled code needs
   // nothing (and an installed package has no tsx).
   const entry = extname(fileURLToPath(import.meta.url)) === '.ts' ? `import(${tsxApiUrl()}).then((tsx) => tsx.register()).then(() => import(${self}))` : `import(${self})`;
   return new Promise((resolve, reject) => {
-    const thread = new Worker(entry, { eval: true, workerData: { bundleWorkflow: true } });
+    const thread = new Worker(entry, { eval: true, workerData: { bundleWorkflow: true, traced } });
     thread.once('message', resolve);
     thread.once('error', reject);
     thread.once('exit', (code) => reject(new Error(`the workflow bundler thread exited (${code}) without a bundle`)));
@@ -27,8 +27,9 @@ function tsxApiUrl(): string {
 }
 
 // Not a top-level await: worker.ts imports this module, and awaiting its import here would deadlock the cycle.
-if (!isMainThread && (workerData as { bundleWorkflow?: boolean } | undefined)?.bundleWorkflow) {
+const request = workerData as { bundleWorkflow?: boolean; traced?: boolean } | undefined;
+if (!isMainThread && request?.bundleWorkflow) {
   void import('./worker.ts')
-    .then(({ bundleWorkflowCodeHere }) => bundleWorkflowCodeHere())
+    .then(({ bundleWorkflowCodeHere }) => bundleWorkflowCodeHere(request.traced === true))
     .then((bundle) => parentPort!.postMessage(bundle));
 }

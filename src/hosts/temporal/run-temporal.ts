@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Json } from '../../core/json.ts';
+import { executionTraceparent } from '../../core/trace-context.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExecutionResult, LocalRunOptions } from '../local/run-local.ts';
 import { awaitChildExecutions, routeProgressByExecution } from './child-executions.ts';
@@ -89,14 +90,18 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
           ...(options.workflows ? { workflows: options.workflows } : {}),
         })
       : undefined;
-    const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) } });
+    const tracing = options.trace ? await import('../../observability/temporal-tracing.ts') : undefined;
+    const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: payloadCodecs(codecKey) }, ...(tracing ? { interceptors: await tracing.clientInterceptors() } : {}) });
     const run = async (): Promise<ExecutionResult> => {
-      const handle = await startExecution(client, document, input, {
-        executionId,
-        taskQueue,
-        options: { reportProgress: pushed !== undefined, ...(options.parsing ? { parsing: options.parsing } : {}), ...(options.trace ? { trace: options.trace } : {}) },
-        ...(hasSecrets ? { secrets: options.secrets } : {}),
-      });
+      const start = () =>
+        startExecution(client, document, input, {
+          executionId,
+          taskQueue,
+          options: { reportProgress: pushed !== undefined, ...(options.parsing ? { parsing: options.parsing } : {}), ...(options.trace ? { trace: options.trace } : {}) },
+          ...(hasSecrets ? { secrets: options.secrets } : {}),
+        });
+      // Temporal's own spans of the execution (start, run, activities) go below the execution's span.
+      const handle = await (tracing && options.trace ? tracing.underSpan(executionTraceparent(options.trace, executionId), start) : start());
       const followed = await followExecution(handle, { onEvent: options.onEvent, signal: options.signal, pushed });
       if (worker) await awaitChildExecutions(client, executionId, options.signal);
       return { status: followed.status, output: followed.output, error: followed.error, lastSeq: followed.lastSeq, executionId, events: followed.events };

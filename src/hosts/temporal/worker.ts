@@ -10,6 +10,8 @@ import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
 import { DEFAULT_TASK_QUEUE } from './messages.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
 import { bundleInThread } from './bundle-in-thread.ts';
+import { tracingConfigured } from '../../observability/otel-env.ts';
+import type { workerTracing } from '../../observability/temporal-tracing.ts';
 
 /** The generic workflow's module beside this one: `workflow.ts` in src/ (tests), `workflow.js` in dist/. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`./workflow${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -29,22 +31,35 @@ function addJqWasm(config: WebpackConfiguration): WebpackConfiguration {
   return config;
 }
 
+/** Temporal's OpenTelemetry workflow interceptors as Cairn uses them, bundled when OTEL_* asks for traces. */
+export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(new URL(`./workflow-interceptors${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
 export const WORKFLOW_BUNDLE_OPTIONS: Omit<BundleOptions, 'workflowsPath'> = { webpackConfigHook: addJqWasm };
 
-let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundles, by whether the workflow's spans are traced. */
+const bundled = new Map<boolean, Promise<WorkflowBundleWithSourceMap>>();
 
 /** Bundles the generic workflow once per process (webpack takes seconds; every worker reuses it), in a thread of its own. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundled ??= bundleInThread();
-  return bundled;
+export function workflowBundle(traced = tracingConfigured()): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundled.get(traced);
+  if (!bundle) {
+    bundle = bundleInThread(traced);
+    bundled.set(traced, bundle);
+  }
+  return bundle;
 }
 
 /** Runs webpack in the calling thread (bundle-in-thread.ts calls it from its thread). */
-export function bundleWorkflowCodeHere(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
+export function bundleWorkflowCodeHere(traced: boolean): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
+    ...(traced ? { workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH] } : {}),
+    logger: quietBundlerLogger,
+  });
 }
 
-export interface CairnWorkerParts {
+export interface CairnWorkerParts extends Partial<Awaited<ReturnType<typeof workerTracing>>> {
   workflowBundle: WorkflowBundleWithSourceMap;
   activities: ReturnType<typeof createActivities>;
   dataConverter: { payloadCodecs: ReturnType<typeof payloadCodecs> };
@@ -55,10 +70,15 @@ export interface CairnWorkerPartsOptions extends Partial<CairnActivityDependenci
   codecKey?: string;
 }
 
-/** What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities and payload codec. */
+/**
+ * What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities and
+ * payload codec, and when OTEL_* asks for traces Temporal's interceptors and span sink.
+ */
 export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): Promise<CairnWorkerParts> {
+  const traced = tracingConfigured();
   return {
-    workflowBundle: await workflowBundle(),
+    ...(traced ? await (await import('../../observability/temporal-tracing.ts')).workerTracing() : {}),
+    workflowBundle: await workflowBundle(traced),
     activities: createActivities({
       bus: options.bus ?? new InProcessEventBus(),
       endpointRewrites: options.endpointRewrites,
