@@ -13,6 +13,7 @@ import { dualProtocolServerFactory } from './dual-protocol-server.ts';
 import { ExecutionService } from './execution-service.ts';
 import { LiveHub } from './live-hub.ts';
 import { createMetrics } from './metrics.ts';
+import { metricsConfigured } from '../observability/otel-env.ts';
 import type { ScheduleClock } from './schedules/clock.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { connectRoutes } from './routes/connect.ts';
@@ -66,8 +67,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // gRPC clients speak cleartext HTTP/2, browsers HTTP/1.1: one port serves both.
     serverFactory: dualProtocolServerFactory as never,
   }) as unknown as FastifyInstance;
-  const metrics = createMetrics();
+  // OpenTelemetry's SDK is loaded only when OTEL_* asks for metrics.
+  const otelMetrics = metricsConfigured() ? (await import('../observability/otel-metrics.ts')).loadOtelMetrics() : undefined;
+  const metrics = createMetrics(otelMetrics?.meter);
   const hub = new LiveHub();
+  metrics.streamClients(() => hub.subscriberCount);
+  if (otelMetrics) app.addHook('onClose', () => otelMetrics.shutdown());
   const access = new AccessControl(options.access);
   const service: ExecutionService = new ExecutionService({
     store: options.store,

@@ -250,8 +250,8 @@ export class ExecutionService {
     }
     this.progressMetrics.observe(events, Date.now());
     for (const result of results) {
-      this.options.metrics.eventsIngested.inc(result.inserted);
-      this.options.metrics.eventsDuplicate.inc(result.duplicates);
+      this.options.metrics.eventsIngested.inc({}, result.inserted);
+      this.options.metrics.eventsDuplicate.inc({}, result.duplicates);
       if (result.gaps.length > 0) {
         this.options.metrics.sequenceGaps.inc();
         this.options.engine.fillGaps?.(result.executionId);
@@ -275,7 +275,7 @@ export class ExecutionService {
       }
     });
     for (const event of events) await this.options.bus.publish(event);
-    this.options.metrics.cloudEventsAccepted.inc(events.length);
+    this.options.metrics.cloudEventsAccepted.inc({}, events.length);
     return events.length;
   }
 

@@ -32,7 +32,7 @@ export class ProgressMetrics {
       const execution = this.#tracked(event);
       if (execution.seen.has(event.seq)) continue;
       execution.seen.add(event.seq);
-      this.metrics.reportLag.observe(Math.max(0, storedAt - Date.parse(event.time)) / 1000);
+      this.metrics.reportLag.observe({}, Math.max(0, storedAt - Date.parse(event.time)) / 1000);
       this.#count(event, execution);
     }
   }

@@ -19,7 +19,6 @@ export async function healthRoutes(app: FastifyInstance, { context }: RouteOptio
   );
 
   app.get('/metrics', async (_request, reply) => {
-    context.metrics.streamClients.set(context.hub.subscriberCount);
     return reply.type(context.metrics.registry.contentType).send(await context.metrics.registry.metrics());
   });
 }
