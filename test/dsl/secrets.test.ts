@@ -11,18 +11,26 @@ import { createAjvSchemaValidator } from '../../src/data-schema/ajv-schema-valid
 import { createLocalHost } from '../../src/hosts/local/local-host.ts';
 import { SecretStore } from '../../src/secrets/secret-store.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../src/secrets/load-secrets.ts';
+import { traceRoot } from '../../src/core/trace-context.ts';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.ts';
+import { startJaeger, traceSpans, type JaegerServer } from '../support/jaeger.ts';
 import { loadDslWorkflow, runDslWorkflow, sharedEngine } from './dsl-helpers.ts';
 
 const SECRET = 'tok-93f1d2c8a7b64e05';
 const ORIGIN = 'http://auth.example.test';
 let server: AuthServer;
+let jaeger: JaegerServer;
 
 beforeAll(async () => {
-  server = await startAuthServer({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p', refreshToken: 'r' });
-});
+  [server, jaeger] = await Promise.all([startAuthServer({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p', refreshToken: 'r' }), startJaeger()]);
+  // Runs are traced: their spans go to a real Jaeger, which the leak scan reads back.
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = jaeger.otlpHttp;
+  process.env.OTEL_SERVICE_NAME = 'cairn-dsl-secrets';
+}, 60_000);
 afterAll(async () => {
-  await server.close();
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete process.env.OTEL_SERVICE_NAME;
+  await Promise.all([server?.close(), jaeger?.stop()]);
 });
 
 function occurrences(text: string, needle: string): number {
@@ -89,7 +97,7 @@ describe('secrets stay out of effect requests, logs, events and errors', () => {
     expect(occurrences(JSON.stringify(requests), SECRET)).toBe(0);
   });
 
-  it('a secret used in 10 runs appears 0 times in console output, progress events, outputs and error bodies', async () => {
+  it('a secret used in 10 runs appears 0 times in console output, progress events, outputs, error bodies and the spans exported to Jaeger', async () => {
     const logged: string[] = [];
     const capture = (...args: unknown[]) => void logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(capture));
@@ -98,6 +106,7 @@ describe('secrets stay out of effect requests, logs, events and errors', () => {
     try {
       for (let run = 0; run < 10; run += 1) {
         const result = await runDslWorkflow('secrets-leak-probe', {}, {
+          executionId: `dsl-secret-leak-${run}`,
           secrets: { apiToken: SECRET },
           endpointRewrites: { [ORIGIN]: server.url },
           allowProcesses: true,
@@ -118,5 +127,11 @@ describe('secrets stay out of effect requests, logs, events and errors', () => {
     expect(occurrences(JSON.stringify(streamed), SECRET)).toBe(0);
     expect(occurrences(JSON.stringify(results), SECRET)).toBe(0);
     expect(occurrences(logged.join('\n'), SECRET)).toBe(0);
-  });
+    // Each run's trace: the execution, its two tasks and their two effects, with every tag and event.
+    const traces = await Promise.all(Array.from({ length: 10 }, (_, run) => traceSpans(jaeger, traceRoot(`dsl-secret-leak-${run}`).traceId, 5)));
+    for (const spans of traces) {
+      expect(spans.map((span) => span.operationName).sort()).toEqual(['GET auth.example.test', 'call rejected', 'run useInShell', 'run.shell', 'workflow test/secrets-leak-probe']);
+    }
+    expect(occurrences(JSON.stringify(traces), SECRET)).toBe(0);
+  }, 60_000);
 });

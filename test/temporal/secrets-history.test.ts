@@ -3,18 +3,22 @@ import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Json } from '../../src/core/json.ts';
 import { EncryptionCodec } from '../../src/hosts/temporal/encryption-codec.ts';
-import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
+import { traceRoot } from '../../src/core/trace-context.ts';
+import { runOnHost } from '../../src/hosts/index.ts';
+import type { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { SecretStore } from '../../src/secrets/secret-store.ts';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.ts';
 import { loadDslWorkflow } from '../dsl/dsl-helpers.ts';
+import { startJaeger, traceSpans, type JaegerServer } from '../support/jaeger.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // Issue #3's leak check on the Temporal host: a secret used by a shell environment (as is and
 // inside a computed string) and a bearer header, in 10 runs, appears 0 times in the process's log
-// output, the progress events, the error bodies and the Temporal histories of those runs — raw,
-// and in every activity input and result even after decrypting them with the payload codec.
+// output, the progress events, the error bodies, the spans exported to Jaeger and the Temporal
+// histories of those runs — raw, and in every activity input and result even after decrypting them
+// with the payload codec.
 const SECRET = 'tok-5c1e8b2f9d7a4603';
 const ORIGIN = 'http://auth.example.test';
 const CODEC_KEY = EncryptionCodec.generateKey();
@@ -22,15 +26,22 @@ const RUNS = 10;
 
 let server: DevServer;
 let auth: AuthServer;
+let jaeger: JaegerServer;
 
 beforeAll(async () => {
-  [server, auth] = await Promise.all([
+  [server, auth, jaeger] = await Promise.all([
     startTemporalServer(),
     startAuthServer({ clientId: 'c', clientSecret: 's', username: 'u', password: 'p', refreshToken: 'r' }),
+    startJaeger(),
   ]);
-});
+  // Runs are traced (Cairn's spans and Temporal's interceptors'): the leak scan reads them back from a real Jaeger.
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = jaeger.otlpHttp;
+  process.env.OTEL_SERVICE_NAME = 'cairn-temporal-secrets';
+}, 120_000);
 afterAll(async () => {
-  await Promise.all([server?.stop(), auth?.close()]);
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete process.env.OTEL_SERVICE_NAME;
+  await Promise.all([server?.stop(), auth?.close(), jaeger?.stop()]);
 });
 
 function occurrences(text: string, needle: string): number {
@@ -46,7 +57,7 @@ function payloadText(value: unknown): string {
 }
 
 describe('secrets on the Temporal host', () => {
-  it(`a secret used in ${RUNS} runs appears 0 times in logs, events, error bodies and the histories (also decrypted activity payloads)`, async () => {
+  it(`a secret used in ${RUNS} runs appears 0 times in logs, events, error bodies, exported spans and the histories (also decrypted activity payloads)`, async () => {
     const document = await loadDslWorkflow('secrets-leak-probe');
     const logged: string[] = [];
     const capture = (...args: unknown[]) => void logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
@@ -58,7 +69,7 @@ describe('secrets on the Temporal host', () => {
     const results: Json[] = [];
     try {
       for (let run = 0; run < RUNS; run += 1) {
-        const result = await runTemporal(document, {}, {
+        const result = await runOnHost('temporal', document, {}, {
           executionId: `secret-leak-${run}`,
           secrets: { apiToken: SECRET },
           endpointRewrites: { [ORIGIN]: auth.url },
@@ -79,6 +90,14 @@ describe('secrets on the Temporal host', () => {
     }
     expect(occurrences(JSON.stringify(results), SECRET)).toBe(0);
     expect(occurrences(logged.join('\n'), SECRET)).toBe(0);
+    // Each run's trace, Cairn's spans and Temporal's (the start, the run, each activity), with every tag and event.
+    const traces = await Promise.all(Array.from({ length: RUNS }, (_, run) => traceSpans(jaeger, traceRoot(`secret-leak-${run}`).traceId, 11)));
+    for (const spans of traces) {
+      expect(spans.map((span) => span.operationName)).toEqual(
+        expect.arrayContaining(['workflow test/secrets-leak-probe', 'run useInShell', 'call rejected', 'GET auth.example.test', 'StartWorkflow:ExecuteServerlessWorkflow', 'RunWorkflow:ExecuteServerlessWorkflow', 'RunActivity:performEffect']),
+      );
+    }
+    expect(occurrences(JSON.stringify(traces), SECRET)).toBe(0);
 
     const connection = await Connection.connect({ address: server.address });
     const codec = new EncryptionCodec(CODEC_KEY);
