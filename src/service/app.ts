@@ -13,7 +13,7 @@ import { dualProtocolServerFactory } from './dual-protocol-server.ts';
 import { ExecutionService } from './execution-service.ts';
 import { LiveHub } from './live-hub.ts';
 import { createMetrics } from './metrics.ts';
-import { metricsConfigured } from '../observability/otel-env.ts';
+import { metricsConfigured, tracingConfigured } from '../observability/otel-env.ts';
 import type { ScheduleClock } from './schedules/clock.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { connectRoutes } from './routes/connect.ts';
@@ -130,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
   });
 
+  if (tracingConfigured()) await (await import('../observability/server-spans.ts')).addServerSpans(app);
   const guard = browserGuard(options.browser ?? {});
   app.addHook('onRequest', async (request) => guard(request));
   for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, scheduleRoutes, streamRoutes, websocketRoutes, connectRoutes]) {

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTracing } from '../../src/observability/tracing.ts';
+import { startJaeger, tag, traceSpans, type JaegerServer } from '../support/jaeger.ts';
+import { auth, startTestService, waitForEnd, type TestService } from '../service/service-fixture.ts';
+
+let jaeger: JaegerServer;
+let service: TestService;
+
+beforeAll(async () => {
+  jaeger = await startJaeger();
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = jaeger.otlpHttp;
+  // Traces only: this test has no metrics receiver.
+  process.env.OTEL_METRICS_EXPORTER = 'none';
+  service = await startTestService();
+}, 60_000);
+afterAll(async () => {
+  await service?.close();
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete process.env.OTEL_METRICS_EXPORTER;
+  await jaeger?.stop();
+});
+
+describe('the service traces its API requests', () => {
+  it('a start request gets a server span below its traceparent, and the execution goes below that span', async () => {
+    const caller = { traceId: '5bf92f3577b34da6a3ce929d0e0e4736', spanId: '10f067aa0ba902b7' };
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/v1/executions',
+      headers: { ...auth, traceparent: `00-${caller.traceId}-${caller.spanId}-01` },
+      payload: { document: `document: { dsl: '1.0.0', namespace: api, name: traced, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }` },
+    });
+    expect(response.statusCode).toBe(201);
+    await waitForEnd(service.store, response.json().id);
+    await (await loadTracing()).flush();
+
+    const spans = await traceSpans(jaeger, caller.traceId, 3);
+    const parentOf = (name: string) => spans.find((span) => span.operationName === name)?.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
+    const server = spans.find((span) => span.operationName === 'POST /v1/executions');
+    expect(server).toBeDefined();
+    expect(tag(server!, 'http.response.status_code')).toBe(201);
+    expect(parentOf('POST /v1/executions')).toBe(caller.spanId);
+    expect(parentOf('workflow api/traced')).toBe(server!.spanID);
+    expect(parentOf('set one')).toBe(spans.find((span) => span.operationName === 'workflow api/traced')?.spanID);
+  });
+});
