@@ -23,6 +23,8 @@ export interface EngineRun {
  */
 export interface ExecutionEngine {
   readonly name: string;
+  /** Set when runs report from elsewhere and make no spans of their own: the service derives them from the stored events. */
+  readonly runsElsewhere?: boolean;
   start(run: EngineRun): void;
   cancel(executionId: string): boolean;
   suspend(executionId: string): boolean;

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_INPUT_BYTES, inputLimitViolation } from '../core/input-limi
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ProgressEvent } from '../core/events.ts';
 import { traceRoot } from '../core/trace-context.ts';
+import { tracingConfigured } from '../observability/otel-env.ts';
 import type { ExpressionEngine } from '../jq/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
@@ -169,12 +170,12 @@ export class ExecutionService {
     this.options.hub.changed(record);
     const fields = { executionId: id, traceId: traceRoot(id, options.traceparent).traceId, workflow: `${namespace}/${name}@${version}` };
     this.options.logExecution?.(fields, 'execution started');
-    this.options.engine.start({ ...this.engineRun(id, document, record.input, fields), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
+    this.options.engine.start({ ...this.engineRun(id, document, record.input, fields, options.traceparent), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
     return record;
   }
 
   /** What the engine calls back with: events are stored in batches, the end once they are. */
-  private engineRun(id: string, document: WorkflowDocument, input: Json, logFields?: ExecutionLogFields): EngineRun {
+  private engineRun(id: string, document: WorkflowDocument, input: Json, logFields?: ExecutionLogFields, traceparent?: string): EngineRun {
     const writer = new EventWriter(
       async (events) => {
         await this.ingest(events);
@@ -192,10 +193,14 @@ export class ExecutionService {
           .flush()
           .then(() => this.backfill(id, events))
           .then(() => this.options.store.finishExecution(id, outcome))
-          .then((finished) => {
+          .then(async (finished) => {
             if (logFields) this.options.logExecution?.({ ...logFields, status: outcome.status }, 'execution ended');
             if (finished) this.announce(finished);
-            return this.options.ownership?.release(id);
+            await this.options.ownership?.release(id);
+            if (this.options.engine.runsElsewhere && tracingConfigured()) {
+              const { traceStoredExecution } = await import('../observability/trace-stored.ts');
+              await traceStoredExecution(document, id, traceparent, (afterSeq) => this.options.store.readEvents(id, afterSeq, { limit: 1_000 }));
+            }
           })
           .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error));
       },

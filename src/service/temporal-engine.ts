@@ -46,6 +46,7 @@ const QUERY_PAGE = 10_000;
  */
 export class TemporalEngine implements ExecutionEngine {
   readonly name = 'temporal';
+  readonly runsElsewhere = true;
   private readonly runs = new Map<string, FollowedRun>();
   private readonly unsubscribe: () => void;
   private closed = false;
