@@ -15,11 +15,13 @@ import type { ExecutionOutcome } from '../hosts/temporal/messages.ts';
 import { outcomeOf, startExecution as startGenericWorkflow } from '../hosts/temporal/client.ts';
 import { registerSearchAttributes } from '../hosts/temporal/register-search-attributes.ts';
 import { SecretStore } from '../secrets/secret-store.ts';
+import { operatorEffectPolicy, type OperatorPolicyOptions } from '../effects/operator-policy.ts';
 import { cairnWorkerParts, type CairnWorkerParts } from '../hosts/temporal/worker.ts';
 
 export { DEFAULT_TASK_QUEUE, WORKFLOW_TYPE, progressQuery, taskTreeQuery, suspendSignal, resumeSignal, eventSignal } from '../hosts/temporal/messages.ts';
 export type { ExecutionOutcome, ExecutionStatus, ProgressQueryResult, TaskTreeQueryResult } from '../hosts/temporal/messages.ts';
 export type { CairnWorkerParts } from '../hosts/temporal/worker.ts';
+export { EgressRuleError } from '../effects/egress/egress-policy.ts';
 
 export interface CairnWorkerOptions {
   /** `$secrets` the activities resolve `{ secret }` references with (values never enter history). */
@@ -30,14 +32,26 @@ export interface CairnWorkerOptions {
   onProgress?: (events: ProgressEvent[]) => void | Promise<void>;
   /** Base64 AES-256 key of the encrypting payload codec (default `$CAIRN_TEMPORAL_CODEC_KEY`); clients need the same. */
   codecKey?: string;
+  /**
+   * What effects may reach and read, as on `cairn worker`: given, the service's defaults apply (cloud
+   * metadata refused; loopback, private and link-local ranges closed unless `egressAllow` opens them;
+   * local files only under `allowFiles`); absent, effects reach any address and read any file.
+   */
+  effectPolicy?: WorkerEffectPolicy;
 }
+
+/** The operator's policy for a worker's effects (rules as `cairn worker --egress-allow` takes them; see docs/security.md). */
+export type WorkerEffectPolicy = OperatorPolicyOptions;
 
 /**
  * The options to spread into `Worker.create`: the bundled generic workflow (`workflowBundle`),
  * Cairn's `activities` and the `dataConverter` with its payload codec. The bundle is built once per process.
+ * A malformed `effectPolicy` rule throws `EgressRuleError` naming it.
  */
 export function cairnWorkerOptions(options: CairnWorkerOptions = {}): Promise<CairnWorkerParts> {
+  const policy = options.effectPolicy;
   return cairnWorkerParts({
+    ...(policy ? { effectPolicy: operatorEffectPolicy(policy) } : {}),
     ...(options.secrets ? { secrets: new SecretStore(options.secrets) } : {}),
     ...(options.allowProcesses ? { allowProcesses: true } : {}),
     ...(options.onProgress ? { progressSink: options.onProgress } : {}),

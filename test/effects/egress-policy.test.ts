@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowedAddress } from '../../src/effects/egress/egress-fetch.ts';
 import { egressAllowed, EgressRuleError, parseEgressRule, serviceEgressPolicy } from '../../src/effects/egress/egress-policy.ts';
+import { ownEndpointRulesOf, parseEffectPolicyFlags } from '../../src/cli/effect-policy-options.ts';
 
 describe('egress policy', () => {
   const policy = serviceEgressPolicy({ allow: ['127.0.0.1:8080', '10.1.2.0/24'], deny: ['*.internal.example', '10.1.2.3'], ownAddresses: ['loopback:7233'] });
@@ -34,5 +35,16 @@ describe('egress policy', () => {
     expect(() => parseEgressRule('10.0.0.0/40')).toThrow(EgressRuleError);
     expect(() => parseEgressRule('exa mple')).toThrow(/egress rule "exa mple"/);
     expect(() => parseEgressRule('host:70000')).toThrow(/bad port/);
+  });
+
+  it("cairn worker's policy refuses its Temporal frontend and service even when loopback is allowed", () => {
+    const own = [...ownEndpointRulesOf('127.0.0.1:7233', 7233), ...ownEndpointRulesOf('http://localhost:8420', 80), ...ownEndpointRulesOf('temporal.example:7233', 7233)];
+    const worker = parseEffectPolicyFlags({ egressAllow: ['loopback'], egressDeny: [], maxResponseBytes: '1024' }, own).egress!;
+    expect(egressAllowed(worker, '127.0.0.1', '127.0.0.1', 7233)).toBe(false);
+    expect(egressAllowed(worker, 'localhost', '::1', 8420)).toBe(false);
+    expect(egressAllowed(worker, 'temporal.example', '93.184.216.40', 7233)).toBe(false);
+    expect(egressAllowed(worker, '127.0.0.1', '127.0.0.1', 9000)).toBe(true);
+    expect(() => parseEffectPolicyFlags({ egressAllow: ['10.0.0.0/40'], egressDeny: [], maxResponseBytes: '1' }, [])).toThrow(/egress rule "10.0.0.0\/40"/);
+    expect(() => parseEffectPolicyFlags({ egressAllow: [], egressDeny: [], maxResponseBytes: 'many' }, [])).toThrow(/--max-response-bytes must be a positive integer/);
   });
 });

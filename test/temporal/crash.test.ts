@@ -41,7 +41,8 @@ afterAll(async () => {
 
 /** Starts `cairn worker` and resolves once it polls. */
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--temporal', server.address, '--task-queue', TASK_QUEUE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The httpbin fixture listens on loopback, which a worker's egress policy closes unless allowed.
+  const child = spawn(process.execPath, [CLI, 'worker', '--temporal', server.address, '--task-queue', TASK_QUEUE, '--egress-allow', 'loopback'], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((ready, fail) => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {

@@ -2,10 +2,10 @@ import { apiTokenFile, dataDirectory, DataDirectoryLockedError, lockDataDirector
 import type { Command } from '@commander-js/extra-typings';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
-import { EgressRuleError, parseEgressRule, serviceEgressPolicy } from '../../effects/egress/egress-policy.ts';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
+import { parseEgressRule } from '../../effects/egress/egress-policy.ts';
+import { EFFECT_POLICY_OPTIONS, ownEndpointRules, parseEffectPolicyFlags, repeatable } from '../effect-policy-options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseLimitFlags } from '../limit-options.ts';
 import { ArgumentError } from '../parse-json-argument.ts';
@@ -24,13 +24,6 @@ function secretFile(path: string): string {
 }
 
 const WILDCARD = ['0.0.0.0', '::', '[::]'];
-
-/** Egress rules for the service's own listen address: effects must not call the service itself. */
-function ownAddresses(bind: string, port: number): string[] {
-  const host = bind.includes(':') ? `[${bind}]` : bind;
-  if (port === 0) return [];
-  return [`loopback:${port}`, ...(WILDCARD.includes(bind) || LOOPBACK.includes(bind) ? [] : [`${host}:${port}`])];
-}
 
 /** Host names the service answers to: the bind address, loopback names on a loopback bind, and the operator's; any on a wildcard bind given none. */
 function allowedHosts(bind: string, configured: string[]): string[] | undefined {
@@ -56,10 +49,10 @@ export function registerServe(program: Command): void {
     .option('--secret <NAME=env:VAR|NAME=file:PATH>', 'a secret for the embedded engine\'s executions ($secrets; with --temporal, workers hold secrets); repeatable', (spec: string, all: string[]) => [...all, spec], [] as string[])
     .option('--allowed-host <name>', 'a host name clients reach the service by, besides the bind address and loopback names (Host header check against DNS rebinding); repeatable', (name: string, all: string[]) => [...all, name], [] as string[])
     .option('--allowed-origin <origin>', 'a web origin (scheme://host:port) besides the service\'s own that browsers may call it from; repeatable', (origin: string, all: string[]) => [...all, origin], [] as string[])
-    .option('--allow-files <dir...>', 'directories whose files workflows may read (OpenAPI/AsyncAPI documents, protos, scripts); none by default')
-    .option('--egress-allow <rule>', 'let effects connect to a host, address, CIDR or range (loopback, private, link-local), optionally :port; repeatable', (rule: string, all: string[]) => [...all, rule], [] as string[])
-    .option('--egress-deny <rule>', 'refuse effect connections to a host, address, CIDR or range, optionally :port (wins over --egress-allow); repeatable', (rule: string, all: string[]) => [...all, rule], [] as string[])
-    .option('--max-response-bytes <bytes>', 'the largest response body an effect reads', String(DEFAULT_MAX_RESPONSE_BYTES))
+    .option(...EFFECT_POLICY_OPTIONS.allowFiles)
+    .option(...EFFECT_POLICY_OPTIONS.egressAllow, repeatable, [] as string[])
+    .option(...EFFECT_POLICY_OPTIONS.egressDeny, repeatable, [] as string[])
+    .option(...EFFECT_POLICY_OPTIONS.maxResponseBytes)
     .option('--max-input-bytes <bytes>', 'the largest workflow input a start accepts (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
@@ -127,23 +120,27 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
-      const maxResponseBytes = Number(options.maxResponseBytes);
       const maxInputBytes = Number(options.maxInputBytes);
-      if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1 || !Number.isInteger(maxInputBytes) || maxInputBytes < 1) {
-        process.stderr.write('cairn serve: --max-response-bytes and --max-input-bytes must be positive integers\n');
+      if (!Number.isInteger(maxInputBytes) || maxInputBytes < 1) {
+        process.stderr.write(`cairn serve: --max-input-bytes must be a positive integer, got "${options.maxInputBytes}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
-      let egress;
+      if (options.temporal && (options.egressAllow.length > 0 || options.egressDeny.length > 0 || options.allowFiles !== undefined)) {
+        process.stderr.write('cairn serve: --egress-allow, --egress-deny and --allow-files are for the embedded engine; with --temporal, give them to the workers (cairn worker --egress-allow …)\n');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      let effectPolicy;
       try {
-        egress = serviceEgressPolicy({ allow: options.egressAllow, deny: options.egressDeny, ownAddresses: ownAddresses(options.host, port) });
+        effectPolicy = parseEffectPolicyFlags(options, ownEndpointRules(options.host, port));
       } catch (error) {
-        if (!(error instanceof EgressRuleError)) throw error;
+        if (!(error instanceof ArgumentError)) throw error;
         process.stderr.write(`cairn serve: ${error.message}\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
-      const effectPolicy = { egress, maxResponseBytes, fileDirectories: (options.allowFiles ?? []).map((dir) => resolve(dir)) };
+      const egress = effectPolicy.egress!;
       const dataDir = dataDirectory(options.data);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       try {
@@ -251,7 +248,7 @@ export function registerServe(program: Command): void {
       const address = app.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       // With --port 0 the service's own port is known only now.
-      if (bound !== port) egress.deny.push(...ownAddresses(options.host, bound).map(parseEgressRule));
+      if (bound !== port) egress.deny.push(...ownEndpointRules(options.host, bound).map(parseEgressRule));
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${bound}`;
       serviceUrl = url;
       process.stderr.write(

@@ -6,6 +6,8 @@ import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { loadSecrets, parseSecretSource, SecretSourceError } from '../../secrets/load-secrets.ts';
 import { SecretStore } from '../../secrets/secret-store.ts';
 import { EXIT } from '../exit-codes.ts';
+import { EFFECT_POLICY_OPTIONS, ownEndpointRulesOf, parseEffectPolicyFlags, repeatable } from '../effect-policy-options.ts';
+import { ArgumentError } from '../parse-json-argument.ts';
 
 /** Same value as the Temporal host's default; repeated so `cairn --help` does not load the Temporal SDK. */
 const DEFAULT_TASK_QUEUE = 'cairn-workflows';
@@ -13,7 +15,8 @@ const DEFAULT_TASK_QUEUE = 'cairn-workflows';
 /**
  * `cairn worker --temporal HOST:PORT`: runs the generic workflow and Cairn's activities for one
  * task queue until SIGINT/SIGTERM, then drains (running activities finish) and exits 0.
- * Exit code 4 when Temporal cannot be reached.
+ * Exit code 4 when Temporal cannot be reached. Its effects run under the service's policy (it runs
+ * documents `cairn serve --temporal` accepted): egress and local files closed unless opened.
  */
 export function registerWorker(program: Command): void {
   program
@@ -26,6 +29,10 @@ export function registerWorker(program: Command): void {
     .option('--allow-processes', 'let run tasks start processes (shell, script, container)')
     .option('--workflows <dir>', 'folder of workflow files that run: workflow tasks may start (by namespace, name and version)')
     .option('--service <url>', 'execution service that receives progress (ReportProgress with each execution\'s report token); default: the URL the execution names')
+    .option(...EFFECT_POLICY_OPTIONS.allowFiles)
+    .option(...EFFECT_POLICY_OPTIONS.egressAllow, repeatable, [] as string[])
+    .option(...EFFECT_POLICY_OPTIONS.egressDeny, repeatable, [] as string[])
+    .option(...EFFECT_POLICY_OPTIONS.maxResponseBytes)
     .action(async (options) => {
       const { connectWorker, createCairnWorker } = await import('../../hosts/temporal/worker.ts');
       let secrets;
@@ -39,6 +46,17 @@ export function registerWorker(program: Command): void {
       }
       if (options.service !== undefined && !/^https?:\/\/[^/]+/.test(options.service)) {
         process.stderr.write(`cairn worker: --service must be the service's http(s) URL, e.g. http://127.0.0.1:8420, got "${options.service}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      let effectPolicy;
+      try {
+        // Effects must not call the worker's own Temporal frontend or the service it reports to.
+        const ownEndpoints = [...ownEndpointRulesOf(options.temporal, 7233), ...(options.service ? ownEndpointRulesOf(options.service, /^https:/.test(options.service) ? 443 : 80) : [])];
+        effectPolicy = parseEffectPolicyFlags(options, ownEndpoints);
+      } catch (error) {
+        if (!(error instanceof ArgumentError)) throw error;
+        process.stderr.write(`cairn worker: ${error.message}\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -61,6 +79,7 @@ export function registerWorker(program: Command): void {
         taskQueue: options.taskQueue,
         secrets,
         allowProcesses: options.allowProcesses === true,
+        effectPolicy,
         ...(options.service ? { serviceUrl: options.service } : {}),
         ...(options.workflows ? { workflows: await directoryRegistry(options.workflows) } : {}),
       });

@@ -6,6 +6,7 @@ import type { EffectRequest } from '../../core/effects.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
+import type { EffectPolicy } from '../../effects/effect-context.ts';
 import { performEffect } from '../../effects/perform-effect.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
@@ -32,6 +33,8 @@ export interface CairnActivityDependencies {
   serviceUrl?: string;
   /** Where `run: workflow` tasks find their sub-workflows (by namespace, name and version). */
   workflows?: WorkflowRegistry;
+  /** The operator's egress, local-file and response-size policy (`cairn worker` sets the service's defaults); absent, open. */
+  effectPolicy?: EffectPolicy;
 }
 
 /** Refusals that another attempt cannot change (a wrong token, a malformed batch). */
@@ -69,6 +72,7 @@ export function createActivities(dependencies: CairnActivityDependencies): Cairn
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         return await performEffect(request, {
+          ...dependencies.effectPolicy,
           signal: context.cancellationSignal,
           bus: dependencies.bus,
           allowProcesses: dependencies.allowProcesses === true,

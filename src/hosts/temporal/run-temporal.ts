@@ -88,6 +88,7 @@ export async function runTemporal(document: WorkflowDocument, input: Json, optio
           ...(hasSecrets ? { secrets: new SecretStore(options.secrets!) } : {}),
           allowProcesses: options.allowProcesses === true,
           ...(options.workflows ? { workflows: options.workflows } : {}),
+          ...(options.effectPolicy ? { effectPolicy: options.effectPolicy } : {}),
         })
       : undefined;
     const tracing = options.trace ? await import('../../observability/temporal-tracing.ts') : undefined;

@@ -87,6 +87,7 @@ export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): P
       allowProcesses: options.allowProcesses,
       serviceUrl: options.serviceUrl,
       workflows: options.workflows,
+      effectPolicy: options.effectPolicy,
     }),
     dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
   };
