@@ -57,6 +57,10 @@ export function loadWorkflow(text: string, fileName: string, options: LoadWorkfl
   if (!parsed.ok) throw new WorkflowLoadError(locate(parsed.issues, fileName, undefined));
   const { source } = parsed;
   const document = source.value;
+  const maxTasks = options.limits?.maxTasks;
+  if (maxTasks !== undefined && countTasks(document, maxTasks) > maxTasks) {
+    throw new WorkflowLoadError(locate([{ code: ISSUE.tooLarge, path: [], message: `the document declares more than ${maxTasks} tasks (the limit)` }], fileName, source));
+  }
   const { issues: schemaIssues, warnings } = checkSchema(document);
   if (schemaIssues.length > 0 || !isJsonObject(document)) throw new WorkflowLoadError(locate(schemaIssues, fileName, source));
   const issues = [...checkSemantics(document), ...checkExpressions(document, options.engine)];
@@ -70,6 +74,29 @@ export function loadWorkflow(text: string, fileName: string, options: LoadWorkfl
   if (options.strict && located.length > 0) throw new WorkflowLoadError(located);
   for (const warning of located) options.onWarning?.(warning);
   return document as unknown as WorkflowDocument;
+}
+
+const TASK_LIST_KEYS = new Set(['do', 'try', 'branches']);
+
+/**
+ * Task entries of every task list (`do`, `try`, fork `branches`) at any depth, counted before the
+ * (much slower) schema and semantic checks; stops once past `stopAbove`.
+ */
+function countTasks(value: Json, stopAbove: number): number {
+  let count = 0;
+  const pending: Json[] = [value];
+  while (pending.length > 0 && count <= stopAbove) {
+    const node = pending.pop()!;
+    if (Array.isArray(node)) {
+      for (const item of node) pending.push(item);
+    } else if (isJsonObject(node)) {
+      for (const [key, child] of Object.entries(node)) {
+        if (TASK_LIST_KEYS.has(key) && Array.isArray(child)) count += child.length;
+        if (typeof child === 'object' && child !== null) pending.push(child);
+      }
+    }
+  }
+  return count;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface ParseLimits {
   maxDepth: number;
   /** Most alias expansions accepted while building the data (guards against "billion laughs"). */
   maxAliasCount: number;
+  /** Most task entries (in every `do`, `try` and fork `branches` list) a workflow may declare; unlimited when absent. */
+  maxTasks?: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxLength: 5 * 1024 * 1024, maxDepth: 200, maxAliasCount: 100 };

@@ -25,6 +25,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { websocketRoutes } from './routes/websocket.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import type { DocumentLoaderThread } from './document-loader-thread.ts';
 
 export interface AppOptions {
   store: ExecutionStore;
@@ -50,6 +51,11 @@ export interface AppOptions {
   cluster?: ServiceCluster;
   /** The largest workflow input a start accepts (serialized JSON bytes; default `DEFAULT_MAX_INPUT_BYTES`). */
   maxInputBytes?: number;
+  /** The largest workflow document a start or registration accepts (bytes) and its most tasks; defaults in document-limits.ts. */
+  maxDocumentBytes?: number;
+  maxDocumentTasks?: number;
+  /** Loads documents sent to the API off the event loop (`cairn serve` gives one; closed with the app). */
+  documentLoader?: DocumentLoaderThread;
   /** Host and Origin checks for browser-reachable requests (an Origin must be the service's own unless allowed). */
   browser?: BrowserGuardOptions;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
@@ -89,6 +95,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     log: (message, error) => app.log.error({ err: error }, message),
     ...(options.maxInputBytes ? { maxInputBytes: options.maxInputBytes } : {}),
+    ...(options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
+    ...(options.maxDocumentTasks ? { maxDocumentTasks: options.maxDocumentTasks } : {}),
+    ...(options.documentLoader ? { documentLoader: options.documentLoader } : {}),
     logExecution: (fields, message) => app.log.info(fields, message),
   });
   const scheduler: Scheduler = new Scheduler({
@@ -163,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const end of [...context.openStreams]) end();
   });
   app.addHook('onClose', async () => {
+    await options.documentLoader?.close();
     // No new scheduled starts once the engine stops.
     await scheduler.close();
     await options.engine.close();

@@ -7,6 +7,7 @@ import { tracingConfigured } from '../observability/otel-env.ts';
 import type { ExpressionEngine } from '../jq/engine.ts';
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
+import { ISSUE } from '../loader/issue-codes.ts';
 import { loadWorkflow, WorkflowLoadError } from '../loader/load-workflow.ts';
 import {
   StoreError,
@@ -25,6 +26,8 @@ import { ServiceError } from './errors.ts';
 import { EventWriter } from './event-writer.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
 import type { ExecutionOwnership } from './cluster/service-cluster.ts';
+import type { DocumentLoaderThread } from './document-loader-thread.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_TASKS } from './document-limits.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ProgressMetrics } from './progress-metrics.ts';
@@ -61,12 +64,23 @@ export interface ExecutionServiceOptions {
   log: (message: string, error?: unknown) => void;
   /** The largest workflow input a start accepts (serialized JSON bytes). */
   maxInputBytes?: number;
+  /** The largest workflow document a start or registration accepts (UTF-8 bytes) and its most tasks; defaults in document-limits.ts. */
+  maxDocumentBytes?: number;
+  maxDocumentTasks?: number;
+  /** Loads documents sent to the API off the event loop (`cairn serve`); without it they load in this thread. */
+  documentLoader?: DocumentLoaderThread;
   /** One structured line per execution start and end (execution and trace ids, workflow, status). */
   logExecution?: (fields: ExecutionLogFields, message: string) => void;
 }
 
 /** How many distinct loaded documents the service keeps. */
 const LOADED_DOCUMENTS = 256;
+
+/** A load error as the API answers it: over a size limit, 413 `CAIRN_ERR_DOCUMENT_TOO_LARGE`; otherwise 400 `CAIRN_ERR_INVALID_WORKFLOW`. */
+function loadFailure(error: WorkflowLoadError): ServiceError {
+  const tooLarge = error.issues.some((issue) => issue.code === ISSUE.tooLarge);
+  return new ServiceError(tooLarge ? 'CAIRN_ERR_DOCUMENT_TOO_LARGE' : 'CAIRN_ERR_INVALID_WORKFLOW', error.message, error.issues);
+}
 
 /** Maps store errors to API errors, keeping their message. */
 async function storeCall<T>(work: Promise<T>): Promise<T> {
@@ -102,22 +116,53 @@ export class ExecutionService {
 
   /** Parses and validates a workflow text (typed API error on failure); documents are never modified, so one is shared by every run of the same text. */
   load(text: string, fileName: string): WorkflowDocument {
-    const key = createHash('sha256').update(fileName).update('\u0000').update(text).digest('base64');
+    const key = this.cacheKey(text, fileName);
+    const cached = this.cached(key);
+    if (cached) return cached;
+    try {
+      return this.remember(key, loadWorkflow(text, fileName, { engine: this.options.expressions, limits: this.documentLimits() }));
+    } catch (error) {
+      throw error instanceof WorkflowLoadError ? loadFailure(error) : error;
+    }
+  }
+
+  /** `load` for a document sent to the API: its size checked first, then loaded off the event loop when the service has a loader thread. */
+  private async accept(text: string, fileName: string): Promise<WorkflowDocument> {
+    const limit = this.options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > limit) throw new ServiceError('CAIRN_ERR_DOCUMENT_TOO_LARGE', `the workflow document is ${bytes} bytes; the limit is ${limit} (max-document-bytes)`);
+    const loader = this.options.documentLoader;
+    const key = this.cacheKey(text, fileName);
+    const cached = this.cached(key);
+    if (cached || !loader) return cached ?? this.load(text, fileName);
+    try {
+      return this.remember(key, await loader.load(text, fileName, this.documentLimits()));
+    } catch (error) {
+      throw error instanceof WorkflowLoadError ? loadFailure(error) : error;
+    }
+  }
+
+  private documentLimits() {
+    return { maxTasks: this.options.maxDocumentTasks ?? DEFAULT_MAX_DOCUMENT_TASKS };
+  }
+
+  private cacheKey(text: string, fileName: string): string {
+    return createHash('sha256').update(fileName).update('\u0000').update(text).digest('base64');
+  }
+
+  private cached(key: string): WorkflowDocument | undefined {
     const cached = this.loaded.get(key);
     if (cached) {
       this.loaded.delete(key);
       this.loaded.set(key, cached);
-      return cached;
     }
-    try {
-      const document = loadWorkflow(text, fileName, { engine: this.options.expressions });
-      this.loaded.set(key, document);
-      if (this.loaded.size > LOADED_DOCUMENTS) this.loaded.delete(this.loaded.keys().next().value!);
-      return document;
-    } catch (error) {
-      if (error instanceof WorkflowLoadError) throw new ServiceError('CAIRN_ERR_INVALID_WORKFLOW', error.message, error.issues);
-      throw error;
-    }
+    return cached;
+  }
+
+  private remember(key: string, document: WorkflowDocument): WorkflowDocument {
+    this.loaded.set(key, document);
+    if (this.loaded.size > LOADED_DOCUMENTS) this.loaded.delete(this.loaded.keys().next().value!);
+    return document;
   }
 
   /** `traceparent`: the start request's W3C trace context, which the execution's trace continues. */
@@ -135,6 +180,8 @@ export class ExecutionService {
     const input = request.input ?? {};
     const violation = inputLimitViolation(input, this.options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
     if (violation) throw new ServiceError('CAIRN_ERR_INPUT_TOO_LARGE', violation);
+    // A registered document was accepted when it was registered.
+    if (typeof request.document === 'string') await this.accept(text, 'workflow.yaml');
     return this.startText(text, input, options);
   }
 
@@ -285,7 +332,7 @@ export class ExecutionService {
   }
 
   async registerWorkflow(text: string): Promise<{ created: boolean; workflow: WorkflowDocumentRecord }> {
-    const document = this.load(text, 'workflow.yaml');
+    const document = await this.accept(text, 'workflow.yaml');
     try {
       parseSchedule(document.schedule);
     } catch (error) {

@@ -77,14 +77,7 @@ export async function startBystander(serviceUrl: string, token: string): Promise
   if (started.status !== 201) throw new Error(`the bystander could not start its execution: ${started.status} ${await started.text()}`);
   const { id } = (await started.json()) as { id: string };
   const failures: string[] = [];
-
-  const health = pollLoop('healthz', HEALTH_INTERVAL_MS, async (signal) => {
-    const response = await fetch(`${serviceUrl}/healthz`, { signal });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`status ${response.status}`);
-  }, failures);
-
-  const stream = pollLoop('stream', STREAM_INTERVAL_MS, async (signal) => {
+  const firstEvent = async (signal: AbortSignal) => {
     const controller = new AbortController();
     const abort = () => controller.abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -97,7 +90,18 @@ export async function startBystander(serviceUrl: string, token: string): Promise
       signal.removeEventListener('abort', abort);
       controller.abort();
     }
+  };
+  // Measuring starts once the execution has reported: before that a stream has nothing to answer
+  // with, and the wait would measure the execution's (cold) start instead of the service.
+  await firstEvent(AbortSignal.timeout(60_000));
+
+  const health = pollLoop('healthz', HEALTH_INTERVAL_MS, async (signal) => {
+    const response = await fetch(`${serviceUrl}/healthz`, { signal });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`status ${response.status}`);
   }, failures);
+
+  const stream = pollLoop('stream', STREAM_INTERVAL_MS, firstEvent, failures);
 
   return {
     async stop() {

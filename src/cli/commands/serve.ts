@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_TASKS } from '../../service/document-limits.ts';
 import { parseEgressRule } from '../../effects/egress/egress-policy.ts';
 import { EFFECT_POLICY_OPTIONS, ownEndpointRules, parseEffectPolicyFlags, repeatable } from '../effect-policy-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -54,6 +55,8 @@ export function registerServe(program: Command): void {
     .option(...EFFECT_POLICY_OPTIONS.egressDeny, repeatable, [] as string[])
     .option(...EFFECT_POLICY_OPTIONS.maxResponseBytes)
     .option('--max-input-bytes <bytes>', 'the largest workflow input a start accepts (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
+    .option('--max-document-bytes <bytes>', 'the largest workflow document a start or registration accepts', String(DEFAULT_MAX_DOCUMENT_BYTES))
+    .option('--max-document-tasks <n>', 'the most tasks a workflow document may declare (every do, try and branches list)', String(DEFAULT_MAX_DOCUMENT_TASKS))
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -120,12 +123,14 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
-      const maxInputBytes = Number(options.maxInputBytes);
-      if (!Number.isInteger(maxInputBytes) || maxInputBytes < 1) {
-        process.stderr.write(`cairn serve: --max-input-bytes must be a positive integer, got "${options.maxInputBytes}"\n`);
+      const sizes = { maxInputBytes: options.maxInputBytes, maxDocumentBytes: options.maxDocumentBytes, maxDocumentTasks: options.maxDocumentTasks };
+      const malformed = Object.entries(sizes).find(([, value]) => !Number.isInteger(Number(value)) || Number(value) < 1);
+      if (malformed) {
+        process.stderr.write(`cairn serve: --${malformed[0].replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} must be a positive integer, got "${malformed[1]}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
+      const maxInputBytes = Number(options.maxInputBytes);
       if (options.temporal && (options.egressAllow.length > 0 || options.egressDeny.length > 0 || options.allowFiles !== undefined)) {
         process.stderr.write('cairn serve: --egress-allow, --egress-deny and --allow-files are for the embedded engine; with --temporal, give them to the workers (cairn worker --egress-allow …)\n');
         process.exitCode = EXIT.invalid;
@@ -164,6 +169,7 @@ export function registerServe(program: Command): void {
         import('../../jq/node/engine-choice.ts'),
         import('../../service/routes/dashboard.ts'),
       ]);
+      const { DocumentLoaderThread } = await import('../../service/document-loader-thread.ts');
       let store;
       try {
         store = await openStore(location);
@@ -174,6 +180,9 @@ export function registerServe(program: Command): void {
       }
       restrictDataDirectory(dataDir);
       const expressions = await loadDefaultEngine();
+      // Builds the engine's prelude (jq's builtins) now: the first document's expression checks would
+      // otherwise do it on the event loop while the service serves (hundreds of ms on a busy machine).
+      expressions.compile('.', []);
       const { ServiceCluster } = await import('../../service/cluster/service-cluster.ts');
       let cluster;
       try {
@@ -229,6 +238,10 @@ export function registerServe(program: Command): void {
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
         logger: { level: 'info', stream: logDestination() },
         maxInputBytes,
+        maxDocumentBytes: Number(options.maxDocumentBytes),
+        maxDocumentTasks: Number(options.maxDocumentTasks),
+        // Large documents parse for seconds: never on the event loop that answers every client.
+        documentLoader: new DocumentLoaderThread(),
         browser: { allowedHosts: allowedHosts(options.host, options.allowedHost), allowedOrigins: options.allowedOrigin },
         // The embedded SQLite store belongs to this process alone; a shared PostgreSQL may serve other live instances.
         // Temporal executions outlive this process: the service follows them again instead.
