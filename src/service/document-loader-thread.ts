@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { WorkflowDocument } from '../core/model.ts';
-import { loadDefaultEngine } from '../expr/default-engine.ts';
+import { loadDefaultEngine } from '../jq/node/engine-choice.ts';
 import { loadWorkflow, WorkflowLoadError } from '../loader/load-workflow.ts';
 import type { ParseLimits } from '../loader/parse-source.ts';
 import type { ValidationIssue } from '../loader/issue.ts';
