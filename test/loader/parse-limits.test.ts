@@ -18,6 +18,13 @@ describe('parsing and resource limits', () => {
     expect((await issuesOf(`${HEADER}do: []\n---\nb: 1\n`))[0]?.message).toBe('the file holds several YAML documents; a workflow is exactly one');
   });
 
+  it('refuses more tasks than maxTasks (nested lists counted) before the schema checks', async () => {
+    const nested = `${HEADER}do:\n  - outer:\n      do:\n        - a: {}\n        - b: {}\n  - c:\n      try:\n        - d: {}\n      catch:\n        do:\n          - e: {}\n`;
+    // Six task entries, and the empty `a: {}` would fail the schema: the count comes first.
+    expect(await issuesOf(nested, 'workflow.yaml', { maxTasks: 5 })).toMatchObject([{ code: 'CAIRN_ERR_TOO_LARGE', line: 1, message: 'the document declares more than 5 tasks (the limit)' }]);
+    expect((await issuesOf(nested, 'workflow.yaml', { maxTasks: 6 })).map((issue) => issue.code)).not.toContain('CAIRN_ERR_TOO_LARGE');
+  });
+
   it('refuses an alias bomb without expanding it', async () => {
     let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i <= 9; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
