@@ -1,8 +1,9 @@
 import type { ProgressEvent } from '../core/events.ts';
-import { isJsonObject } from '../core/json.ts';
+import { isJsonObject, type Json } from '../core/json.ts';
 import { StoreError, type AppendResult, type SeqGap } from './execution-store.ts';
 import { executionFromRow } from './rows.ts';
 import type { SqlExecutor, SqlParam } from './sql-driver.ts';
+import { ValueWriter } from './stored-values.ts';
 import { workflowTransition } from './workflow-transition.ts';
 
 const ROWS_PER_INSERT = 100;
@@ -33,13 +34,13 @@ export function gapsAbove(lastSeq: number, storedAbove: number[], maxSeq: number
   return gaps;
 }
 
-async function insertEvents(tx: SqlExecutor, events: ProgressEvent[]): Promise<number[]> {
+async function insertEvents(tx: SqlExecutor, events: ProgressEvent[], values: ValueWriter): Promise<number[]> {
   const inserted: number[] = [];
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const chunk = events.slice(start, start + ROWS_PER_INSERT);
     const params: SqlParam[] = [];
     for (const event of chunk) {
-      params.push(event.executionid, event.seq, event.id, event.type, event.subject ?? null, event.time, JSON.stringify(event));
+      params.push(event.executionid, event.seq, event.id, event.type, event.subject ?? null, event.time, await values.eventBody(event));
     }
     const rows = await tx.all(
       `INSERT INTO events (execution_id, seq, id, type, subject, time, body) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING RETURNING seq`,
@@ -69,15 +70,20 @@ async function ensureExecution(tx: SqlExecutor, events: ProgressEvent[], lockCla
 }
 
 /** Appends one execution's events inside a transaction; see `ExecutionStore.appendEvents`. */
-export async function appendExecutionEvents(tx: SqlExecutor, events: ProgressEvent[], dialect: 'sqlite' | 'postgres'): Promise<AppendResult> {
+export async function appendExecutionEvents(
+  tx: SqlExecutor,
+  events: ProgressEvent[],
+  options: { dialect: 'sqlite' | 'postgres'; inlineValueLimit: number },
+): Promise<AppendResult> {
   const now = new Date().toISOString();
   // PostgreSQL: concurrent reports for one execution queue on its row; SQLite writers are serialized already.
-  const { row, record } = await ensureExecution(tx, events, dialect === 'postgres' ? ' FOR UPDATE' : '', now);
-  const insertedSeqs = new Set(await insertEvents(tx, events));
+  const { row, record } = await ensureExecution(tx, events, options.dialect === 'postgres' ? ' FOR UPDATE' : '', now);
+  const values = new ValueWriter(tx, options.inlineValueLimit);
+  const insertedSeqs = new Set(await insertEvents(tx, events, values));
   const inserted = events.filter((event) => insertedSeqs.has(event.seq) && insertedSeqs.delete(event.seq));
 
   let statusSeq = Number(row.status_seq ?? 0);
-  const state = { status: record.status, startedAt: record.startedAt, endedAt: record.endedAt, output: record.output, error: record.error };
+  const state = { status: record.status, startedAt: record.startedAt, endedAt: record.endedAt, output: undefined as Json | undefined, error: record.error };
   for (const event of [...inserted].sort((a, b) => a.seq - b.seq)) {
     const transition = workflowTransition(event);
     if (!transition) continue;
@@ -97,14 +103,17 @@ export async function appendExecutionEvents(tx: SqlExecutor, events: ProgressEve
   let lastSeq = record.lastSeq;
   while (above[lastSeq - record.lastSeq] === lastSeq + 1) lastSeq++;
 
+  // A new output replaces the stored one (inline or by reference); without one, the row keeps what it has.
+  const output = state.output === undefined ? { json: row.output ?? null, hash: row.output_hash ?? null } : await values.keep(record.id, state.output);
   await tx.run(
-    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?
+    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, output_hash = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?
      WHERE id = ?`,
     [
       state.status,
       state.startedAt ?? null,
       state.endedAt ?? null,
-      state.output === undefined ? null : JSON.stringify(state.output),
+      (output.json ?? null) as SqlParam,
+      (output.hash ?? null) as SqlParam,
       state.error === undefined ? null : JSON.stringify(state.error),
       lastSeq,
       maxSeq,

@@ -11,6 +11,7 @@ import {
   type ExecutionStore,
   type NewExecution,
   type SeqGap,
+  type StoreOptions,
   type TaskPage,
   TASK_EVENT_WINDOW,
   type WorkflowDocumentRecord,
@@ -20,6 +21,7 @@ import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFro
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
 import { foldTaskStates } from '../core/task-states.ts';
 import { isTerminal } from './workflow-transition.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValueWriter } from './stored-values.ts';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -29,9 +31,15 @@ export class SqlExecutionStore implements ExecutionStore {
   /** SQLite writes one transaction at a time anyway: share them. PostgreSQL runs appends in parallel on its pool instead. */
   private readonly appends: GroupCommit<ProgressEvent[], AppendResult> | undefined;
 
-  constructor(private readonly driver: SqlDriver) {
+  private readonly appendOptions: { dialect: 'sqlite' | 'postgres'; inlineValueLimit: number };
+
+  constructor(
+    private readonly driver: SqlDriver,
+    options: StoreOptions = {},
+  ) {
+    this.appendOptions = { dialect: driver.dialect, inlineValueLimit: options.inlineValueLimit ?? DEFAULT_INLINE_VALUE_LIMIT };
     if (driver.dialect === 'sqlite') {
-      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((events) => appendExecutionEvents(tx, events, driver.dialect))));
+      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((events) => appendExecutionEvents(tx, events, this.appendOptions))));
     }
   }
 
@@ -45,12 +53,15 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
     const { id, workflow, document, input, createdAt, engine, trigger } = execution;
-    const changed = await this.driver.run(
-      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at, engine, trigger_kind)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt, engine ?? null, trigger ?? null],
-    );
-    if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+    await this.driver.transaction(async (tx) => {
+      const kept = await new ValueWriter(tx, this.appendOptions.inlineValueLimit).keep(id, input);
+      const changed = await tx.run(
+        `INSERT INTO executions (id, namespace, name, version, status, document, input, input_hash, created_at, updated_at, engine, trigger_kind)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [id, workflow.namespace, workflow.name, workflow.version, document, kept.json ?? 'null', kept.hash ?? null, createdAt, createdAt, engine ?? null, trigger ?? null],
+      );
+      if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+    });
     return (await this.getExecution(id))!;
   }
 
@@ -102,11 +113,16 @@ export class SqlExecutionStore implements ExecutionStore {
       const current = executionFromRow(rows[0]);
       // A terminal event is the authority on status; the engine's result only fills what events left out.
       const terminal = isTerminal(current.status);
-      const output = current.output ?? outcome.output;
+      const hasOutput = current.output !== undefined || current.outputUri !== undefined;
+      const output =
+        hasOutput || outcome.output === undefined
+          ? { json: (rows[0].output ?? null) as string | null, hash: (rows[0].output_hash ?? null) as string | null }
+          : await new ValueWriter(tx, this.appendOptions.inlineValueLimit).keep(id, outcome.output);
       const error = current.error ?? outcome.error;
-      await tx.run('UPDATE executions SET status = ?, output = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
+      await tx.run('UPDATE executions SET status = ?, output = ?, output_hash = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
         terminal ? current.status : outcome.status,
-        output === undefined ? null : JSON.stringify(output),
+        output.json ?? null,
+        output.hash ?? null,
         error === undefined ? null : JSON.stringify(error),
         current.endedAt ?? outcome.at,
         outcome.at,
@@ -126,7 +142,7 @@ export class SqlExecutionStore implements ExecutionStore {
     }
     return Promise.all(
       [...byExecution.values()].map((group) =>
-        this.appends ? this.appends.submit(group) : this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.driver.dialect)),
+        this.appends ? this.appends.submit(group) : this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.appendOptions)),
       ),
     );
   }
@@ -143,6 +159,10 @@ export class SqlExecutionStore implements ExecutionStore {
       [executionId, afterSeq, throughSeq, options.limit ?? 1_000_000],
     );
     return rows.map((row) => eventFromRow(row, executionId));
+  }
+
+  readValue(executionId: string, hash: string): Promise<string | undefined> {
+    return readStoredValue(this.driver, executionId, hash);
   }
 
   async findGaps(executionId: string): Promise<SeqGap[]> {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT } from '../../store/stored-values.ts';
 import { EgressRuleError, parseEgressRule, serviceEgressPolicy } from '../../effects/egress/egress-policy.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../effects/response-body.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -61,6 +62,7 @@ export function registerServe(program: Command): void {
     .option('--egress-deny <rule>', 'refuse effect connections to a host, address, CIDR or range, optionally :port (wins over --egress-allow); repeatable', (rule: string, all: string[]) => [...all, rule], [] as string[])
     .option('--max-response-bytes <bytes>', 'the largest response body an effect reads', String(DEFAULT_MAX_RESPONSE_BYTES))
     .option('--max-input-bytes <bytes>', 'the largest workflow input a start accepts (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
+    .option('--inline-value-limit <bytes>', 'task and workflow inputs/outputs larger than this (serialized JSON) are stored once by reference; events and snapshots carry inputUri/outputUri', String(DEFAULT_INLINE_VALUE_LIMIT))
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -129,8 +131,9 @@ export function registerServe(program: Command): void {
       }
       const maxResponseBytes = Number(options.maxResponseBytes);
       const maxInputBytes = Number(options.maxInputBytes);
-      if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1 || !Number.isInteger(maxInputBytes) || maxInputBytes < 1) {
-        process.stderr.write('cairn serve: --max-response-bytes and --max-input-bytes must be positive integers\n');
+      const inlineValueLimit = Number(options.inlineValueLimit);
+      if ([maxResponseBytes, maxInputBytes, inlineValueLimit].some((bytes) => !Number.isInteger(bytes) || bytes < 1)) {
+        process.stderr.write('cairn serve: --max-response-bytes, --max-input-bytes and --inline-value-limit must be positive integers\n');
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -169,7 +172,7 @@ export function registerServe(program: Command): void {
       ]);
       let store;
       try {
-        store = await openStore(location);
+        store = await openStore(location, { inlineValueLimit });
       } catch (error) {
         process.stderr.write(`cairn serve: cannot open the store (${options.database ? 'PostgreSQL' : location}): ${(error as Error).message}\n`);
         process.exitCode = EXIT.unavailable;
