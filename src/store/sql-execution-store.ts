@@ -21,7 +21,7 @@ import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFro
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
 import { foldTaskStates } from '../core/task-states.ts';
 import { isTerminal } from './workflow-transition.ts';
-import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValueWriter } from './stored-values.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValuePreparer, ValueWriter, type PreparedEvent } from './stored-values.ts';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -29,17 +29,16 @@ const MAX_PAGE = 500;
 /** `ExecutionStore` over any `SqlDriver`: the one code path behind SQLite and PostgreSQL. */
 export class SqlExecutionStore implements ExecutionStore {
   /** SQLite writes one transaction at a time anyway: share them. PostgreSQL runs appends in parallel on its pool instead. */
-  private readonly appends: GroupCommit<ProgressEvent[], AppendResult> | undefined;
-
-  private readonly appendOptions: { dialect: 'sqlite' | 'postgres'; inlineValueLimit: number };
+  private readonly appends: GroupCommit<PreparedEvent[], AppendResult> | undefined;
+  private readonly inlineValueLimit: number;
 
   constructor(
     private readonly driver: SqlDriver,
     options: StoreOptions = {},
   ) {
-    this.appendOptions = { dialect: driver.dialect, inlineValueLimit: options.inlineValueLimit ?? DEFAULT_INLINE_VALUE_LIMIT };
+    this.inlineValueLimit = options.inlineValueLimit ?? DEFAULT_INLINE_VALUE_LIMIT;
     if (driver.dialect === 'sqlite') {
-      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((events) => appendExecutionEvents(tx, events, this.appendOptions))));
+      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((prepared) => appendExecutionEvents(tx, prepared, driver.dialect))));
     }
   }
 
@@ -53,14 +52,15 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
     const { id, workflow, document, input, createdAt, engine, trigger } = execution;
+    const kept = await new ValuePreparer(this.inlineValueLimit).keep(input);
     await this.driver.transaction(async (tx) => {
-      const kept = await new ValueWriter(tx, this.appendOptions.inlineValueLimit).keep(id, input);
       const changed = await tx.run(
         `INSERT INTO executions (id, namespace, name, version, status, document, input, input_hash, created_at, updated_at, engine, trigger_kind)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        [id, workflow.namespace, workflow.name, workflow.version, document, kept.json ?? 'null', kept.hash ?? null, createdAt, createdAt, engine ?? null, trigger ?? null],
+        [id, workflow.namespace, workflow.name, workflow.version, document, kept.hash ? 'null' : kept.json, kept.hash ?? null, createdAt, createdAt, engine ?? null, trigger ?? null],
       );
       if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+      await new ValueWriter(tx).store(id, kept);
     });
     return (await this.getExecution(id))!;
   }
@@ -107,6 +107,7 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined> {
+    const offered = outcome.output === undefined ? undefined : await new ValuePreparer(this.inlineValueLimit).keep(outcome.output);
     return this.driver.transaction(async (tx) => {
       const rows = await tx.all(`SELECT * FROM executions WHERE id = ?${this.driver.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
       if (!rows[0]) return undefined;
@@ -114,10 +115,11 @@ export class SqlExecutionStore implements ExecutionStore {
       // A terminal event is the authority on status; the engine's result only fills what events left out.
       const terminal = isTerminal(current.status);
       const hasOutput = current.output !== undefined || current.outputUri !== undefined;
+      if (!hasOutput && offered) await new ValueWriter(tx).store(id, offered);
       const output =
-        hasOutput || outcome.output === undefined
+        hasOutput || !offered
           ? { json: (rows[0].output ?? null) as string | null, hash: (rows[0].output_hash ?? null) as string | null }
-          : await new ValueWriter(tx, this.appendOptions.inlineValueLimit).keep(id, outcome.output);
+          : { json: offered.hash ? null : offered.json, hash: offered.hash ?? null };
       const error = current.error ?? outcome.error;
       await tx.run('UPDATE executions SET status = ?, output = ?, output_hash = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
         terminal ? current.status : outcome.status,
@@ -134,15 +136,18 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async appendEvents(events: ProgressEvent[]): Promise<AppendResult[]> {
     events.forEach(checkEvent);
-    const byExecution = new Map<string, ProgressEvent[]>();
+    // Large values are serialized and hashed before the transaction, yielding between them.
+    const preparer = new ValuePreparer(this.inlineValueLimit);
+    const byExecution = new Map<string, PreparedEvent[]>();
     for (const event of events) {
+      const prepared = await preparer.event(event);
       const group = byExecution.get(event.executionid);
-      if (group) group.push(event);
-      else byExecution.set(event.executionid, [event]);
+      if (group) group.push(prepared);
+      else byExecution.set(event.executionid, [prepared]);
     }
     return Promise.all(
       [...byExecution.values()].map((group) =>
-        this.appends ? this.appends.submit(group) : this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.appendOptions)),
+        this.appends ? this.appends.submit(group) : this.driver.transaction((tx) => appendExecutionEvents(tx, group, this.driver.dialect)),
       ),
     );
   }

@@ -19,20 +19,65 @@ export function valuePath(executionId: string, hash: string): string {
   return `/v1/executions/${encodeURIComponent(executionId)}/values/${hash}`;
 }
 
-export function isValueHash(text: string): boolean {
-  return HASH.test(text);
-}
-
 /** The content hash a value path (see `valuePath`) names, if it is one. */
 export function valueHashOf(uri: string): string | undefined {
   return /\/values\/([0-9a-f]{64})$/.exec(uri)?.[1];
 }
 
-/** How a value is kept: its JSON text inline, or the content hash of the stored copy. */
-export type KeptValue = { json: string; hash?: undefined } | { hash: string; json?: undefined };
+/** How a value is kept: its JSON text inline, or (above the limit) by its content hash, the text going to `value_blobs`. */
+export type KeptValue = { json: string; hash?: undefined } | { hash: string; json: string };
+
+/** An event ready to store: its body (large values replaced by references), the values it refers to, and how its output is kept. */
+export interface PreparedEvent {
+  event: ProgressEvent;
+  body: string;
+  blobs: KeptValue[];
+  output?: KeptValue;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Stores large values of one transaction content-addressed (sha-256 of their JSON text): a value
+ * Serializes and hashes values before a write transaction, so the expensive part runs outside
+ * it and yields to the event loop after each large value (one 10 MB value at a time, never a whole batch).
+ * A value seen twice (an event's input that is also its output) is serialized once.
+ */
+export class ValuePreparer {
+  private readonly seen = new WeakMap<object, KeptValue>();
+
+  constructor(private readonly inlineLimit: number) {}
+
+  async keep(value: Json): Promise<KeptValue> {
+    const known = typeof value === 'object' && value !== null ? this.seen.get(value) : undefined;
+    if (known) return known;
+    const json = JSON.stringify(value);
+    if (json.length <= this.inlineLimit / 3 || Buffer.byteLength(json) <= this.inlineLimit) return { json };
+    const kept = { hash: createHash('sha256').update(json).digest('hex'), json };
+    if (typeof value === 'object' && value !== null) this.seen.set(value, kept);
+    await nextTurn();
+    return kept;
+  }
+
+  async event(event: ProgressEvent): Promise<PreparedEvent> {
+    let data: JsonObject = event.data;
+    const blobs: KeptValue[] = [];
+    let output: KeptValue | undefined;
+    for (const [field, uriField] of VALUE_FIELDS) {
+      const value = data[field];
+      if (value === undefined) continue;
+      const kept = await this.keep(value);
+      if (field === 'output') output = kept;
+      if (kept.hash === undefined) continue;
+      blobs.push(kept);
+      const { [field]: _externalized, ...rest } = data;
+      data = { ...rest, [uriField]: valuePath(event.executionid, kept.hash) };
+    }
+    return { event, body: JSON.stringify(data === event.data ? event : { ...event, data }), blobs, ...(output ? { output } : {}) };
+  }
+}
+
+/**
+ * Writes large values inside a transaction, content-addressed (sha-256 of their JSON text): a value
  * is written once however many events, tasks and executions carry it; `execution_values` records
  * which executions refer to it, so a value is readable only through an execution that holds it.
  */
@@ -40,43 +85,16 @@ export class ValueWriter {
   private readonly stored = new Set<string>();
   private readonly linked = new Set<string>();
 
-  constructor(
-    private readonly tx: SqlExecutor,
-    private readonly inlineLimit: number,
-  ) {}
+  constructor(private readonly tx: SqlExecutor) {}
 
-  async keep(executionId: string, value: Json): Promise<KeptValue> {
-    const json = JSON.stringify(value);
-    if (Buffer.byteLength(json) <= this.inlineLimit) return { json };
-    return { hash: await this.store(executionId, json) };
-  }
-
-  /**
-   * The event's stored body: as is when it fits under the limit, else with each large `input`/`output`
-   * replaced by `inputUri`/`outputUri` (the value's service path). Serializes a small event once.
-   */
-  async eventBody(event: ProgressEvent): Promise<string> {
-    const body = JSON.stringify(event);
-    if (Buffer.byteLength(body) <= this.inlineLimit) return body;
-    let data: JsonObject = event.data;
-    for (const [field, uriField] of VALUE_FIELDS) {
-      const value = data[field];
-      if (value === undefined) continue;
-      const kept = await this.keep(event.executionid, value);
-      if (kept.hash === undefined) continue;
-      const { [field]: _externalized, ...rest } = data;
-      data = { ...rest, [uriField]: valuePath(event.executionid, kept.hash) };
-    }
-    return data === event.data ? body : JSON.stringify({ ...event, data });
-  }
-
-  private async store(executionId: string, json: string): Promise<string> {
-    const hash = createHash('sha256').update(json).digest('hex');
+  async store(executionId: string, value: KeptValue): Promise<void> {
+    const { hash } = value;
+    if (hash === undefined) return;
     if (!this.stored.has(hash)) {
       // Look first: an existing copy is not sent to the database again.
       const existing = await this.tx.all('SELECT 1 AS found FROM value_blobs WHERE hash = ?', [hash]);
       if (existing.length === 0) {
-        await this.tx.run('INSERT INTO value_blobs (hash, size, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [hash, Buffer.byteLength(json), json]);
+        await this.tx.run('INSERT INTO value_blobs (hash, size, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [hash, Buffer.byteLength(value.json), value.json]);
       }
       this.stored.add(hash);
     }
@@ -85,13 +103,12 @@ export class ValueWriter {
       await this.tx.run('INSERT INTO execution_values (execution_id, hash) VALUES (?, ?) ON CONFLICT DO NOTHING', [executionId, hash]);
       this.linked.add(link);
     }
-    return hash;
   }
 }
 
 /** The JSON text of a value an execution refers to, or undefined when that execution holds no such value. */
 export async function readStoredValue(sql: SqlExecutor, executionId: string, hash: string): Promise<string | undefined> {
-  if (!isValueHash(hash)) return undefined;
+  if (!HASH.test(hash)) return undefined;
   const rows = await sql.all(
     'SELECT b.body FROM execution_values v JOIN value_blobs b ON b.hash = v.hash WHERE v.execution_id = ? AND v.hash = ?',
     [executionId, hash],
