@@ -107,7 +107,10 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined> {
-    const offered = outcome.output === undefined ? undefined : await new ValuePreparer(this.inlineValueLimit).keep(outcome.output);
+    // The engine's output only fills in a missing one: not serialized when a terminal event already gave it.
+    const known = await this.getExecution(id);
+    const needsOutput = known !== undefined && known.output === undefined && known.outputUri === undefined;
+    const offered = needsOutput && outcome.output !== undefined ? await new ValuePreparer(this.inlineValueLimit).keep(outcome.output) : undefined;
     return this.driver.transaction(async (tx) => {
       const rows = await tx.all(`SELECT * FROM executions WHERE id = ?${this.driver.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
       if (!rows[0]) return undefined;
