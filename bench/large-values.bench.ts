@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessEventBus } from '../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../src/expr/default-engine.ts';
+import { loadDefaultEngine } from '../src/jq/node/engine-choice.ts';
 import { buildApp } from '../src/service/app.ts';
 import { LocalEngine } from '../src/service/local-engine.ts';
 import type { ExecutionStore } from '../src/store/execution-store.ts';
