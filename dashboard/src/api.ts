@@ -12,8 +12,11 @@ export interface ExecutionRecord {
   id: string;
   workflow: WorkflowRef;
   status: WorkflowStatus;
-  input: Json;
+  /** Absent when the service stored it by reference (`inputUri`). */
+  input?: Json;
+  inputUri?: string;
   output?: Json;
+  outputUri?: string;
   error?: JsonObject;
   createdAt: string;
   startedAt?: string;
@@ -28,6 +31,7 @@ export interface TaskSnapshot {
   status: TaskStatus;
   attempts: number;
   output?: Json;
+  outputUri?: string;
   error?: JsonObject;
   seq: number;
 }
@@ -136,6 +140,11 @@ export const controlExecution = (id: string, action: 'cancel' | 'suspend' | 'res
   call<ExecutionRecord>('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, reason ? { reason } : {});
 export const startExecution = (workflow: Partial<WorkflowRef>, input: Json) => call<ExecutionRecord>('POST', '/v1/executions', { workflow, input });
 export const startDocument = (document: string, input: Json) => call<ExecutionRecord>('POST', '/v1/executions', { document, input });
+/** A value the service stored by reference; only its own value paths are fetched (never a URI an event names elsewhere). */
+export function getStoredValue(uri: string): Promise<Json> {
+  if (!/^\/v1\/executions\/[^/]+\/values\/[0-9a-f]{64}$/.test(uri)) return Promise.reject(new ApiError(400, `not a value of this service: ${uri}`));
+  return call<Json>('GET', uri);
+}
 export const listWorkflows = () => call<{ items: WorkflowSummary[] }>('GET', '/v1/workflows');
 
 function streamUrl(path: string): string {

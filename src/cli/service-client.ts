@@ -131,6 +131,17 @@ export class ServiceClient {
     return this.request('GET', `/v1/executions/${encodeURIComponent(id)}`);
   }
 
+  /** Fills in `input`/`output` the service stored by reference (`inputUri`/`outputUri` paths of its own), fetching each value once. */
+  async withStoredValues<T extends object>(record: T): Promise<T> {
+    const fields = record as Record<string, unknown>;
+    const filled: Record<string, unknown> = { ...fields };
+    for (const field of ['input', 'output'] as const) {
+      const uri = fields[`${field}Uri`];
+      if (fields[field] === undefined && typeof uri === 'string' && STORED_VALUE_PATH.test(uri)) filled[field] = await this.request<Json>('GET', uri);
+    }
+    return filled as T;
+  }
+
   controlExecution(id: string, action: 'cancel' | 'suspend' | 'resume'): Promise<ExecutionRecord> {
     return this.request('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, {});
   }
@@ -173,11 +184,15 @@ export class ServiceClient {
   }
 }
 
+/** The service's own path of a value it stored by reference. */
+const STORED_VALUE_PATH = /^\/v1\/executions\/[^/]+\/values\/[0-9a-f]{64}$/;
+
 export interface ExecutionRecord {
   id: string;
   workflow: { namespace: string; name: string; version: string };
   status: WorkflowStatus;
   output?: Json;
+  outputUri?: string;
   error?: JsonObject;
   createdAt: string;
   updatedAt: string;

@@ -12,6 +12,8 @@ export interface TaskState {
   /** Number of runs: 1 for a task that never retried. */
   attempts: number;
   output?: Json;
+  /** Where the output is, when it was stored by reference instead (`output` is then absent). */
+  outputUri?: string;
   error?: JsonObject;
   /** Sequence number of the last event that changed this state. */
   seq: number;
@@ -26,6 +28,17 @@ const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'running', 'waiting', '
 export function eventTimestamp(event: ProgressEvent, field: string): string {
   const value = event.data[field];
   return typeof value === 'string' ? value : event.time;
+}
+
+/** An output inline, or its reference when the store kept it by reference. */
+function applyOutput(state: TaskState, data: JsonObject): void {
+  if (data.output !== undefined) {
+    state.output = data.output;
+    state.outputUri = undefined;
+  } else if (typeof data.outputUri === 'string') {
+    state.outputUri = data.outputUri;
+    state.output = undefined;
+  }
 }
 
 function applyTaskEvent(state: TaskState, event: ProgressEvent): void {
@@ -62,14 +75,14 @@ function applyTaskEvent(state: TaskState, event: ProgressEvent): void {
     case EVENT_TYPES.taskCompleted:
       state.status = 'completed';
       state.endedAt = eventTimestamp(event, 'completedAt');
-      if (data.output !== undefined) state.output = data.output as Json;
+      applyOutput(state, data);
       return;
     case EVENT_TYPES.taskSkipped:
       state.status = 'skipped';
       state.endedAt = event.time;
       return;
     case EVENT_TYPES.taskState:
-      if (data.output !== undefined) state.output = data.output as Json;
+      applyOutput(state, data);
       return;
     case EVENT_TYPES.taskStatusChanged:
       if (TASK_STATUSES.includes(data.status as TaskStatus)) state.status = data.status as TaskStatus;

@@ -22,6 +22,7 @@ import {
   type WorkflowSummary,
 } from '../store/execution-store.ts';
 import { isTerminal } from '../store/workflow-transition.ts';
+import { valueHashOf } from '../store/stored-values.ts';
 import { ServiceError } from './errors.ts';
 import { EventWriter } from './event-writer.ts';
 import type { EngineRun, ExecutionEngine } from './execution-engine.ts';
@@ -217,7 +218,7 @@ export class ExecutionService {
     this.options.hub.changed(record);
     const fields = { executionId: id, traceId: traceRoot(id, options.traceparent).traceId, workflow: `${namespace}/${name}@${version}` };
     this.options.logExecution?.(fields, 'execution started');
-    this.options.engine.start({ ...this.engineRun(id, document, record.input, fields, options.traceparent), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
+    this.options.engine.start({ ...this.engineRun(id, document, input, fields, options.traceparent), ...(options.traceparent ? { traceparent: options.traceparent } : {}) });
     return record;
   }
 
@@ -264,6 +265,18 @@ export class ExecutionService {
     const execution = await this.options.store.getExecution(id);
     if (!execution) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
     return execution;
+  }
+
+  /** The JSON text of a value the execution refers to by reference (`inputUri`/`outputUri`, task outputs). */
+  async value(id: string, hash: string): Promise<string> {
+    const text = await this.options.store.readValue(id, hash);
+    if (text === undefined) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} holds no value ${hash}`);
+    return text;
+  }
+
+  private async inputOf(execution: ExecutionRecord): Promise<Json> {
+    const hash = execution.inputUri === undefined ? undefined : valueHashOf(execution.inputUri);
+    return hash === undefined ? (execution.input ?? null) : (JSON.parse(await this.value(execution.id, hash)) as Json);
   }
 
   async document(id: string): Promise<string> {
@@ -385,7 +398,7 @@ export class ExecutionService {
       const text = engine.reattach && execution.engine === engine.name ? await this.options.store.getExecutionDocument(id) : undefined;
       if (text !== undefined && (await this.options.ownership?.claim(id)) !== false) {
         try {
-          engine.reattach!(this.engineRun(id, this.load(text, 'workflow.yaml'), execution.input));
+          engine.reattach!(this.engineRun(id, this.load(text, 'workflow.yaml'), await this.inputOf(execution)));
           continue;
         } catch (error) {
           this.options.log(`execution ${id} cannot be followed again: its stored document does not load`, error);
@@ -417,7 +430,7 @@ export class ExecutionService {
       const text = await this.options.store.getExecutionDocument(execution.id);
       if (text === undefined) continue;
       try {
-        engine.reattach(this.engineRun(execution.id, this.load(text, 'workflow.yaml'), execution.input));
+        engine.reattach(this.engineRun(execution.id, this.load(text, 'workflow.yaml'), await this.inputOf(execution)));
         count += 1;
       } catch (error) {
         this.options.log(`execution ${execution.id} cannot be followed again: its stored document does not load`, error);

@@ -3,6 +3,7 @@ import { isJsonObject } from '../core/json.ts';
 import { StoreError, type AppendResult, type SeqGap } from './execution-store.ts';
 import { executionFromRow } from './rows.ts';
 import type { SqlExecutor, SqlParam } from './sql-driver.ts';
+import { ValueWriter, type KeptValue, type PreparedEvent } from './stored-values.ts';
 import { workflowTransition } from './workflow-transition.ts';
 
 const ROWS_PER_INSERT = 100;
@@ -33,13 +34,13 @@ export function gapsAbove(lastSeq: number, storedAbove: number[], maxSeq: number
   return gaps;
 }
 
-async function insertEvents(tx: SqlExecutor, events: ProgressEvent[]): Promise<number[]> {
+async function insertEvents(tx: SqlExecutor, prepared: PreparedEvent[]): Promise<number[]> {
   const inserted: number[] = [];
-  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-    const chunk = events.slice(start, start + ROWS_PER_INSERT);
+  for (let start = 0; start < prepared.length; start += ROWS_PER_INSERT) {
+    const chunk = prepared.slice(start, start + ROWS_PER_INSERT);
     const params: SqlParam[] = [];
-    for (const event of chunk) {
-      params.push(event.executionid, event.seq, event.id, event.type, event.subject ?? null, event.time, JSON.stringify(event));
+    for (const { event, body } of chunk) {
+      params.push(event.executionid, event.seq, event.id, event.type, event.subject ?? null, event.time, body);
     }
     const rows = await tx.all(
       `INSERT INTO events (execution_id, seq, id, type, subject, time, body) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING RETURNING seq`,
@@ -68,17 +69,21 @@ async function ensureExecution(tx: SqlExecutor, events: ProgressEvent[], lockCla
   return { row: rows[0]!, record: executionFromRow(rows[0]!) };
 }
 
-/** Appends one execution's events inside a transaction; see `ExecutionStore.appendEvents`. */
-export async function appendExecutionEvents(tx: SqlExecutor, events: ProgressEvent[], dialect: 'sqlite' | 'postgres'): Promise<AppendResult> {
+/** Appends one execution's events (prepared: see `ValuePreparer`) inside a transaction; see `ExecutionStore.appendEvents`. */
+export async function appendExecutionEvents(tx: SqlExecutor, prepared: PreparedEvent[], dialect: 'sqlite' | 'postgres'): Promise<AppendResult> {
   const now = new Date().toISOString();
+  const events = prepared.map((entry) => entry.event);
   // PostgreSQL: concurrent reports for one execution queue on its row; SQLite writers are serialized already.
   const { row, record } = await ensureExecution(tx, events, dialect === 'postgres' ? ' FOR UPDATE' : '', now);
-  const insertedSeqs = new Set(await insertEvents(tx, events));
-  const inserted = events.filter((event) => insertedSeqs.has(event.seq) && insertedSeqs.delete(event.seq));
+  const insertedSeqs = new Set(await insertEvents(tx, prepared));
+  const insertedEntries = prepared.filter(({ event }) => insertedSeqs.has(event.seq) && insertedSeqs.delete(event.seq));
+  const inserted = insertedEntries.map((entry) => entry.event);
+  const values = new ValueWriter(tx);
+  for (const entry of insertedEntries) for (const blob of entry.blobs) await values.store(record.id, blob);
 
   let statusSeq = Number(row.status_seq ?? 0);
-  const state = { status: record.status, startedAt: record.startedAt, endedAt: record.endedAt, output: record.output, error: record.error };
-  for (const event of [...inserted].sort((a, b) => a.seq - b.seq)) {
+  const state = { status: record.status, startedAt: record.startedAt, endedAt: record.endedAt, output: undefined as KeptValue | undefined, error: record.error };
+  for (const { event, output } of [...insertedEntries].sort((a, b) => a.event.seq - b.event.seq)) {
     const transition = workflowTransition(event);
     if (!transition) continue;
     state.startedAt ??= transition.startedAt;
@@ -86,7 +91,7 @@ export async function appendExecutionEvents(tx: SqlExecutor, events: ProgressEve
     statusSeq = event.seq;
     state.status = transition.status;
     if (transition.endedAt !== undefined) state.endedAt = transition.endedAt;
-    if (transition.output !== undefined) state.output = transition.output;
+    if (transition.output !== undefined && output) state.output = output;
     if (transition.error !== undefined) state.error = transition.error;
   }
 
@@ -97,14 +102,17 @@ export async function appendExecutionEvents(tx: SqlExecutor, events: ProgressEve
   let lastSeq = record.lastSeq;
   while (above[lastSeq - record.lastSeq] === lastSeq + 1) lastSeq++;
 
+  // A new output replaces the stored one (inline or by reference); without one, the row keeps what it has.
+  const output = state.output ? { json: state.output.hash ? null : state.output.json, hash: state.output.hash ?? null } : { json: row.output ?? null, hash: row.output_hash ?? null };
   await tx.run(
-    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?
+    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, output_hash = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?
      WHERE id = ?`,
     [
       state.status,
       state.startedAt ?? null,
       state.endedAt ?? null,
-      state.output === undefined ? null : JSON.stringify(state.output),
+      (output.json ?? null) as SqlParam,
+      (output.hash ?? null) as SqlParam,
       state.error === undefined ? null : JSON.stringify(state.error),
       lastSeq,
       maxSeq,

@@ -28,8 +28,13 @@ export interface ExecutionRecord {
   id: string;
   workflow: WorkflowRef;
   status: WorkflowStatus;
-  input: Json;
+  /** Absent when the input is stored by reference (`inputUri`). */
+  input?: Json;
+  /** The service path of the input when it exceeded the inline value limit (read it with `readValue`). */
+  inputUri?: string;
   output?: Json;
+  /** The service path of the output when it exceeded the inline value limit. */
+  outputUri?: string;
   error?: JsonObject;
   createdAt: string;
   startedAt?: string;
@@ -117,6 +122,11 @@ export interface WorkflowSummary {
   latest: string;
 }
 
+export interface StoreOptions {
+  /** Serialized JSON bytes above which inputs and outputs are stored by reference (default 64 KiB). */
+  inlineValueLimit?: number;
+}
+
 /**
  * Durable state of the execution service. Both implementations (SQLite and PostgreSQL) share
  * one SQL code path, and one test suite (`test/store/store.suite.ts`) proves they behave alike.
@@ -141,6 +151,12 @@ export interface ExecutionStore {
   /** Events with `afterSeq < seq <= throughSeq` in order (`throughSeq` defaults to `lastSeq`: never past a gap). */
   readEvents(executionId: string, afterSeq: number, options?: { throughSeq?: number; limit?: number }): Promise<ProgressEvent[]>;
   findGaps(executionId: string): Promise<SeqGap[]>;
+  /**
+   * The JSON text of a value stored by reference (an `inputUri`/`outputUri`'s last segment), or
+   * undefined unless that execution refers to it. Values above the inline limit are stored once,
+   * content-addressed, whatever number of events and executions carry them.
+   */
+  readValue(executionId: string, hash: string): Promise<string | undefined>;
   /**
    * Per-task state folded, in sequence order, from a bounded window of task events: the newest
    * `limit` (default `TASK_EVENT_WINDOW`) below `beforeSeq` (default: all). `olderFromSeq` is set

@@ -89,6 +89,24 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'large task and workflow values stored once, content-addressed, referred to by the executions that hold them',
+    sql: `
+      CREATE TABLE value_blobs (
+        hash TEXT PRIMARY KEY,
+        size BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE execution_values (
+        execution_id TEXT NOT NULL,
+        hash TEXT NOT NULL REFERENCES value_blobs (hash),
+        PRIMARY KEY (execution_id, hash)
+      );
+      ALTER TABLE executions ADD COLUMN input_hash TEXT;
+      ALTER TABLE executions ADD COLUMN output_hash TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ExecutionStore } from './execution-store.ts';
+import type { ExecutionStore, StoreOptions } from './execution-store.ts';
 import { migrate } from './migrations.ts';
 import { PostgresDriver } from './postgres-driver.ts';
 import type { SqlDriver } from './sql-driver.ts';
@@ -11,7 +11,7 @@ import { SqliteDriver } from './sqlite-driver.ts';
  * Opens and migrates a store. `location` is a `postgres://` / `postgresql://` URL, or the path
  * of an SQLite database file (its directory is created), or `:memory:`.
  */
-export async function openStore(location: string): Promise<ExecutionStore> {
+export async function openStore(location: string, options: StoreOptions = {}): Promise<ExecutionStore> {
   const driver = openDriver(location);
   try {
     await migrate(driver);
@@ -19,7 +19,7 @@ export async function openStore(location: string): Promise<ExecutionStore> {
     await driver.close().catch(() => undefined);
     throw error;
   }
-  return new SqlExecutionStore(driver);
+  return new SqlExecutionStore(driver, options);
 }
 
 /** The SQL driver for a location, without migrating (see `openStore`). */

@@ -2,6 +2,7 @@ import type { EventType, ProgressEvent, WorkflowStatus } from '../core/events.ts
 import { isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import type { ExecutionRecord, WorkflowDocumentRecord } from './execution-store.ts';
 import type { SqlRow } from './sql-driver.ts';
+import { valuePath } from './stored-values.ts';
 
 /**
  * Decoding of stored rows. A column that does not decode (hand-edited database, disk trouble,
@@ -37,13 +38,17 @@ export function executionFromRow(row: SqlRow): ExecutionRecord {
     id: String(row.id),
     workflow: { namespace: String(row.namespace), name: String(row.name), version: String(row.version) },
     status,
-    input: parseJson(row.input, 'input', malformed) ?? null,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
     lastSeq: integer(row.last_seq),
     maxSeq: integer(row.max_seq),
   };
-  const output = parseJson(row.output, 'output', malformed);
+  const inputHash = text(row.input_hash);
+  if (inputHash) record.inputUri = valuePath(record.id, inputHash);
+  else record.input = parseJson(row.input, 'input', malformed) ?? null;
+  const outputHash = text(row.output_hash);
+  if (outputHash) record.outputUri = valuePath(record.id, outputHash);
+  const output = outputHash ? undefined : parseJson(row.output, 'output', malformed);
   if (output !== undefined) record.output = output;
   const error = parseJson(row.error, 'error', malformed);
   if (isJsonObject(error)) record.error = error;

@@ -11,6 +11,7 @@ import {
   type ExecutionStore,
   type NewExecution,
   type SeqGap,
+  type StoreOptions,
   type TaskPage,
   TASK_EVENT_WINDOW,
   type WorkflowDocumentRecord,
@@ -20,6 +21,7 @@ import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFro
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
 import { foldTaskStates } from '../core/task-states.ts';
 import { isTerminal } from './workflow-transition.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValuePreparer, ValueWriter, type PreparedEvent } from './stored-values.ts';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -27,11 +29,16 @@ const MAX_PAGE = 500;
 /** `ExecutionStore` over any `SqlDriver`: the one code path behind SQLite and PostgreSQL. */
 export class SqlExecutionStore implements ExecutionStore {
   /** SQLite writes one transaction at a time anyway: share them. PostgreSQL runs appends in parallel on its pool instead. */
-  private readonly appends: GroupCommit<ProgressEvent[], AppendResult> | undefined;
+  private readonly appends: GroupCommit<PreparedEvent[], AppendResult> | undefined;
+  private readonly inlineValueLimit: number;
 
-  constructor(private readonly driver: SqlDriver) {
+  constructor(
+    private readonly driver: SqlDriver,
+    options: StoreOptions = {},
+  ) {
+    this.inlineValueLimit = options.inlineValueLimit ?? DEFAULT_INLINE_VALUE_LIMIT;
     if (driver.dialect === 'sqlite') {
-      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((events) => appendExecutionEvents(tx, events, driver.dialect))));
+      this.appends = new GroupCommit((work) => driver.transaction((tx) => work((prepared) => appendExecutionEvents(tx, prepared, driver.dialect))));
     }
   }
 
@@ -45,12 +52,16 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async createExecution(execution: NewExecution): Promise<ExecutionRecord> {
     const { id, workflow, document, input, createdAt, engine, trigger } = execution;
-    const changed = await this.driver.run(
-      `INSERT INTO executions (id, namespace, name, version, status, document, input, created_at, updated_at, engine, trigger_kind)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [id, workflow.namespace, workflow.name, workflow.version, document, JSON.stringify(input), createdAt, createdAt, engine ?? null, trigger ?? null],
-    );
-    if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+    const kept = await new ValuePreparer(this.inlineValueLimit).keep(input);
+    await this.driver.transaction(async (tx) => {
+      const changed = await tx.run(
+        `INSERT INTO executions (id, namespace, name, version, status, document, input, input_hash, created_at, updated_at, engine, trigger_kind)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [id, workflow.namespace, workflow.name, workflow.version, document, kept.hash ? 'null' : kept.json, kept.hash ?? null, createdAt, createdAt, engine ?? null, trigger ?? null],
+      );
+      if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
+      await new ValueWriter(tx).store(id, kept);
+    });
     return (await this.getExecution(id))!;
   }
 
@@ -96,17 +107,27 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined> {
+    // The engine's output only fills in a missing one: not serialized when a terminal event already gave it.
+    const known = await this.getExecution(id);
+    const needsOutput = known !== undefined && known.output === undefined && known.outputUri === undefined;
+    const offered = needsOutput && outcome.output !== undefined ? await new ValuePreparer(this.inlineValueLimit).keep(outcome.output) : undefined;
     return this.driver.transaction(async (tx) => {
       const rows = await tx.all(`SELECT * FROM executions WHERE id = ?${this.driver.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
       if (!rows[0]) return undefined;
       const current = executionFromRow(rows[0]);
       // A terminal event is the authority on status; the engine's result only fills what events left out.
       const terminal = isTerminal(current.status);
-      const output = current.output ?? outcome.output;
+      const hasOutput = current.output !== undefined || current.outputUri !== undefined;
+      if (!hasOutput && offered) await new ValueWriter(tx).store(id, offered);
+      const output =
+        hasOutput || !offered
+          ? { json: (rows[0].output ?? null) as string | null, hash: (rows[0].output_hash ?? null) as string | null }
+          : { json: offered.hash ? null : offered.json, hash: offered.hash ?? null };
       const error = current.error ?? outcome.error;
-      await tx.run('UPDATE executions SET status = ?, output = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
+      await tx.run('UPDATE executions SET status = ?, output = ?, output_hash = ?, error = ?, ended_at = ?, updated_at = ? WHERE id = ?', [
         terminal ? current.status : outcome.status,
-        output === undefined ? null : JSON.stringify(output),
+        output.json ?? null,
+        output.hash ?? null,
         error === undefined ? null : JSON.stringify(error),
         current.endedAt ?? outcome.at,
         outcome.at,
@@ -118,11 +139,14 @@ export class SqlExecutionStore implements ExecutionStore {
 
   async appendEvents(events: ProgressEvent[]): Promise<AppendResult[]> {
     events.forEach(checkEvent);
-    const byExecution = new Map<string, ProgressEvent[]>();
+    // Large values are serialized and hashed before the transaction, yielding between them.
+    const preparer = new ValuePreparer(this.inlineValueLimit);
+    const byExecution = new Map<string, PreparedEvent[]>();
     for (const event of events) {
+      const prepared = await preparer.event(event);
       const group = byExecution.get(event.executionid);
-      if (group) group.push(event);
-      else byExecution.set(event.executionid, [event]);
+      if (group) group.push(prepared);
+      else byExecution.set(event.executionid, [prepared]);
     }
     return Promise.all(
       [...byExecution.values()].map((group) =>
@@ -143,6 +167,10 @@ export class SqlExecutionStore implements ExecutionStore {
       [executionId, afterSeq, throughSeq, options.limit ?? 1_000_000],
     );
     return rows.map((row) => eventFromRow(row, executionId));
+  }
+
+  readValue(executionId: string, hash: string): Promise<string | undefined> {
+    return readStoredValue(this.driver, executionId, hash);
   }
 
   async findGaps(executionId: string): Promise<SeqGap[]> {

@@ -76,6 +76,23 @@ describe('service commands against a real service on loopback', () => {
     expect(JSON.parse(get.stdout)).toMatchObject({ execution: { id, status: 'completed', input: { x: 1 }, output: { b: 2 } } });
   });
 
+  it('executions get prints inputs and outputs the service stored by reference (above 64 KiB)', async () => {
+    const items = Array.from({ length: 5000 }, (_, index) => `item number ${index}`);
+    const { id } = await api('POST', '/v1/executions', {
+      document: `document: { dsl: '1.0.3', namespace: cli, name: large, version: '1.0.0' }\ndo:\n  - keep:\n      set: { items: '\${ .items }', kept: true }\n`,
+      input: { items },
+    });
+    expect((await cairn(['watch', String(id), '--json', ...common])).status).toBe(0);
+    const snapshot = (await api('GET', `/v1/executions/${id}`)) as { execution: Record<string, unknown>; tasks: Array<Record<string, unknown>> };
+    expect(snapshot.execution).toMatchObject({ inputUri: expect.any(String), outputUri: expect.any(String) });
+    expect(snapshot.execution.output).toBeUndefined();
+    const get = await cairn(['executions', 'get', String(id), ...common]);
+    expect(get.status).toBe(0);
+    const printed = JSON.parse(get.stdout) as typeof snapshot;
+    expect(printed.execution).toMatchObject({ input: { items }, output: { items, kept: true } });
+    expect(printed.tasks[0]).toMatchObject({ ref: '/do/0/keep', output: { items, kept: true } });
+  });
+
   it('lists the armed schedules, and scheduled runs show their trigger', async () => {
     expect((await cairn(['workflows', 'register', ticking, ...common])).status).toBe(0);
     const schedules = await cairn(['workflows', 'schedules', ...common]);

@@ -151,6 +151,27 @@ describe('dashboard in chromium against the real service', () => {
     expect(Object.values(await nodeStatuses())).toEqual(Array(8).fill('completed'));
   }, 40_000);
 
+  it('fetches a large task output and workflow output, which the service stores by reference, when they are opened', async () => {
+    const items = Array.from({ length: 5000 }, (_, index) => `item number ${index}`);
+    const document = `${header('large')}do:\n  - keep:\n      set: { items: '\${ .items }', kept: true }\n`;
+    const started = await api<{ id: string }>('POST', '/v1/executions', { document, input: { items } });
+    await page.goto(`${service.url}/#/executions/${started.id}`);
+    await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="completed"]`).waitFor({ timeout: 15_000 });
+
+    const workflowOutput = page.locator('[data-testid=workflow-input] details.json-output');
+    expect(await workflowOutput.getAttribute('data-uri')).toMatch(/\/values\/[0-9a-f]{64}$/);
+    expect(await page.locator('[data-testid=workflow-output]').count()).toBe(0);
+    await workflowOutput.locator('summary').click();
+    expect(JSON.parse((await page.locator('[data-testid=workflow-output]').textContent())!)).toEqual({ items, kept: true });
+
+    // A task with a single instance shows its input and output open: both are fetched.
+    await page.click('.task-node[data-pointer="/do/0/keep"]');
+    const output = await page.locator('[data-testid=task-panel] [data-testid=task-output]').textContent();
+    expect(JSON.parse(output!)).toEqual({ items, kept: true });
+    const input = await page.locator('[data-testid=task-panel] [data-testid=task-input]').textContent();
+    expect(JSON.parse(input!)).toEqual({ items });
+  }, 60_000);
+
   it('renders a run of 200 tasks live without falling behind: events applied in order, final state equals the service snapshot', async () => {
     const started = await api<{ id: string }>('POST', '/v1/executions', { document: twoHundredTasks() });
     await page.goto(`${service.url}/#/executions/${started.id}`);

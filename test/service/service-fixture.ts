@@ -6,7 +6,7 @@ import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
-import type { ExecutionStore } from '../../src/store/execution-store.ts';
+import type { ExecutionStore, StoreOptions } from '../../src/store/execution-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
 export const API_TOKEN = 'test-api-token';
@@ -25,10 +25,16 @@ export interface TestService {
 
 /** A real service (SQLite in a temporary folder, the embedded local engine) that tests `inject()` into or listen on loopback. */
 export async function startTestService(
-  options: { heartbeatMs?: number; location?: string; wrapStore?: (store: ExecutionStore) => ExecutionStore; endInterruptedExecutions?: boolean } = {},
+  options: {
+    heartbeatMs?: number;
+    location?: string;
+    wrapStore?: (store: ExecutionStore) => ExecutionStore;
+    endInterruptedExecutions?: boolean;
+    storeOptions?: StoreOptions;
+  } = {},
 ): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
-  const store = await openStore(location);
+  const store = await openStore(location, options.storeOptions);
   const expressions = await loadDefaultEngine();
   const bus = new InProcessEventBus();
   const app = await buildApp({

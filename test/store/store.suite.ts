@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
+import type { JsonObject } from '../../src/core/json.ts';
 import type { ExecutionStore, NewExecution } from '../../src/store/execution-store.ts';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
 import { openDriver, openStore } from '../../src/store/open-store.ts';
@@ -232,6 +233,80 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       expect((await store.getWorkflow('ns', 'flow', '1.2.0'))?.document).toBe('version: 1.2.0');
       expect(await store.getWorkflow('ns', 'other')).toBeUndefined();
       expect(await store.listWorkflows()).toEqual([{ namespace: 'ns', name: 'flow', versions: ['1.2.0', '1.10.0'], latest: '1.10.0' }]);
+    });
+
+    describe('values above the inline limit', () => {
+      const LIMIT = 1024;
+      const large = { items: Array.from({ length: 200 }, (_, index) => ({ index, name: `item ${index}` })) };
+      const small = { greeting: 'hello' };
+      const count = async (store: ExecutionStore, table: string) => Number((await store.sql.all(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
+
+      async function limited(): Promise<ExecutionStore> {
+        location = await target!.freshLocation();
+        const store = await openStore(location, { inlineValueLimit: LIMIT });
+        open.push(store);
+        return store;
+      }
+
+      function runPassing(id: string, value: JsonObject) {
+        const data = { input: value, output: value };
+        return [
+          ev(id, 1, EVENT_TYPES.workflowStarted, { data: { name: id } }),
+          ev(id, 2, EVENT_TYPES.taskState, { subject: '/do/0/first', data }),
+          ev(id, 3, EVENT_TYPES.taskCompleted, { subject: '/do/0/first' }),
+          ev(id, 4, EVENT_TYPES.taskState, { subject: '/do/1/second', data }),
+          ev(id, 5, EVENT_TYPES.taskCompleted, { subject: '/do/1/second' }),
+          ev(id, 6, EVENT_TYPES.workflowCompleted, { data: { output: value } }),
+        ];
+      }
+
+      it('stores one copy of a large value however many events, tasks and executions carry it, and events carry its reference', async () => {
+        const store = await limited();
+        await store.createExecution(execution('e1', { input: large }));
+        await store.appendEvents(runPassing('e1', large));
+        await store.appendEvents(runPassing('e2', large));
+        expect(await count(store, 'value_blobs')).toBe(1);
+        expect(await count(store, 'execution_values')).toBe(2);
+
+        const uri = (await store.getExecution('e1'))!.inputUri!;
+        expect(uri).toMatch(/^\/v1\/executions\/e1\/values\/[0-9a-f]{64}$/);
+        const hash = uri.split('/').pop()!;
+        expect(await store.getExecution('e1')).toMatchObject({ status: 'completed', inputUri: uri, outputUri: uri });
+        expect((await store.getExecution('e1'))!.input).toBeUndefined();
+        const state = (await store.readEvents('e1', 0))[1]!;
+        expect(state.data).toEqual({ inputUri: uri, outputUri: uri });
+        expect((await store.getTasks('e1')).tasks).toMatchObject([{ ref: '/do/0/first', outputUri: uri }, { ref: '/do/1/second', outputUri: uri }]);
+        expect(JSON.parse((await store.readValue('e1', hash))!)).toEqual(large);
+        expect((await store.getExecution('e2'))!.outputUri).toBe(`/v1/executions/e2/values/${hash}`);
+      });
+
+      it('serves a stored value only through an execution that refers to it', async () => {
+        const store = await limited();
+        await store.appendEvents(runPassing('holder', large));
+        await store.appendEvents(runPassing('other', small));
+        const hash = (await store.getExecution('holder'))!.outputUri!.split('/').pop()!;
+        expect(await store.readValue('holder', hash)).toBeDefined();
+        expect(await store.readValue('other', hash)).toBeUndefined();
+        expect(await store.readValue('holder', 'not-a-hash')).toBeUndefined();
+      });
+
+      it('keeps values up to the limit inline', async () => {
+        const store = await limited();
+        await store.createExecution(execution('e1', { input: small }));
+        await store.appendEvents(runPassing('e1', small));
+        expect(await count(store, 'value_blobs')).toBe(0);
+        expect(await store.getExecution('e1')).toMatchObject({ input: small, output: small });
+        expect((await store.readEvents('e1', 0))[1]!.data).toEqual({ input: small, output: small });
+        expect((await store.getTasks('e1')).tasks[0]).toMatchObject({ output: small });
+      });
+
+      it('stores an engine result above the limit by reference when no event gave the output', async () => {
+        const store = await limited();
+        await store.createExecution(execution('e1'));
+        const finished = await store.finishExecution('e1', { status: 'completed', output: large, at: '2026-01-01T00:01:00.000Z' });
+        expect(finished).toMatchObject({ status: 'completed', outputUri: expect.stringMatching(/\/values\/[0-9a-f]{64}$/) });
+        expect(JSON.parse((await store.readValue('e1', finished!.outputUri!.split('/').pop()!))!)).toEqual(large);
+      });
     });
 
     it('serves malformed stored records instead of crashing', async () => {

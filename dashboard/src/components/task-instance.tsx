@@ -17,8 +17,8 @@ export function TaskInstance({ instance, now, open }: { instance: TaskNode; now:
         <span className="muted">{instance.startedAt !== undefined ? formatDuration((instance.endedAt ?? now) - instance.startedAt) : ''}</span>
       </div>
       <AttemptsList attempts={instance.failedAttempts} />
-      <JsonView title="input" value={instance.input} open={open} />
-      <JsonView title="output" value={instance.output} open={open} />
+      <JsonView title="input" value={instance.input} uri={instance.inputUri} open={open} />
+      <JsonView title="output" value={instance.output} uri={instance.outputUri} open={open} />
       <JsonView title="error" value={instance.error} open={open} />
     </section>
   );

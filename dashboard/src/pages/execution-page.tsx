@@ -65,6 +65,7 @@ export function ExecutionPage({ id, query }: { id: string; query: URLSearchParam
   const endedAt = tree.endedAt ?? (record?.endedAt ? Date.parse(record.endedAt) : undefined);
   const error = tree.error ?? record?.error;
   const output = tree.output ?? record?.output;
+  const outputUri = output === undefined ? (tree.outputUri ?? record?.outputUri) : undefined;
 
   return (
     <div className="page execution" data-testid="execution" data-id={id} data-status={shownStatus} data-last-seq={tree.lastSeq} data-out-of-order={live.outOfOrder} data-streaming={live.streaming}>
@@ -86,8 +87,8 @@ export function ExecutionPage({ id, query }: { id: string; query: URLSearchParam
       {error && shownStatus === 'faulted' ? <FailureSummary error={error} task={failing} onSelect={select} /> : null}
       {record ? (
         <section className="card io" data-testid="workflow-input">
-          <JsonView title="input" value={record.input} open={JSON.stringify(record.input).length < 400} testId="workflow-input-json" />
-          {output !== undefined ? <JsonView title="output" value={output} open testId="workflow-output" /> : null}
+          <JsonView title="input" value={record.input} uri={record.inputUri} open={record.input !== undefined && JSON.stringify(record.input).length < 400} testId="workflow-input-json" />
+          <JsonView title="output" value={output} uri={outputUri} open={output !== undefined} testId="workflow-output" />
           {error && shownStatus !== 'faulted' ? <JsonView title="error" value={error} open testId="workflow-error" /> : null}
         </section>
       ) : null}

@@ -82,12 +82,19 @@ export function registerExecutions(program: Command): void {
     });
 
   serviceCommand(executions, 'get')
-    .description('print an execution snapshot (status, output, per-task states) as JSON')
+    .description('print an execution snapshot (status, input, output, per-task states) as JSON, large values fetched by reference')
     .argument('<id>', 'execution id, or the start of it')
     .action(async (id, options) => {
       await runServiceCommand('executions get', async () => {
         const client = clientFrom(options);
-        process.stdout.write(`${JSON.stringify(await client.getExecution(await resolveExecutionId(client, id)), null, 2)}\n`);
+        const snapshot = await client.getExecution(await resolveExecutionId(client, id));
+        // Values the service keeps by reference are fetched, so the snapshot prints inputs and outputs as before.
+        const filled = {
+          ...snapshot,
+          execution: await client.withStoredValues(snapshot.execution),
+          tasks: await Promise.all(snapshot.tasks.map((task) => client.withStoredValues(task))),
+        };
+        process.stdout.write(`${JSON.stringify(filled, null, 2)}\n`);
       });
     });
 

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../core/input-limits.ts';
 import { DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_TASKS } from '../../service/document-limits.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT } from '../../store/stored-values.ts';
 import { parseEgressRule } from '../../effects/egress/egress-policy.ts';
 import { EFFECT_POLICY_OPTIONS, ownEndpointRules, parseEffectPolicyFlags, repeatable } from '../effect-policy-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -57,6 +58,7 @@ export function registerServe(program: Command): void {
     .option('--max-input-bytes <bytes>', 'the largest workflow input a start accepts (serialized JSON)', String(DEFAULT_MAX_INPUT_BYTES))
     .option('--max-document-bytes <bytes>', 'the largest workflow document a start or registration accepts', String(DEFAULT_MAX_DOCUMENT_BYTES))
     .option('--max-document-tasks <n>', 'the most tasks a workflow document may declare (every do, try and branches list)', String(DEFAULT_MAX_DOCUMENT_TASKS))
+    .option('--inline-value-limit <bytes>', 'task and workflow inputs/outputs larger than this (serialized JSON) are stored once by reference; events and snapshots carry inputUri/outputUri', String(DEFAULT_INLINE_VALUE_LIMIT))
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -123,7 +125,7 @@ export function registerServe(program: Command): void {
         process.exitCode = EXIT.invalid;
         return;
       }
-      const sizes = { maxInputBytes: options.maxInputBytes, maxDocumentBytes: options.maxDocumentBytes, maxDocumentTasks: options.maxDocumentTasks };
+      const sizes = { maxInputBytes: options.maxInputBytes, maxDocumentBytes: options.maxDocumentBytes, maxDocumentTasks: options.maxDocumentTasks, inlineValueLimit: options.inlineValueLimit };
       const malformed = Object.entries(sizes).find(([, value]) => !Number.isInteger(Number(value)) || Number(value) < 1);
       if (malformed) {
         process.stderr.write(`cairn serve: --${malformed[0].replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} must be a positive integer, got "${malformed[1]}"\n`);
@@ -131,6 +133,7 @@ export function registerServe(program: Command): void {
         return;
       }
       const maxInputBytes = Number(options.maxInputBytes);
+      const inlineValueLimit = Number(options.inlineValueLimit);
       if (options.temporal && (options.egressAllow.length > 0 || options.egressDeny.length > 0 || options.allowFiles !== undefined)) {
         process.stderr.write('cairn serve: --egress-allow, --egress-deny and --allow-files are for the embedded engine; with --temporal, give them to the workers (cairn worker --egress-allow …)\n');
         process.exitCode = EXIT.invalid;
@@ -172,7 +175,7 @@ export function registerServe(program: Command): void {
       const { DocumentLoaderThread } = await import('../../service/document-loader-thread.ts');
       let store;
       try {
-        store = await openStore(location);
+        store = await openStore(location, { inlineValueLimit });
       } catch (error) {
         process.stderr.write(`cairn serve: cannot open the store (${options.database ? 'PostgreSQL' : location}): ${(error as Error).message}\n`);
         process.exitCode = EXIT.unavailable;

@@ -33,6 +33,9 @@ export interface TaskNode {
   attempts: number;
   input?: Json;
   output?: Json;
+  /** Where the input/output are when the service stored them by reference (the value itself is then absent). */
+  inputUri?: string;
+  outputUri?: string;
   error?: JsonObject;
   /** Failed attempts, oldest first. */
   failedAttempts: AttemptRecord[];
@@ -50,6 +53,8 @@ export interface TaskTree {
   endedAt?: number;
   error?: JsonObject;
   output?: Json;
+  /** Where the output is when the service stored it by reference. */
+  outputUri?: string;
   /** Top-level task instances in the order they first appeared. */
   roots: TaskNode[];
   /** Every instance by `ref#iteration`. */
@@ -109,6 +114,18 @@ function nodeFor(tree: TaskTree, event: ProgressEvent & { subject: string }): Ta
   return node;
 }
 
+/** A value inline, or (stored by reference at the service) its `…Uri` in its place. */
+function applyValue(target: { input?: Json; output?: Json; inputUri?: string; outputUri?: string }, data: JsonObject, field: 'input' | 'output'): void {
+  const uriField = `${field}Uri` as const;
+  if (data[field] !== undefined) {
+    target[field] = data[field];
+    delete target[uriField];
+  } else if (typeof data[uriField] === 'string') {
+    target[uriField] = data[uriField];
+    delete target[field];
+  }
+}
+
 function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
   const { data } = event;
   switch (event.type) {
@@ -152,15 +169,15 @@ function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
     case EVENT_TYPES.taskCompleted:
       node.status = 'completed';
       node.endedAt = timeOf(event);
-      if (data.output !== undefined) node.output = data.output;
+      applyValue(node, data, 'output');
       return;
     case EVENT_TYPES.taskSkipped:
       node.status = 'skipped';
       node.endedAt = timeOf(event);
       return;
     case EVENT_TYPES.taskState:
-      if (data.input !== undefined) node.input = data.input;
-      if (data.output !== undefined) node.output = data.output;
+      applyValue(node, data, 'input');
+      applyValue(node, data, 'output');
       if (typeof data.items === 'number') node.items = data.items;
       return;
     case EVENT_TYPES.taskStatusChanged:
@@ -191,7 +208,7 @@ function applyWorkflowEvent(tree: TaskTree, event: ProgressEvent): void {
   }
   if (status === 'completed' || status === 'faulted' || status === 'cancelled') {
     tree.endedAt = timeOf(event);
-    if (data.output !== undefined) tree.output = data.output;
+    applyValue(tree, data, 'output');
     if (isJsonObject(data.error)) tree.error = data.error;
   }
 }

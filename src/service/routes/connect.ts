@@ -44,6 +44,8 @@ function execution(record: ExecutionRecord) {
     updatedAt: record.updatedAt,
     lastSeq: BigInt(record.lastSeq),
     maxSeq: BigInt(record.maxSeq),
+    inputUri: record.inputUri,
+    outputUri: record.outputUri,
   };
 }
 
@@ -56,6 +58,7 @@ function task(state: TaskState) {
     endedAt: state.endedAt ?? '',
     attempts: state.attempts,
     output: value(state.output),
+    outputUri: state.outputUri,
     error: state.error,
     seq: BigInt(state.seq),
   };

@@ -90,6 +90,18 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
     async (request) => ({ document: await context.service.document(request.params.id) }),
   );
 
+  app.get<{ Params: { id: string; hash: string } }>(
+    '/v1/executions/:id/values/:hash',
+    {
+      schema: {
+        params: { type: 'object', required: ['id', 'hash'], properties: { id: { type: 'string', minLength: 1 }, hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+        response: errorResponses,
+      },
+    },
+    // A value stored by reference (an event's or record's `inputUri`/`outputUri`), as the JSON it was.
+    async (request, reply) => reply.type('application/json').send(await context.service.value(request.params.id, request.params.hash)),
+  );
+
   for (const action of ['cancel', 'suspend', 'resume'] as const) {
     app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       `/v1/executions/:id/${action}`,
