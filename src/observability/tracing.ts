@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
+import type { SpanOrigin } from './span-record.ts';
 
 /** The process's tracer, with the id generator that lets progress spans carry computed ids. */
 export interface Tracing {
   tracer: Tracer;
   ids: ComputedIds;
+  /** The resource and scope of spans built as records (span-record.ts), the tracer's own. */
+  origin: SpanOrigin;
+  /** Hands a span record that has ended to the span processor, as the tracer does with its spans. */
+  export(span: ReadableSpan): void;
   /** Hands every ended span to the exporter (the end of a run, a test's query). */
   flush(): Promise<void>;
 }
@@ -59,21 +64,35 @@ let loading: Promise<LoadedTracing> | undefined;
  */
 export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
-    const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
-      import('@opentelemetry/sdk-trace-base'),
+    const [{ OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
       import('@opentelemetry/exporter-trace-otlp-proto'),
       import('@opentelemetry/resources'),
     ]);
-    const ids = new ComputedIds();
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
       .merge(detectResources({ detectors: [envDetector] }));
-    const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
-    const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [spanProcessor] });
+    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(new OTLPTraceExporter()));
     trace.setGlobalTracerProvider(provider);
-    return { tracer: provider.getTracer('cairn'), ids, flush: () => provider.forceFlush(), spanProcessor, resource };
+    return tracing;
   })();
   return loading;
+}
+
+/** A tracer provider around one span processor, with the computed ids and span records of Tracing. */
+export function createTracing(resource: Resource, processor: SpanProcessor): { tracing: LoadedTracing; provider: BasicTracerProvider } {
+  const ids = new ComputedIds();
+  const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [processor] });
+  const scope = { name: 'cairn' };
+  const tracing: LoadedTracing = {
+    tracer: provider.getTracer(scope.name),
+    ids,
+    origin: { resource, scope },
+    export: (span) => processor.onEnd(span),
+    spanProcessor: processor,
+    resource,
+    flush: () => provider.forceFlush(),
+  };
+  return { tracing, provider };
 }
 
 /** A context whose active span is the remote one a `traceparent` names (or the root context). */
