@@ -1,10 +1,10 @@
-import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type Span, type SpanContext } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, type Link, type Span, type SpanContext } from '@opentelemetry/api';
 import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import type { JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
 import { taskKindAt } from '../core/task-kind.ts';
 import { executionSpanId, formatTraceparent, parseTraceparent, taskSpanId, type TraceRoot } from '../core/trace-context.ts';
-import { SpanRecord } from './span-record.ts';
+import { SpanRecord, type RecordAttributes } from './span-record.ts';
 import { contextOf, type Tracing } from './tracing.ts';
 
 /** A task instance as its events name it: the loop iteration stays the text the events carry. */
@@ -17,6 +17,8 @@ interface Instance {
 interface OpenTask {
   record: SpanRecord;
   instance: Instance;
+  /** The record's context as its children's parent (made when it first has one). */
+  asParent?: SpanContext;
 }
 
 const TASK_ENDS = new Set<string>([EVENT_TYPES.taskCompleted, EVENT_TYPES.taskFaulted, EVENT_TYPES.taskCancelled]);
@@ -112,7 +114,7 @@ export class ProgressSpans {
       traceFlags: TraceFlags.SAMPLED,
     };
     const parent = this.#parent(instance);
-    const attributes: Attributes = {
+    const attributes: RecordAttributes = {
       'cairn.execution.id': this.executionId,
       'cairn.workflow.name': this.document.document.name,
       'cairn.task.pointer': instance.pointer,
@@ -120,7 +122,7 @@ export class ProgressSpans {
       'cairn.task.iteration': instance.iteration,
       'cairn.task.attempt': instance.attempt,
     };
-    const parentContext = parent ? { ...parent.record.spanContext(), isRemote: true } : this.#executionContext;
+    const parentContext = parent ? (parent.asParent ??= { ...parent.record.spanContext(), isRemote: true }) : this.#executionContext;
     this.#open.set(key, { record: new SpanRecord(this.tracing.origin, context, parentContext, task.name, Date.parse(event.time), attributes), instance });
   }
 
@@ -149,10 +151,12 @@ export class ProgressSpans {
     const traceparents = event.data.traceparents;
     if (!open || !Array.isArray(traceparents) || this.#linked.has(key)) return;
     this.#linked.add(key);
+    const links: Link[] = [];
     for (const value of traceparents) {
       const parsed = typeof value === 'string' ? parseTraceparent(value) : undefined;
-      if (parsed?.parentSpanId) open.record.links.push({ context: { traceId: parsed.traceId, spanId: parsed.parentSpanId, traceFlags: parsed.sampled ? 1 : 0, isRemote: true } });
+      if (parsed?.parentSpanId) links.push({ context: { traceId: parsed.traceId, spanId: parsed.parentSpanId, traceFlags: parsed.sampled ? 1 : 0, isRemote: true } });
     }
+    open.record.addLinks(links);
   }
 
   #task(pointer: string): { name: string; kind: string } {

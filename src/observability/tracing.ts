@@ -64,14 +64,19 @@ let loading: Promise<LoadedTracing> | undefined;
  */
 export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
-    const [{ OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
-      import('@opentelemetry/exporter-trace-otlp-proto'),
+    const [{ OTLPExporterBase }, { convertLegacyHttpOptions, createOtlpHttpExportDelegate }, { TraceExporterMetricsHelper }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { recordSerializer }] = await Promise.all([
+      import('@opentelemetry/otlp-exporter-base'),
+      import('@opentelemetry/otlp-exporter-base/node-http'),
+      import('@opentelemetry/otlp-transformer'),
       import('@opentelemetry/resources'),
+      import('./record-serializer.ts'),
     ]);
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
       .merge(detectResources({ detectors: [envDetector] }));
-    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(new OTLPTraceExporter()));
+    // The OTLP/HTTP protobuf exporter (exporter-trace-otlp-proto's, OTEL_EXPORTER_OTLP_* included) with a serializer that encodes task span records cheaply.
+    const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }), recordSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter));
     trace.setGlobalTracerProvider(provider);
     return tracing;
   })();
