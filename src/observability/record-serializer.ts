@@ -164,15 +164,19 @@ function endField(w: Writer, bodyStart: number): void {
 /** One Span message, fields in the OTLP library's order (trace-serializer.js). */
 function writeSpan(w: Writer, record: SpanRecord): void {
   const context = record.spanContext();
-  w.hex(0x0a, context.traceId);
+  writeRecent(w, TRACE_ID, context.traceId, writeTraceId);
   w.hex(0x12, context.spanId);
   if (record.parentSpanContext?.spanId) w.hex(0x22, record.parentSpanContext.spanId);
-  w.string(0x2a, record.name);
+  writeRecent(w, NAME, record.name, writeName);
   w.varint(0x30);
   w.varint(record.kind + 1);
   w.time(0x39, record.startTime);
   w.time(0x41, record.endTime);
-  for (const key in record.attributes) writeAttribute(w, key, record.attributes[key]!);
+  for (const key in record.attributes) {
+    const value = record.attributes[key]!;
+    if (typeof value === 'string') writeRecent(w, key, value, writeAttribute);
+    else writeAttribute(w, key, value);
+  }
   w.raw(DROPPED_ATTRIBUTES);
   w.raw(DROPPED_EVENTS_AND_LINKS);
   const message = record.status.message;
@@ -192,6 +196,35 @@ function varintLength(value: number): number {
     length++;
   }
   return length;
+}
+
+/**
+ * The last encoding of each field, by slot (an attribute's key, or TRACE_ID, NAME): a loop's
+ * spans follow each other in a batch and repeat most of their fields, so most are copied.
+ */
+const recent = new Map<string, { value: string; field: Buffer }>();
+const TRACE_ID = '\0trace id';
+const NAME = '\0name';
+
+function writeRecent(w: Writer, slot: string, value: string, encode: (w: Writer, slot: string, value: string) => void): void {
+  const last = recent.get(slot);
+  if (last?.value === value) return w.raw(last.field);
+  const start = w.pos;
+  encode(w, slot, value);
+  const field = Buffer.from(w.bytes.subarray(start, w.pos));
+  if (!last) recent.set(slot, { value, field });
+  else {
+    last.value = value;
+    last.field = field;
+  }
+}
+
+function writeTraceId(w: Writer, _slot: string, traceId: string): void {
+  w.hex(0x0a, traceId);
+}
+
+function writeName(w: Writer, _slot: string, name: string): void {
+  w.string(0x2a, name);
 }
 
 /** Encoded keys of attributes (KeyValue.key, tag and length included): records repeat a few keys. */
