@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { getNumberFromEnv } from '@opentelemetry/core';
+import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
 import type { SpanOrigin } from './span-record.ts';
 
@@ -76,11 +77,28 @@ export function loadTracing(): Promise<LoadedTracing> {
       .merge(detectResources({ detectors: [envDetector] }));
     // The OTLP/HTTP protobuf exporter (exporter-trace-otlp-proto's, OTEL_EXPORTER_OTLP_* included) with a serializer that encodes task span records cheaply.
     const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }), recordSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
-    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter));
+    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter, batchingFromEnv()));
     trace.setGlobalTracerProvider(provider);
     return tracing;
   })();
   return loading;
+}
+
+/**
+ * The standard OTEL_BSP_* variables (the SDK's BatchSpanProcessor no longer reads them itself);
+ * unset ones keep its defaults: a queue of 2,048 spans, batches of 512, a 5 s delay, a 30 s timeout.
+ */
+function batchingFromEnv(): BufferConfig {
+  const config: BufferConfig = {};
+  const set = (key: keyof BufferConfig, variable: string) => {
+    const value = getNumberFromEnv(variable);
+    if (value !== undefined && value > 0) config[key] = value;
+  };
+  set('maxQueueSize', 'OTEL_BSP_MAX_QUEUE_SIZE');
+  set('maxExportBatchSize', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
+  set('scheduledDelayMillis', 'OTEL_BSP_SCHEDULE_DELAY');
+  set('exportTimeoutMillis', 'OTEL_BSP_EXPORT_TIMEOUT');
+  return config;
 }
 
 /** A tracer provider around one span processor, with the computed ids and span records of Tracing. */
