@@ -1,9 +1,11 @@
 // `npm run bench:tracing`: tracing on vs off, alternated in one process — a `for` of 10,000 `set`
 // tasks on the local host, and the 50-HTTP-call workflow on Temporal (a dev server, a worker per
-// run). "On" exports every span over OTLP/HTTP to a loopback sink that accepts and drops them;
-// "off" has no OTEL_* variable, so nothing is loaded. Prints medians of ROUNDS (wall and CPU time)
-// and on/off ratios as a Markdown table.
-import Fastify from 'fastify';
+// run). "On" exports every span over OTLP/HTTP to a loopback sink in another process
+// (otlp-sink.ts) that counts and drops them; "off" has no OTEL_* variable, so nothing is loaded.
+// Prints medians of ROUNDS (wall and CPU time of this process), on/off ratios, the spans the sink
+// received per traced run and the load average, as Markdown.
+import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import type { WorkflowDocument } from '../src/core/model.ts';
 import { startDevServer } from '../src/hosts/temporal/dev-server.ts';
@@ -14,16 +16,11 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ITEMS = 10_000;
 const CALLS = 50;
 
-const sink = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
-let spansBytes = 0;
-sink.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-sink.post('/v1/traces', async (request, reply) => {
-  spansBytes += (request.body as Buffer).length;
-  return reply.type('application/x-protobuf').send(Buffer.alloc(0));
-});
-sink.get('/item', async () => ({ ok: true }));
-await sink.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
+const sink = fork(new URL('./otlp-sink.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+const { port } = await new Promise<{ port: number }>((resolve) => sink.once('message', resolve));
+const base = `http://127.0.0.1:${port}`;
+const received = async () => ((await (await fetch(`${base}/count`)).json()) as { spans: number; bytes: number });
+const loadBefore = loadavg();
 
 const forOfSets = parseYaml(`
 document: { dsl: '1.0.0', namespace: bench, name: for-of-sets, version: '1.0.0' }
@@ -46,23 +43,26 @@ do:
 
 const temporal = await startDevServer();
 process.env.OTEL_EXPORTER_OTLP_ENDPOINT = base;
-const { flush } = await loadTracing();
+await loadTracing();
 
 interface Sample {
   wallMs: number;
   cpuMs: number;
+  spans: number;
 }
 
 async function measure(host: HostName, document: WorkflowDocument, traced: boolean): Promise<Sample> {
   if (traced) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = base;
   else delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const before = (await received()).spans;
   const cpu = process.cpuUsage();
   const started = performance.now();
+  // A traced run ends once its spans are exported (runOnHost flushes).
   const result = await runOnHost(host, document, {}, { temporal: { address: temporal.address } });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   if (result.status !== 'completed') throw new Error(`${document.document.name} ended ${result.status}`);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, spans: (await received()).spans - before };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -81,12 +81,13 @@ for (const [label, host, document] of [
     on.push(await measure(host, document, true));
   }
   const [offWall, onWall, offCpu, onCpu] = [median(off.map((s) => s.wallMs)), median(on.map((s) => s.wallMs)), median(off.map((s) => s.cpuMs)), median(on.map((s) => s.cpuMs))];
-  rows.push(`| ${label} | ${offWall.toFixed(0)} | ${onWall.toFixed(0)} | **${(onWall / offWall).toFixed(2)}** | ${offCpu.toFixed(0)} | ${onCpu.toFixed(0)} | **${(onCpu / offCpu).toFixed(2)}** |`);
+  const spans = on.map((s) => s.spans);
+  rows.push(`| ${label} | ${offWall.toFixed(0)} | ${onWall.toFixed(0)} | **${(onWall / offWall).toFixed(2)}** | ${offCpu.toFixed(0)} | ${onCpu.toFixed(0)} | **${(onCpu / offCpu).toFixed(2)}** | ${Math.min(...spans)}–${Math.max(...spans)} |`);
 }
-await flush();
-console.log(`rounds: ${ROUNDS} (medians, on/off alternated); spans exported: ${(spansBytes / 1024).toFixed(0)} KiB of OTLP protobuf`);
-console.log('| workload | off wall ms | on wall ms | on/off wall | off CPU ms | on CPU ms | on/off CPU |');
-console.log('|---|---|---|---|---|---|---|');
+const { bytes } = await received();
+console.log(`${new Date().toISOString()}; rounds: ${ROUNDS} (medians, on/off alternated); load average before ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${(bytes / 1024).toFixed(0)} KiB of OTLP protobuf received`);
+console.log('| workload | off wall ms | on wall ms | on/off wall | off CPU ms | on CPU ms | on/off CPU | spans received per traced run |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
-await sink.close();
+sink.disconnect();
 await temporal.stop();

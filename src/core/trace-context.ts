@@ -44,9 +44,10 @@ export function executionTraceparent(root: TraceRoot, executionId: string): stri
   return formatTraceparent(root.traceId, executionSpanId(executionId), root.sampled);
 }
 
-/** The span of one task instance: pointer, loop iteration and retry attempt. */
-export function taskSpanId(executionId: string, task: TaskInstance): string {
-  return hash64(`task:${executionId}:${task.pointer}:${task.iteration.join('.')}:${task.attempt}`, 0);
+/** The span of one task instance: pointer, loop iteration (the numbers, or the dotted text events carry) and retry attempt. */
+export function taskSpanId(executionId: string, task: Omit<TaskInstance, 'iteration'> & { iteration: TaskInstance['iteration'] | string }): string {
+  const iteration = typeof task.iteration === 'string' ? task.iteration : task.iteration.join('.');
+  return hash64(`task:${executionId}:${task.pointer}:${iteration}:${task.attempt}`, 0);
 }
 
 /** The `traceparent` an effect of `task` carries: the task instance's span is the parent of the call. */

@@ -1,15 +1,24 @@
-import { SpanKind, SpanStatusCode, type Link, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, type Link, type Span, type SpanContext } from '@opentelemetry/api';
 import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import type { JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
-import type { TaskInstance } from '../core/progress.ts';
 import { taskKindAt } from '../core/task-kind.ts';
 import { executionSpanId, formatTraceparent, parseTraceparent, taskSpanId, type TraceRoot } from '../core/trace-context.ts';
+import { SpanRecord, type RecordAttributes } from './span-record.ts';
 import { contextOf, type Tracing } from './tracing.ts';
 
-interface OpenSpan {
-  span: Span;
-  instance: TaskInstance;
+/** A task instance as its events name it: the loop iteration stays the text the events carry. */
+interface Instance {
+  pointer: string;
+  iteration: string;
+  attempt: number;
+}
+
+interface OpenTask {
+  record: SpanRecord;
+  instance: Instance;
+  /** The record's context as its children's parent (made when it first has one). */
+  asParent?: SpanContext;
 }
 
 const TASK_ENDS = new Set<string>([EVENT_TYPES.taskCompleted, EVENT_TYPES.taskFaulted, EVENT_TYPES.taskCancelled]);
@@ -20,37 +29,48 @@ const EXECUTION_ENDS = new Set<string>([EVENT_TYPES.workflowCompleted, EVENT_TYP
  * instance, with the ids trace-context.ts computes and the times the events carry. A span
  * is started and ended once whatever the events' delivery does (a replay, a re-sent batch):
  * events for a span already ended are ignored.
+ *
+ * The execution span goes through the tracer (its sampler decides for the whole trace); task
+ * spans, thousands in a long loop, are built as records (span-record.ts) under that decision.
  */
 export class ProgressSpans {
-  readonly #open = new Map<string, OpenSpan>();
+  /** Open task spans by instance key (instanceKey). */
+  readonly #open = new Map<string, OpenTask>();
+  /** Instance keys of task spans already ended. */
   readonly #ended = new Set<string>();
   /** Listen spans already linked to their consumed events (a repeated event links nothing twice). */
   readonly #linked = new Set<string>();
+  /** Span name and kind of each task pointer: the document is walked once per task, not per instance. */
+  readonly #tasks = new Map<string, { name: string; kind: string }>();
+  readonly #executionContext: SpanContext;
   #execution: Span | undefined;
+  #executionEnded = false;
 
   constructor(
     private readonly tracing: Tracing,
     private readonly root: TraceRoot,
     private readonly executionId: string,
     private readonly document: WorkflowDocument,
-  ) {}
+  ) {
+    this.#executionContext = { traceId: root.traceId, spanId: executionSpanId(executionId), traceFlags: root.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
+  }
 
   observe(event: ProgressEvent): void {
     if (event.executionid !== this.executionId) return;
     if (event.type === EVENT_TYPES.workflowStarted) this.#startExecution(event);
     else if (EXECUTION_ENDS.has(event.type)) this.#endExecution(event);
-    else if (event.subject === undefined) return;
+    // Unsampled: no task span would be exported, so none is built.
+    else if (event.subject === undefined || (this.#executionContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
     else if (event.type === EVENT_TYPES.taskStarted) this.#startTask(event, instanceOf(event));
     else if (TASK_ENDS.has(event.type)) this.#endTask(event, instanceOf(event));
-    else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.span.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, Date.parse(event.time));
+    else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, Date.parse(event.time));
     else if (event.type === EVENT_TYPES.workflowCorrelationCompleted) this.#linkConsumedEvents(event, instanceOf(event));
   }
 
   #startExecution(event: ProgressEvent): void {
-    const spanId = executionSpanId(this.executionId);
-    if (this.#execution || this.#ended.has(spanId)) return;
+    if (this.#execution || this.#executionEnded) return;
     const header = this.document.document;
-    this.#execution = this.tracing.ids.naming(spanId, this.root.traceId, () => this.tracing.tracer.startSpan(
+    const span = this.tracing.ids.naming(this.#executionContext.spanId, this.root.traceId, () => this.tracing.tracer.startSpan(
       `workflow ${header.namespace}/${header.name}`,
       {
         kind: SpanKind.INTERNAL,
@@ -64,6 +84,9 @@ export class ProgressSpans {
       },
       contextOf(this.root.parentSpanId ? formatTraceparent(this.root.traceId, this.root.parentSpanId, this.root.sampled) : undefined),
     ));
+    this.#execution = span;
+    // The sampler's decision for the execution is its tasks' decision.
+    this.#executionContext.traceFlags = span.spanContext().traceFlags;
   }
 
   #endExecution(event: ProgressEvent): void {
@@ -71,91 +94,114 @@ export class ProgressSpans {
     if (!span) return;
     const status = statusOf(event.type);
     span.setAttribute('cairn.status', status);
-    endWithStatus(span, status, event.data);
+    const error = errorOf(status, event.data);
+    if (error) {
+      span.setAttribute('error.type', error.type);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.title });
+    }
     span.end(Date.parse(event.time));
     this.#execution = undefined;
-    this.#ended.add(executionSpanId(this.executionId));
+    this.#executionEnded = true;
   }
 
-  #startTask(event: ProgressEvent, instance: TaskInstance): void {
-    const spanId = taskSpanId(this.executionId, instance);
-    if (this.#open.has(spanId) || this.#ended.has(spanId)) return;
-    const kind = taskKindAt(this.document, instance.pointer) ?? 'task';
-    const name = instance.pointer.slice(instance.pointer.lastIndexOf('/') + 1);
-    const parentId = this.#parentSpanId(instance);
-    const span = this.tracing.ids.naming(spanId, undefined, () => this.tracing.tracer.startSpan(
-      `${kind} ${name}`,
-      {
-        kind: SpanKind.INTERNAL,
-        startTime: Date.parse(event.time),
-        attributes: {
-          'cairn.execution.id': this.executionId,
-          'cairn.workflow.name': this.document.document.name,
-          'cairn.task.pointer': instance.pointer,
-          'cairn.task.kind': kind,
-          'cairn.task.iteration': instance.iteration.join('.'),
-          'cairn.task.attempt': instance.attempt,
-        },
-      },
-      contextOf(formatTraceparent(this.root.traceId, parentId, this.root.sampled)),
-    ));
-    this.#open.set(spanId, { span, instance });
+  #startTask(event: ProgressEvent, instance: Instance): void {
+    const key = instanceKey(instance);
+    if (this.#open.has(key) || this.#ended.has(key)) return;
+    const task = this.#task(instance.pointer);
+    const context: SpanContext = {
+      traceId: this.root.traceId,
+      spanId: taskSpanId(this.executionId, instance),
+      traceFlags: TraceFlags.SAMPLED,
+    };
+    const parent = this.#parent(instance);
+    const attributes: RecordAttributes = {
+      'cairn.execution.id': this.executionId,
+      'cairn.workflow.name': this.document.document.name,
+      'cairn.task.pointer': instance.pointer,
+      'cairn.task.kind': task.kind,
+      'cairn.task.iteration': instance.iteration,
+      'cairn.task.attempt': instance.attempt,
+    };
+    const parentContext = parent ? (parent.asParent ??= { ...parent.record.spanContext(), isRemote: true }) : this.#executionContext;
+    this.#open.set(key, { record: new SpanRecord(this.tracing.origin, context, parentContext, task.name, Date.parse(event.time), attributes), instance });
   }
 
-  #endTask(event: ProgressEvent, instance: TaskInstance): void {
-    const spanId = taskSpanId(this.executionId, instance);
-    const open = this.#open.get(spanId);
+  #endTask(event: ProgressEvent, instance: Instance): void {
+    const key = instanceKey(instance);
+    const open = this.#open.get(key);
     if (!open) return;
+    const { record } = open;
     const status = statusOf(event.type);
-    open.span.setAttribute('cairn.status', status);
-    endWithStatus(open.span, status, event.data);
-    open.span.end(Date.parse(event.time));
-    this.#open.delete(spanId);
-    this.#ended.add(spanId);
+    record.attributes['cairn.status'] = status;
+    const error = errorOf(status, event.data);
+    if (error) {
+      record.attributes['error.type'] = error.type;
+      record.status = { code: SpanStatusCode.ERROR, message: error.title };
+    }
+    record.end(Date.parse(event.time));
+    this.#open.delete(key);
+    this.#ended.add(key);
+    this.tracing.export(record);
   }
 
   /** A `listen` links to the spans that produced the events it consumed (their `traceparent`). */
-  #linkConsumedEvents(event: ProgressEvent, instance: TaskInstance): void {
-    const spanId = taskSpanId(this.executionId, instance);
-    const open = this.#open.get(spanId);
+  #linkConsumedEvents(event: ProgressEvent, instance: Instance): void {
+    const key = instanceKey(instance);
+    const open = this.#open.get(key);
     const traceparents = event.data.traceparents;
-    if (!open || !Array.isArray(traceparents) || this.#linked.has(spanId)) return;
-    this.#linked.add(spanId);
+    if (!open || !Array.isArray(traceparents) || this.#linked.has(key)) return;
+    this.#linked.add(key);
     const links: Link[] = [];
     for (const value of traceparents) {
       const parsed = typeof value === 'string' ? parseTraceparent(value) : undefined;
       if (parsed?.parentSpanId) links.push({ context: { traceId: parsed.traceId, spanId: parsed.parentSpanId, traceFlags: parsed.sampled ? 1 : 0, isRemote: true } });
     }
-    open.span.addLinks(links);
+    open.record.addLinks(links);
+  }
+
+  #task(pointer: string): { name: string; kind: string } {
+    let task = this.#tasks.get(pointer);
+    if (!task) {
+      const kind = taskKindAt(this.document, pointer) ?? 'task';
+      task = { name: `${kind} ${pointer.slice(pointer.lastIndexOf('/') + 1)}`, kind };
+      this.#tasks.set(pointer, task);
+    }
+    return task;
   }
 
   /**
    * The enclosing task instance still open (the nearest ancestor pointer whose instance's loop
-   * iterations contain this one's), or the execution: task events arrive in order, so the
-   * parent has started and not yet ended.
+   * iterations contain this one's), or none (the execution): task events arrive in order, so
+   * the parent has started and not yet ended.
    */
-  #parentSpanId(instance: TaskInstance): string {
-    let best: OpenSpan | undefined;
+  #parent(instance: Instance): OpenTask | undefined {
+    let best: OpenTask | undefined;
     for (const open of this.#open.values()) {
       const candidate = open.instance;
-      if (!instance.pointer.startsWith(`${candidate.pointer}/`) || !isPrefix(candidate.iteration, instance.iteration)) continue;
+      if (!isWithin(candidate.pointer, instance.pointer, '/') || (candidate.iteration !== instance.iteration && !isWithin(candidate.iteration, instance.iteration, '.'))) continue;
       if (!best || candidate.pointer.length > best.instance.pointer.length || (candidate.pointer.length === best.instance.pointer.length && candidate.attempt === instance.attempt)) best = open;
     }
-    return best ? taskSpanId(this.executionId, best.instance) : executionSpanId(this.executionId);
+    return best;
   }
 
-  #openWithPointer(pointer: string): OpenSpan | undefined {
+  #openWithPointer(pointer: string): OpenTask | undefined {
     for (const open of this.#open.values()) if (open.instance.pointer === pointer) return open;
     return undefined;
   }
 }
 
-function instanceOf(event: ProgressEvent): TaskInstance {
-  return { pointer: event.subject!, iteration: event.iteration ? event.iteration.split('.').map(Number) : [], attempt: event.attempt ?? 0 };
+function instanceOf(event: ProgressEvent): Instance {
+  return { pointer: event.subject!, iteration: event.iteration ?? '', attempt: event.attempt ?? 0 };
 }
 
-function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
-  return prefix.length <= of.length && prefix.every((value, index) => of[index] === value);
+function instanceKey(instance: Instance): string {
+  return `${instance.attempt}:${instance.iteration}:${instance.pointer}`;
+}
+
+/** Whether `path` lies strictly below `prefix` in a path of `separator`-joined steps ('' is the top). */
+function isWithin(prefix: string, path: string, separator: string): boolean {
+  if (prefix === '') return path !== '';
+  return path.length > prefix.length && path.startsWith(prefix) && path[prefix.length] === separator;
 }
 
 function statusOf(type: string): 'completed' | 'faulted' | 'cancelled' {
@@ -164,10 +210,9 @@ function statusOf(type: string): 'completed' | 'faulted' | 'cancelled' {
   return 'completed';
 }
 
-function endWithStatus(span: Span, status: string, data: JsonObject): void {
-  if (status !== 'faulted') return;
+function errorOf(status: string, data: JsonObject): { type: string; title: string } | undefined {
+  if (status !== 'faulted') return undefined;
   const error = data.error as JsonObject | undefined;
   const type = typeof error?.type === 'string' ? error.type : 'runtime';
-  span.setAttribute('error.type', type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: typeof error?.title === 'string' ? error.title : type });
+  return { type, title: typeof error?.title === 'string' ? error.title : type };
 }

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { IdGenerator, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { getNumberFromEnv } from '@opentelemetry/core';
+import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
+import type { SpanOrigin } from './span-record.ts';
 
 /** The process's tracer, with the id generator that lets progress spans carry computed ids. */
 export interface Tracing {
   tracer: Tracer;
   ids: ComputedIds;
+  /** The resource and scope of spans built as records (span-record.ts), the tracer's own. */
+  origin: SpanOrigin;
+  /** Hands a span record that has ended to the span processor, as the tracer does with its spans. */
+  export(span: ReadableSpan): void;
   /** Hands every ended span to the exporter (the end of a run, a test's query). */
   flush(): Promise<void>;
 }
@@ -59,21 +65,57 @@ let loading: Promise<LoadedTracing> | undefined;
  */
 export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
-    const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
-      import('@opentelemetry/sdk-trace-base'),
-      import('@opentelemetry/exporter-trace-otlp-proto'),
+    const [{ OTLPExporterBase }, { convertLegacyHttpOptions, createOtlpHttpExportDelegate }, { TraceExporterMetricsHelper }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { recordSerializer }] = await Promise.all([
+      import('@opentelemetry/otlp-exporter-base'),
+      import('@opentelemetry/otlp-exporter-base/node-http'),
+      import('@opentelemetry/otlp-transformer'),
       import('@opentelemetry/resources'),
+      import('./record-serializer.ts'),
     ]);
-    const ids = new ComputedIds();
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
       .merge(detectResources({ detectors: [envDetector] }));
-    const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
-    const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [spanProcessor] });
+    // The OTLP/HTTP protobuf exporter (exporter-trace-otlp-proto's, OTEL_EXPORTER_OTLP_* included) with a serializer that encodes task span records cheaply.
+    const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }), recordSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter, batchingFromEnv()));
     trace.setGlobalTracerProvider(provider);
-    return { tracer: provider.getTracer('cairn'), ids, flush: () => provider.forceFlush(), spanProcessor, resource };
+    return tracing;
   })();
   return loading;
+}
+
+/**
+ * The standard OTEL_BSP_* variables (the SDK's BatchSpanProcessor no longer reads them itself);
+ * unset ones keep its defaults: a queue of 2,048 spans, batches of 512, a 5 s delay, a 30 s timeout.
+ */
+function batchingFromEnv(): BufferConfig {
+  const config: BufferConfig = {};
+  const set = (key: keyof BufferConfig, variable: string) => {
+    const value = getNumberFromEnv(variable);
+    if (value !== undefined && value > 0) config[key] = value;
+  };
+  set('maxQueueSize', 'OTEL_BSP_MAX_QUEUE_SIZE');
+  set('maxExportBatchSize', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
+  set('scheduledDelayMillis', 'OTEL_BSP_SCHEDULE_DELAY');
+  set('exportTimeoutMillis', 'OTEL_BSP_EXPORT_TIMEOUT');
+  return config;
+}
+
+/** A tracer provider around one span processor, with the computed ids and span records of Tracing. */
+export function createTracing(resource: Resource, processor: SpanProcessor): { tracing: LoadedTracing; provider: BasicTracerProvider } {
+  const ids = new ComputedIds();
+  const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [processor] });
+  const scope = { name: 'cairn' };
+  const tracing: LoadedTracing = {
+    tracer: provider.getTracer(scope.name),
+    ids,
+    origin: { resource, scope },
+    export: (span) => processor.onEnd(span),
+    spanProcessor: processor,
+    resource,
+    flush: () => provider.forceFlush(),
+  };
+  return { tracing, provider };
 }
 
 /** A context whose active span is the remote one a `traceparent` names (or the root context). */

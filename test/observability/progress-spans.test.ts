@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { defaultResource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import { traceRoot } from '../../src/core/trace-context.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { ProgressSpans } from '../../src/observability/progress-spans.ts';
-import { ComputedIds } from '../../src/observability/tracing.ts';
+import { createTracing } from '../../src/observability/tracing.ts';
 import { flakyServer, tracedWorkflow } from './traced-workflow.ts';
 
 let fixture: { server: Server; port: number; traceparents: string[] };
@@ -20,12 +21,11 @@ afterAll(() => {
 describe('spans derived from progress events', () => {
   it('build the task tree under the caller once, even when every event is delivered twice', async () => {
     const exporter = new InMemorySpanExporter();
-    const ids = new ComputedIds();
-    const provider = new BasicTracerProvider({ idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const { tracing } = createTracing(defaultResource(), new SimpleSpanProcessor(exporter));
     const caller = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
     const root = traceRoot('spans-1', `00-${caller.traceId}-${caller.spanId}-01`);
     const document = tracedWorkflow(fixture.port);
-    const spans = new ProgressSpans({ tracer: provider.getTracer('test'), ids, flush: () => provider.forceFlush() }, root, 'spans-1', document);
+    const spans = new ProgressSpans(tracing, root, 'spans-1', document);
     const bus = new InProcessEventBus();
     const producer = `00-${caller.traceId}-1111111111111111-01`;
 

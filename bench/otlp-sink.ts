@@ -1,0 +1,52 @@
+// The tracing bench's other process: an OTLP/HTTP traces endpoint that counts the spans it
+// receives and drops them, and the `/item` endpoint the HTTP-call workflow calls. Kept out of
+// the bench's process so the CPU it measures is Cairn's alone, as with a real collector.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+let spans = 0;
+let bytes = 0;
+
+/** Spans in an ExportTraceServiceRequest: resource_spans(1) → scope_spans(2) → spans(2). */
+function countSpans(message: Buffer, path: number[]): number {
+  let count = 0;
+  let pos = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const byte = message[pos++]!;
+      value += (byte & 0x7f) * shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (pos < message.length) {
+    const tag = varint();
+    const wire = tag & 7;
+    if (wire === 0) varint();
+    else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else {
+      const length = varint();
+      if (tag >>> 3 === path[0]) count += path.length === 1 ? 1 : countSpans(message.subarray(pos, pos + length), path.slice(1));
+      pos += length;
+    }
+  }
+  return count;
+}
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    if (request.url === '/v1/traces') {
+      const body = Buffer.concat(chunks);
+      bytes += body.length;
+      spans += countSpans(body, [1, 2, 2]);
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    } else if (request.url === '/item') response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    else if (request.url === '/count') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ spans, bytes }));
+    else response.writeHead(404).end();
+  });
+});
+server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+process.on('disconnect', () => server.close());
