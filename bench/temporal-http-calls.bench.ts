@@ -47,8 +47,9 @@ class WorkerProcess {
   ) {}
 
   static async start(kind: WorkerKind, address: string, taskQueue: string): Promise<WorkerProcess> {
-    // CPU_PROF_DIR=folder writes each worker's CPU profile there when it stops.
-    const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+    // CPU_PROF_DIR=folder writes each worker's CPU profiles to folder/<kind>/ when it stops, one per
+    // thread (the workflow sandbox runs in a thread of its own).
+    const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}/${kind}`] : [];
     const child = fork(fileURLToPath(new URL('./temporal-worker-process.ts', import.meta.url)), [kind, address, taskQueue], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [...process.execArgv, ...profile],

@@ -28,7 +28,7 @@ export interface CairnWorkerOptions {
   secrets?: JsonObject;
   /** Whether `run` tasks and MCP over stdio may start processes on the worker's machine (default false). */
   allowProcesses?: boolean;
-  /** Called with each batch of progress events the workflow ships (when started with `reportProgress`). */
+  /** Called with each batch of progress events (in `seq` order per execution) of executions started with `reportProgress`. */
   onProgress?: (events: ProgressEvent[]) => void | Promise<void>;
   /** Base64 AES-256 key of the encrypting payload codec (default `$CAIRN_TEMPORAL_CODEC_KEY`); clients need the same. */
   codecKey?: string;
@@ -45,7 +45,8 @@ export type WorkerEffectPolicy = OperatorPolicyOptions;
 
 /**
  * The options to spread into `Worker.create`: the bundled generic workflow (`workflowBundle`),
- * Cairn's `activities` and the `dataConverter` with its payload codec. The bundle is built once per process.
+ * Cairn's `activities`, the `sinks` progress events leave workflows through, and the
+ * `dataConverter` with its payload codec. The bundle is built once per process.
  * A malformed `effectPolicy` rule throws `EgressRuleError` naming it.
  */
 export function cairnWorkerOptions(options: CairnWorkerOptions = {}): Promise<CairnWorkerParts> {

@@ -10,7 +10,7 @@ import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
 import { taskTreeQuery } from '../../src/hosts/temporal/messages.ts';
-import { connectWorker, createCairnWorker, workflowBundle, type CairnWorkerOptions } from '../../src/hosts/temporal/worker.ts';
+import { connectWorker, createCairnWorker, replayWorkerOptions, type CairnWorkerOptions } from '../../src/hosts/temporal/worker.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
 // A long pure-compute run: 10,000 loop iterations never yield by themselves, so the host yields
@@ -156,7 +156,7 @@ async function withOwnWorker(options: Omit<CairnWorkerOptions, 'connection'>, us
 /** Replays histories on the current workflow code; the errors, if any. */
 async function replayErrors(histories: { workflowId: string; history: unknown }[]): Promise<string[]> {
   const errors: string[] = [];
-  for await (const replay of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  for await (const replay of Worker.runReplayHistories(await replayWorkerOptions(), histories)) {
     if (replay.error) errors.push(`${replay.workflowId}: ${replay.error.message}`);
   }
   return errors;

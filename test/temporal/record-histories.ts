@@ -1,7 +1,8 @@
 // Records Temporal histories of test/temporal/workflows/*.yaml into test/temporal/histories/, for
 // replay.test.ts. Re-record (and commit) after an intended change of the interpreter's command
-// order — and gate that change with `patched('cairn-<id>')` (style.md §16) if executions
-// started on the old version must go on:  npx tsx test/temporal/record-histories.ts
+// order — gate that change with `patched('cairn-<id>')` (src/hosts/temporal/patches.ts) and move
+// the previous recordings into a subfolder named after it, so the old path keeps replaying:
+//   npx tsx test/temporal/record-histories.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';

@@ -13,7 +13,7 @@ import { followExecution, startExecution } from '../../src/hosts/temporal/client
 import { progressQuery, taskTreeQuery, WORKFLOW_TYPE } from '../../src/hosts/temporal/messages.ts';
 import { runTemporal } from '../../src/hosts/temporal/run-temporal.ts';
 import { SEARCH_ATTRIBUTES } from '../../src/hosts/temporal/search-attributes.ts';
-import { connectWorker, createCairnWorker, workflowBundle } from '../../src/hosts/temporal/worker.ts';
+import { connectWorker, createCairnWorker, replayWorkerOptions } from '../../src/hosts/temporal/worker.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 
@@ -219,7 +219,7 @@ describe('run: workflow on the Temporal host', () => {
     const parents = ['subs-awaited', 'subs-cancel-awaited', 'subs-detached', 'subs-detached-cancel', 'subs-recursive'];
     const histories = await Promise.all(parents.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
     const errors: Record<string, string | undefined> = {};
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories(await replayWorkerOptions(), histories)) {
       errors[result.workflowId] = result.error ? `${result.error.name}: ${result.error.message}` : undefined;
     }
     expect(errors).toEqual(Object.fromEntries(parents.map((id) => [id, undefined])));

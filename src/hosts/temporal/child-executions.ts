@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ProgressSink } from '../../core/events.ts';
-import type { ProgressBatchSink } from './activities.ts';
+import type { ProgressBatchSink } from './progress-delivery.ts';
 import { ProgressCollector } from './client.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { TraceRoot } from '../../core/trace-context.ts';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, type Sinks } from '@temporalio/workflow';
 import type { ProblemDetails } from '../../core/errors.ts';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
@@ -13,10 +13,10 @@ export const WORKFLOW_TYPE = 'ExecuteServerlessWorkflow';
 export const DEFAULT_TASK_QUEUE = 'cairn-workflows';
 
 export interface ExecutionOptions {
-  /** Ship progress batches through the `reportProgress` activity (the service wants them; the CLI reads the query). */
+  /** Hand progress events to the worker as they happen, which ships them (the service wants them; the CLI reads the query). */
   reportProgress?: boolean;
   /**
-   * Where the `reportProgress` activity sends batches: the service that started the execution
+   * Where the worker sends progress batches: the service that started the execution
    * and the execution's report token (it allows ReportProgress for this execution only). A worker
    * started with `--service` sends to its own URL instead.
    */
@@ -101,3 +101,16 @@ export interface TaskTreeQueryResult extends TaskTreePage {
 
 /** Status and the task tree (the `limit` most recently changed instances, default 1,000): costs no history. */
 export const taskTreeQuery = defineQuery<TaskTreeQueryResult, [limit?: number]>('cairn.tasks');
+
+/**
+ * How progress leaves the workflow: sink calls reach the worker after each activation, cost no
+ * history and no activity, and are not repeated on replay (the worker's ProgressOutbox ships them).
+ */
+export interface ProgressSinks extends Sinks {
+  cairnProgress: {
+    /** Events of one execution, in `seq` order. */
+    report(events: ProgressEvent[], target: ProgressReportTarget | undefined): void;
+    /** The run ends: its activation completes once the worker handed its events over (bounded). */
+    drain(executionId: string): void;
+  };
+}

@@ -6,8 +6,16 @@ import { TaskStateFolder, type TaskState } from '../../core/task-states.ts';
 /** A batch is an activity input: well under Temporal's 2 MB payload limit. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
-/** Ships one batch of events out of the workflow (the `reportProgress` activity). */
+/** Ships one batch of events out of the workflow (the `reportProgress` local activity). */
 export type ShipBatch = (events: ProgressEvent[]) => Promise<void>;
+
+/**
+ * How events leave the workflow: handed to the worker's sink as they happen (`sink`), or, in
+ * executions started before that (patches.ts), in batches through a local activity (`batches`).
+ */
+export type ProgressOutlet =
+  | { kind: 'sink'; report: (events: ProgressEvent[]) => void; drain: () => void }
+  | { kind: 'batches'; ship: ShipBatch; lane: LocalActivityLane };
 
 /** What a run hands to the run that continues it (Temporal's continue-as-new). */
 export interface CarriedProgress {
@@ -17,6 +25,8 @@ export interface CarriedProgress {
   events: ProgressEvent[];
   /** Task instances still open (the `for` or `do` the run paused in): the next run's tree goes on from them. */
   tasks?: TaskState[];
+  /** The events were handed to the worker's sink already: the next run serves them to the query only. */
+  reported?: true;
 }
 
 export interface TaskTreePage {
@@ -37,10 +47,10 @@ export interface ProgressPage {
 
 /**
  * Progress events kept in workflow state. Workflow code may not do I/O, so events are appended
- * here (replay rebuilds the same list), read by the progress query, and, when a shipper is
- * given, handed to an activity in batches that the task path never waits for. A run that
- * continues an execution starts from what the previous run carried over: those events are
- * shipped (and served) again, so a batch dropped during an outage is not lost with its run.
+ * here (replay rebuilds the same list), read by the progress query, and, given an outlet, handed
+ * out of the workflow without the task path ever waiting. A run that continues an execution
+ * starts from what the previous run carried over: events not known to be delivered are shipped
+ * (and served) again, so a batch dropped during an outage is not lost with its run.
  */
 export class ProgressLog {
   readonly #events: ProgressEvent[];
@@ -52,21 +62,25 @@ export class ProgressLog {
   #inFlight = false;
 
   constructor(
-    private readonly ship: ShipBatch | undefined,
-    private readonly lane: LocalActivityLane,
+    private readonly outlet: ProgressOutlet | undefined,
     carried?: CarriedProgress,
     private readonly batchSize = 2_000,
   ) {
     this.#events = [...(carried?.events ?? [])];
     this.#baseSeq = carried?.lastSeq ?? 0;
     this.#tasks = new TaskStateFolder(carried?.tasks);
+    if (outlet?.kind === 'sink' && !carried?.reported && this.#events.length > 0) outlet.report(this.#events.slice());
+    this.#shipped = outlet?.kind === 'sink' ? this.#events.length : 0;
     this.#shipNext();
   }
 
   append(event: ProgressEvent): void {
     this.#events.push(event);
     this.#tasks.apply(event);
-    this.#shipNext();
+    if (this.outlet?.kind === 'sink') {
+      this.outlet.report([event]);
+      this.#shipped += 1;
+    } else this.#shipNext();
   }
 
   /**
@@ -103,12 +117,17 @@ export class ProgressLog {
    * Bounded by size: the oldest beyond it stay queryable on this closed run only.
    */
   handOver(): CarriedProgress {
-    const pending = this.ship ? [...this.#undelivered, ...this.#events.slice(this.#shipped)] : this.#events;
+    const pending = this.outlet?.kind === 'batches' ? [...this.#undelivered, ...this.#events.slice(this.#shipped)] : this.#events;
     const carried = newestWithin(pending, pending.length, MAX_CARRIED_BYTES, 0);
-    if (carried.length < pending.length) {
+    if (carried.length < pending.length && this.outlet?.kind === 'batches') {
       log.warn('progress events not carried to the next run; query the previous run for them', { throughSeq: pending[pending.length - carried.length - 1]!.seq });
     }
-    return { lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq, events: carried, tasks: this.#tasks.open() };
+    return {
+      lastSeq: this.#events.at(-1)?.seq ?? this.#baseSeq,
+      events: carried,
+      tasks: this.#tasks.open(),
+      ...(this.outlet?.kind === 'sink' ? { reported: true as const } : {}),
+    };
   }
 
   /** Index of the first event with `seq` > `afterSeq` (carried events may leave gaps in seq). */
@@ -125,23 +144,24 @@ export class ProgressLog {
 
   /** Events recorded but not yet handed to a shipped batch. */
   get backlog(): number {
-    return this.ship ? this.#events.length - this.#shipped : 0;
+    return this.outlet ? this.#events.length - this.#shipped : 0;
   }
 
   /** Waits (bounded) until every event was handed over; the query still serves any that were not. */
   async flush(timeoutMs: number): Promise<void> {
-    if (!this.ship) return;
+    if (this.outlet?.kind === 'sink') return this.outlet.drain();
+    if (!this.outlet) return;
     await CancellationScope.nonCancellable(() => condition(() => !this.#inFlight && this.#shipped === this.#events.length, timeoutMs));
   }
 
   /** Resolves when the batch in flight (if any) is over: lets long runs yield between activations. */
   async settle(): Promise<void> {
-    if (!this.ship) return;
+    if (this.outlet?.kind !== 'batches') return;
     await CancellationScope.nonCancellable(() => condition(() => !this.#inFlight));
   }
 
   #shipNext(): void {
-    if (!this.ship || this.#inFlight || this.#shipped === this.#events.length) return;
+    if (this.outlet?.kind !== 'batches' || this.#inFlight || this.#shipped === this.#events.length) return;
     const batch: ProgressEvent[] = [];
     let bytes = 0;
     for (let index = this.#shipped; index < this.#events.length && batch.length < this.batchSize; index++) {
@@ -150,8 +170,8 @@ export class ProgressLog {
       batch.push(this.#events[index]!);
     }
     this.#inFlight = true;
-    const ship = this.ship;
-    void this.lane
+    const { ship, lane } = this.outlet;
+    void lane
       .run(() => ship(batch))
       .catch((error: unknown) => {
         this.#undelivered.push(...batch);

@@ -1,13 +1,26 @@
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type Logger, type LogMetadata, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type BundleOptions,
+  type InjectedSinks,
+  type Logger,
+  type LogMetadata,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Configuration as WebpackConfiguration } from 'webpack';
 import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
 import { CODEC_KEY_ENV, payloadCodecs } from './encryption-codec.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
-import { DEFAULT_TASK_QUEUE } from './messages.ts';
+import { DEFAULT_TASK_QUEUE, type ProgressSinks } from './messages.ts';
+import { createProgressDelivery, type ProgressDeliveryOptions } from './progress-delivery.ts';
+import { ProgressOutbox } from './progress-outbox.ts';
 import { registerSearchAttributes } from './register-search-attributes.ts';
 import { bundleInThread } from './bundle-in-thread.ts';
 import { tracingConfigured } from '../../observability/otel-env.ts';
@@ -59,38 +72,53 @@ export function bundleWorkflowCodeHere(traced: boolean): Promise<WorkflowBundleW
   });
 }
 
-export interface CairnWorkerParts extends Partial<Awaited<ReturnType<typeof workerTracing>>> {
+type WorkerTracing = Awaited<ReturnType<typeof workerTracing>>;
+
+export interface CairnWorkerParts extends Partial<Omit<WorkerTracing, 'sinks'>> {
   workflowBundle: WorkflowBundleWithSourceMap;
   activities: ReturnType<typeof createActivities>;
+  /** Where workflows hand their progress events, and their spans when traced (merge with your own sinks if you have any). */
+  sinks: InjectedSinks<ProgressSinks> & Partial<WorkerTracing['sinks']>;
   dataConverter: { payloadCodecs: ReturnType<typeof payloadCodecs> };
 }
 
-export interface CairnWorkerPartsOptions extends Partial<CairnActivityDependencies> {
+export interface CairnWorkerPartsOptions extends Partial<CairnActivityDependencies>, ProgressDeliveryOptions {
   /** Base64 AES-256 key of the payload codec; defaults to `CAIRN_TEMPORAL_CODEC_KEY`. */
   codecKey?: string;
 }
 
 /**
- * What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities and
- * payload codec, and when OTEL_* asks for traces Temporal's interceptors and span sink.
+ * What `Worker.create` needs to run Cairn's generic workflow: its bundle, Cairn's activities, the
+ * progress sink and payload codec, and when OTEL_* asks for traces Temporal's interceptors and span sink.
  */
 export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): Promise<CairnWorkerParts> {
   const traced = tracingConfigured();
-  return {
-    ...(traced ? await (await import('../../observability/temporal-tracing.ts')).workerTracing() : {}),
-    workflowBundle: await workflowBundle(traced),
-    activities: createActivities({
+  const tracing = traced ? await (await import('../../observability/temporal-tracing.ts')).workerTracing() : undefined;
+  const deliverProgress = createProgressDelivery({ progressSink: options.progressSink, serviceUrl: options.serviceUrl });
+  const activities = createActivities(
+    {
       bus: options.bus ?? new InProcessEventBus(),
       endpointRewrites: options.endpointRewrites,
-      progressSink: options.progressSink,
       secrets: options.secrets,
       allowProcesses: options.allowProcesses,
-      serviceUrl: options.serviceUrl,
       workflows: options.workflows,
       effectPolicy: options.effectPolicy,
-    }),
+    },
+    deliverProgress,
+  );
+  const outbox = new ProgressOutbox(deliverProgress, (message, meta) => Runtime.instance().logger.warn(message, meta));
+  return {
+    ...(tracing ? { interceptors: tracing.interceptors } : {}),
+    workflowBundle: await workflowBundle(traced),
+    activities,
+    sinks: { ...tracing?.sinks, ...outbox.sinks() },
     dataConverter: { payloadCodecs: payloadCodecs(options.codecKey ?? process.env[CODEC_KEY_ENV]) },
   };
+}
+
+/** What `Worker.runReplayHistories` needs for the generic workflow: its bundle, and the sinks it calls (replay runs none of them). */
+export async function replayWorkerOptions(): Promise<Pick<CairnWorkerParts, 'workflowBundle' | 'sinks'>> {
+  return { workflowBundle: await workflowBundle(), sinks: new ProgressOutbox(async () => undefined).sinks() };
 }
 
 export interface CairnWorkerOptions extends CairnWorkerPartsOptions {

@@ -1,4 +1,4 @@
-import { CancelledFailure, continueAsNew, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancelledFailure, continueAsNew, patched, proxyLocalActivities, proxySinks, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { secretPlaceholders } from '../../core/secret-sealing.ts';
@@ -17,30 +17,36 @@ import {
   type ExecuteServerlessWorkflowInput,
   type ExecutionOutcome,
   type ExecutionStatus,
+  type ProgressReportTarget,
+  type ProgressSinks,
 } from './messages.ts';
-import { ProgressLog } from './progress-log.ts';
+import { PATCHES } from './patches.ts';
+import { ProgressLog, type ProgressOutlet } from './progress-log.ts';
 import { LocalActivityLane } from './local-activity-lane.ts';
 import { loadSandboxEngine } from './sandbox-engine.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
 import { executionOutputUri } from '../output-uri.ts';
 
-/**
- * Progress ships through a local activity: its input (the events, the report token) stays out of
- * history, which records one small marker per batch (a regular activity would copy every event
- * into history and reach the 50 MB limit within tens of thousands of events). Attempts back off
- * exponentially; a batch that still fails is dropped, and the query keeps serving its events.
- */
-function progressReporter(attempts: number): CairnActivities['reportProgress'] {
-  return proxyLocalActivities<CairnActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { maximumAttempts: Math.max(1, attempts), initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-    summary: 'progress',
-  }).reportProgress;
-}
+const { cairnProgress } = proxySinks<ProgressSinks>();
 
-/** Attempts per progress batch unless the execution's input says otherwise. */
-const DEFAULT_REPORT_ATTEMPTS = 3;
+/**
+ * Where progress events go when the execution reports them. They leave through the worker's sink:
+ * no history, no activity, no extra activation; the worker queues and ships them (progress-outbox.ts),
+ * and the query serves any it had to drop. Executions started before that (patches.ts) go on
+ * shipping batches through a local activity, one marker in history each.
+ */
+function progressOutlet(target: ProgressReportTarget | undefined, lane: LocalActivityLane, executionId: string): ProgressOutlet {
+  if (patched(PATCHES.progressThroughSink)) {
+    return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain: () => cairnProgress.drain(executionId) };
+  }
+  const { reportProgress } = proxyLocalActivities<CairnActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: Math.max(1, target?.attempts ?? 3), initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+    summary: 'progress',
+  });
+  return { kind: 'batches', ship: (batch) => reportProgress(batch, target), lane };
+}
 
 /** How long completion waits for the last progress batch to be handed over. */
 const FINAL_FLUSH_MS = 10_000;
@@ -72,9 +78,9 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: next }]);
   };
   const target = args.options?.report;
-  const reportProgress = progressReporter(target?.attempts ?? DEFAULT_REPORT_ATTEMPTS);
   const localActivities = new LocalActivityLane();
-  const progress = new ProgressLog(args.options?.reportProgress || target ? (batch) => reportProgress(batch, target) : undefined, localActivities, continued?.progress);
+  const outlet = args.options?.reportProgress || target ? progressOutlet(target, localActivities, args.executionId) : undefined;
+  const progress = new ProgressLog(outlet, continued?.progress);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(taskTreeQuery, (limit) => ({ status, ...progress.taskTree(limit ?? 1_000) }));
