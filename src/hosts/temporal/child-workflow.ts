@@ -106,7 +106,6 @@ export class SubWorkflows {
     const options: ExecutionOptions = {
       subWorkflowDepth: depth,
       ...(inherited.reportProgress ? { reportProgress: true } : {}),
-      ...(inherited.expressionEngine ? { expressionEngine: inherited.expressionEngine } : {}),
       ...(inherited.continueAsNew ? { continueAsNew: inherited.continueAsNew } : {}),
     };
     const args: ExecuteServerlessWorkflowInput = { document, input, executionId, options, ...(this.parent.secrets ? { secrets: this.parent.secrets } : {}) };

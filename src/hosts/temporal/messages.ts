@@ -6,7 +6,6 @@ import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ResumePoint } from '../../core/continuation.ts';
 import type { CarriedProgress, TaskTreePage } from './progress-log.ts';
-import type { SandboxEngineKind } from './sandbox-engine.ts';
 
 /** The generic workflow's type name, as registered on the worker and started by clients. */
 export const WORKFLOW_TYPE = 'ExecuteServerlessWorkflow';
@@ -21,8 +20,6 @@ export interface ExecutionOptions {
    * started with `--service` sends to its own URL instead.
    */
   report?: ProgressReportTarget;
-  /** The jq implementation inside the workflow (default `native`). */
-  expressionEngine?: SandboxEngineKind;
   /** When the client parsed the document, reported as the runner's parsing phases. */
   parsing?: { startedAt: number; completedAt: number };
   /** Set when the starter traces: each effect's activity gets its task's `traceparent` (trace-context.ts). */

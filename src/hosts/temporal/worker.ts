@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   bundleWorkflowCode,
@@ -30,24 +29,19 @@ import type { workerTracing } from '../../observability/temporal-tracing.ts';
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`./workflow${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /**
- * jq-wasm's edge build (no Node imports, no `import.meta.url` lookups) with its WebAssembly binary
- * inlined into the bundle, since the sandbox cannot read files. Nothing else is relaxed, so a Node
- * built-in imported anywhere under the workflow fails the bundle.
+ * The bundle's source map keeps lines, not columns nor sources: the SDK maps every frame of the
+ * stack it records for each promise the workflow creates, and keeps the map in memory per worker.
+ * Nothing else is relaxed, so a Node built-in imported anywhere under the workflow fails the bundle.
  */
-const JQ_WASM_EDGE = join(dirname(createRequire(import.meta.url).resolve('jq-wasm/package.json')), 'dist/edge.mjs');
-
-function addJqWasm(config: WebpackConfiguration): WebpackConfiguration {
-  config.module ??= {};
-  config.module.rules = [...(config.module.rules ?? []), { test: /\.wasm$/, type: 'asset/inline' }];
-  config.resolve ??= {};
-  config.resolve.alias = { ...(config.resolve.alias as Record<string, string | false>), 'jq-wasm$': JQ_WASM_EDGE };
+function leanSourceMap(config: WebpackConfiguration): WebpackConfiguration {
+  config.devtool = 'inline-nosources-cheap-module-source-map';
   return config;
 }
 
 /** Temporal's OpenTelemetry workflow interceptors as Cairn uses them, bundled when OTEL_* asks for traces. */
 export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(new URL(`./workflow-interceptors${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-export const WORKFLOW_BUNDLE_OPTIONS: Omit<BundleOptions, 'workflowsPath'> = { webpackConfigHook: addJqWasm };
+export const WORKFLOW_BUNDLE_OPTIONS: Omit<BundleOptions, 'workflowsPath'> = { webpackConfigHook: leanSourceMap };
 
 /** Bundles, by whether the workflow's spans are traced. */
 const bundled = new Map<boolean, Promise<WorkflowBundleWithSourceMap>>();

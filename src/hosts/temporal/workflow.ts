@@ -23,7 +23,7 @@ import {
 import { PATCHES } from './patches.ts';
 import { ProgressLog, type ProgressOutlet } from './progress-log.ts';
 import { LocalActivityLane } from './local-activity-lane.ts';
-import { loadSandboxEngine } from './sandbox-engine.ts';
+import { sandboxEngine } from './sandbox-engine.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { TemporalHost, type ExecutionControl } from './temporal-host.ts';
 import { executionOutputUri } from '../output-uri.ts';
@@ -99,7 +99,6 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const inbox = new EventInbox();
   setHandler(eventSignal, (event) => inbox.deliver(event));
 
-  const engine = await loadSandboxEngine(args.options?.expressionEngine);
   const subWorkflows = new SubWorkflows(args, localActivities, continued?.detachedChildren);
   const trace = args.options?.trace ? { root: args.options.trace, executionId: args.executionId } : undefined;
   const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace);
@@ -113,7 +112,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   };
   const runOptions = {
     executionId: args.executionId,
-    engine,
+    engine: sandboxEngine,
     schemas,
     runtimeMetadata: { host: 'temporal' },
     // Without values (the worker holds the secrets), declared secrets are placeholders the performers fill in.

@@ -18,7 +18,7 @@ const JQ_COMPILE_EXIT = 3;
 const COMPILE_CACHE_LIMIT = 2_000;
 
 export interface JqWasmEngineOptions {
-  /** Passed to `loadJq`, e.g. an `instantiateWasm` hook inside Temporal's workflow sandbox. */
+  /** Passed to `loadJq` (e.g. an `instantiateWasm` hook where WebAssembly must be instantiated synchronously). */
   load?: JqLoadOptions;
 }
 
