@@ -80,6 +80,9 @@ function errorMessage(e: JqError): string {
   return `${JSON.stringify(v)} (not a string)`;
 }
 
+/** Compiled programs an engine keeps: every run of a document compiles the same ones. */
+const REMEMBERED_PROGRAMS = 1_000;
+
 /** A jq 1.8 implementation in TypeScript: no dependencies, no I/O, safe inside Temporal's workflow sandbox. */
 export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionEngine {
   const maxSteps = options.maxSteps ?? 10_000_000;
@@ -87,64 +90,76 @@ export function createNativeJqEngine(options: NativeJqOptions = {}): ExpressionE
   const maxDepth = options.maxDepth ?? 2_000;
   const now = options.now;
   const log = options.log;
-  return {
-    name: 'jq-native',
-    compile(program: string, variables: readonly string[]): CompiledExpression {
-      const base = prelude();
-      let code;
-      try {
-        code = new Compiler({ globals: variables, base }).compile(parseProgram(program), null);
-      } catch (e) {
-        if (e instanceof JqSyntaxError) {
-          const loc = locate(program, e.offset);
-          throw new ExpressionSyntaxError(`${e.message} at line ${loc.line}, column ${loc.column}`, loc);
-        }
-        throw e;
-      }
-      const compiled = code;
-      return {
-        evaluate(input: Json, vars: Readonly<Record<string, Json>>): Json[] {
-          // saved for re-entrant use (an evaluation started while another one is running)
-          const { steps, maxSteps: savedMaxSteps, depth, maxDepth: savedMaxDepth, now: savedNow, log: savedLog } = rt;
-          const savedGlobals = globalsRef.values;
-          rt.steps = 0;
-          rt.maxSteps = maxSteps;
-          rt.depth = 0;
-          rt.maxDepth = maxDepth;
-          rt.now = now;
-          rt.log = log;
-          globalsRef.values = variables.length === 0 ? [] : variables.map((n) => (vars[n] ?? null) as V);
-          const out: Json[] = [];
-          let bytes = 0;
-          try {
-            compiled.ev(input as V, null, (v) => {
-              const m = measureOutput(v, maxDepth);
-              bytes += m.bytes;
-              if (bytes > maxOutputBytes) throw new LimitExceeded(`jq output exceeded the limit of ${maxOutputBytes} bytes`);
-              out.push(m.value as Json);
-            });
-          } catch (e) {
-            if (e instanceof HaltSignal) return out;
-            if (e instanceof JqError) throw new ExpressionEvaluationError(errorMessage(e));
-            if (e instanceof LimitExceeded) throw new ExpressionEvaluationError(e.message);
-            if (e instanceof BreakSignal) throw new ExpressionEvaluationError('break without a matching label');
-            if (e instanceof RangeError) {
-              const what = /call stack/i.test(e.message) ? 'exceeded the maximum depth' : 'failed';
-              throw new ExpressionEvaluationError(`jq evaluation ${what} (${e.message})`);
-            }
-            throw e;
-          } finally {
-            rt.steps = steps;
-            rt.maxSteps = savedMaxSteps;
-            rt.depth = depth;
-            rt.maxDepth = savedMaxDepth;
-            rt.now = savedNow;
-            rt.log = savedLog;
-            globalsRef.values = savedGlobals;
-          }
-          return out;
-        },
-      };
-    },
+  /** Compiled programs by variables and text, least recently used first (compiled code holds no state between evaluations). */
+  const remembered = new Map<string, CompiledExpression>();
+  const compile = (program: string, variables: readonly string[]): CompiledExpression => {
+    const key = `${variables.join(',')}\u0000${program}`;
+    let compiled = remembered.get(key);
+    if (compiled) {
+      remembered.delete(key);
+    } else {
+      compiled = compileProgram(program, variables);
+      if (remembered.size >= REMEMBERED_PROGRAMS) remembered.delete(remembered.keys().next().value!);
+    }
+    remembered.set(key, compiled);
+    return compiled;
   };
+  const compileProgram = (program: string, variables: readonly string[]): CompiledExpression => {
+    const base = prelude();
+    let code;
+    try {
+      code = new Compiler({ globals: variables, base }).compile(parseProgram(program), null);
+    } catch (e) {
+      if (e instanceof JqSyntaxError) {
+        const loc = locate(program, e.offset);
+        throw new ExpressionSyntaxError(`${e.message} at line ${loc.line}, column ${loc.column}`, loc);
+      }
+      throw e;
+    }
+    const compiled = code;
+    return {
+      evaluate(input: Json, vars: Readonly<Record<string, Json>>): Json[] {
+        // saved for re-entrant use (an evaluation started while another one is running)
+        const { steps, maxSteps: savedMaxSteps, depth, maxDepth: savedMaxDepth, now: savedNow, log: savedLog } = rt;
+        const savedGlobals = globalsRef.values;
+        rt.steps = 0;
+        rt.maxSteps = maxSteps;
+        rt.depth = 0;
+        rt.maxDepth = maxDepth;
+        rt.now = now;
+        rt.log = log;
+        globalsRef.values = variables.length === 0 ? [] : variables.map((n) => (vars[n] ?? null) as V);
+        const out: Json[] = [];
+        let bytes = 0;
+        try {
+          compiled.ev(input as V, null, (v) => {
+            const m = measureOutput(v, maxDepth);
+            bytes += m.bytes;
+            if (bytes > maxOutputBytes) throw new LimitExceeded(`jq output exceeded the limit of ${maxOutputBytes} bytes`);
+            out.push(m.value as Json);
+          });
+        } catch (e) {
+          if (e instanceof HaltSignal) return out;
+          if (e instanceof JqError) throw new ExpressionEvaluationError(errorMessage(e));
+          if (e instanceof LimitExceeded) throw new ExpressionEvaluationError(e.message);
+          if (e instanceof BreakSignal) throw new ExpressionEvaluationError('break without a matching label');
+          if (e instanceof RangeError) {
+            const what = /call stack/i.test(e.message) ? 'exceeded the maximum depth' : 'failed';
+            throw new ExpressionEvaluationError(`jq evaluation ${what} (${e.message})`);
+          }
+          throw e;
+        } finally {
+          rt.steps = steps;
+          rt.maxSteps = savedMaxSteps;
+          rt.depth = depth;
+          rt.maxDepth = savedMaxDepth;
+          rt.now = savedNow;
+          rt.log = savedLog;
+          globalsRef.values = savedGlobals;
+        }
+        return out;
+      },
+    };
+  };
+  return { name: 'jq-native', compile };
 }

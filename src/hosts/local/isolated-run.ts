@@ -49,8 +49,15 @@ const CANCEL_GRACE_MS = 2_000;
 
 /** How many threads may be starting at once: loading the runtime is CPU-heavy, and bursts of starts would starve the service. */
 const MAX_BOOTING = 2;
-/** Threads kept warm after their execution ended. */
-const MAX_IDLE = 4;
+/** Threads kept warm after their execution ended: loading one costs far more than keeping it. */
+const MAX_IDLE = 32;
+/** A warm thread unused for this long is stopped. */
+const IDLE_MS = 60_000;
+/**
+ * A start waits this long for a busy thread to come free before a new thread loads for it: most
+ * executions end within it, and loading a thread would cost more CPU than the wait.
+ */
+const BOOT_AFTER_WAIT_MS = 25;
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
 function createWorker(maxMemoryMb: number | undefined): Worker {
@@ -74,7 +81,8 @@ function createWorker(maxMemoryMb: number | undefined): Worker {
  * most `MAX_BOOTING` new threads load at a time, so a burst of starts cannot starve the service.
  */
 export class ExecutionWorkerPool {
-  private readonly idle: Worker[] = [];
+  /** Warm threads, each with the timer that stops it when it stays unused. */
+  private readonly idle = new Map<Worker, NodeJS.Timeout>();
   private readonly all = new Set<Worker>();
   private readonly waiting: Array<{ take: (worker: Worker) => void; fail: (detail: string) => void }> = [];
   private booting = 0;
@@ -224,24 +232,29 @@ export class ExecutionWorkerPool {
     this.closed = true;
     await Promise.all([...this.all].map((worker) => worker.terminate()));
     this.all.clear();
-    this.idle.length = 0;
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
   }
 
   private acquire(take: (worker: Worker) => void, fail: (detail: string) => void): void {
-    const worker = this.idle.pop();
+    const [worker, timer] = [...this.idle].pop() ?? [];
     if (worker) {
+      clearTimeout(timer);
+      this.idle.delete(worker);
       worker.ref();
       take(worker);
       this.boot();
       return;
     }
     this.waiting.push({ take, fail });
-    this.boot();
+    const busy = this.all.size - this.idle.size - this.booting;
+    if (busy === 0) this.boot();
+    else setTimeout(() => this.boot(), BOOT_AFTER_WAIT_MS).unref();
   }
 
   /** Starts loading a thread when starts (and spares) are wanted and fewer than `MAX_BOOTING` load already. */
   private boot(): void {
-    if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.length >= this.waiting.length + this.spare) return;
+    if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.size >= this.waiting.length + this.spare) return;
     this.booting += 1;
     const worker = createWorker(this.maxMemoryMb);
     this.all.add(worker);
@@ -267,7 +280,7 @@ export class ExecutionWorkerPool {
     worker.on('error', () => undefined);
   }
 
-  /** A thread is free: the next waiting start takes it, or it waits warm (up to `MAX_IDLE`). */
+  /** A thread is free: the next waiting start takes it, or it waits warm (up to `MAX_IDLE`, for `IDLE_MS`). */
   private release(worker: Worker): void {
     const next = this.waiting.shift();
     if (next) {
@@ -275,8 +288,13 @@ export class ExecutionWorkerPool {
       next.take(worker);
       return;
     }
-    if (this.closed || this.idle.length >= MAX_IDLE) return this.discard(worker);
-    this.idle.push(worker);
+    if (this.closed || this.idle.size >= MAX_IDLE) return this.discard(worker);
+    const expire = setTimeout(() => {
+      this.idle.delete(worker);
+      this.discard(worker);
+    }, IDLE_MS);
+    expire.unref();
+    this.idle.set(worker, expire);
     // A warm thread must not keep the process alive.
     worker.unref();
   }

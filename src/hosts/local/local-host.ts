@@ -62,26 +62,28 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
   };
 }
 
-/** Tasks started between two yields to the event loop. */
-const TASKS_PER_YIELD = 100;
+/** Longest run of tasks between two yields to the event loop, in milliseconds. */
+const YIELD_AFTER_MS = 4;
 
 /**
- * Before each task: every so often yields to the event loop, so that timers (deadlines, cancel
- * requests) still fire in a workflow that loops through pure tasks (`then` jumping backwards),
+ * Before each task: yields to the event loop once the execution has held it for `YIELD_AFTER_MS`,
+ * so that timers (deadlines, cancel requests), requests and other executions still run beside a
+ * workflow that loops through pure tasks (`then` jumping backwards) or runs long lists of them;
  * then holds the task while the execution is suspended.
  */
 function createCheckpoint(suspension: LocalSuspension | undefined): NonNullable<Host['checkpoint']> {
-  let tasksSinceYield = 0;
+  let lastYield = performance.now();
   const hold = (scope: CancelScope, notify: (change: 'suspended' | 'resumed') => void): Promise<void> | void => {
     if (scope.cancelled) throw new CancelledError();
     if (suspension?.suspended) return suspension.checkpoint(asLocal(scope), notify);
   };
   // Most tasks start at once: nothing to await, no promise made.
   return (scope, notify) => {
-    tasksSinceYield += 1;
-    if (tasksSinceYield < TASKS_PER_YIELD) return hold(scope, notify);
-    tasksSinceYield = 0;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => hold(scope, notify));
+    if (performance.now() - lastYield < YIELD_AFTER_MS) return hold(scope, notify);
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      lastYield = performance.now();
+      return hold(scope, notify);
+    });
   };
 }
 

@@ -9,6 +9,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
+import type { SchemaValidator } from '../../core/schema.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import { SecretStore } from '../../secrets/secret-store.ts';
 import { createLocalHost } from './local-host.ts';
@@ -56,6 +57,9 @@ export interface ExecutionResult extends WorkflowResult {
   events: ProgressEvent[];
 }
 
+/** Data schema validation shared by every run in this process: each distinct schema compiles once. */
+let sharedSchemas: SchemaValidator | undefined;
+
 /** Runs a validated document in this process and collects its progress events. */
 export async function runLocal(document: WorkflowDocument, input: Json, options: LocalRunOptions = {}): Promise<ExecutionResult> {
   const executionId = options.executionId ?? randomUUID();
@@ -92,7 +96,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
     const result = await runWorkflow(document, input, host, {
       executionId,
       engine: options.engine ?? (await loadDefaultEngine()),
-      schemas: createAjvSchemaValidator(),
+      schemas: (sharedSchemas ??= createAjvSchemaValidator()),
       runtimeMetadata: { host: 'local' },
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.parsing ? { parsing: options.parsing } : {}),
