@@ -9,22 +9,33 @@
 // Goals (issue 12): p99 start→completion ≤ 500 ms, event-loop lag p99 ≤ 50 ms at 1,000 × 100/s.
 // Goal (issue 11): worker threads no worse than 0.9× in-process in executions/s and p99.
 //
+// It runs the built service (dist/, rebuilt first unless --no-build), as `cairn serve` does: from
+// source, every worker thread would load TypeScript through tsx's hooks (about 1 s of CPU each).
+//
 // Run: npm run -s bench:embedded [-- --executions 1000 --rate 100 --engine threads|in-process]
 //      npm run -s bench:embedded -- --compare [--rounds 3]
 //        alternates worker-thread and in-process rounds, at --rate and at once (a burst of
 //        --executions starts), and prints the medians and the ratios threads / in-process.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { InProcessEventBus } from '../src/bus/in-process-bus.ts';
 import type { ExpressionEngine } from '../src/jq/engine.ts';
-import { loadDefaultEngine } from '../src/jq/node/engine-choice.ts';
-import { SERVICE_DEFAULT_LIMITS } from '../src/hosts/local/execution-limits.ts';
-import { buildApp } from '../src/service/app.ts';
-import { LocalEngine } from '../src/service/local-engine.ts';
 import type { ExecutionStore } from '../src/store/execution-store.ts';
-import { openStore } from '../src/store/open-store.ts';
+
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync(process.execPath, ['scripts/build.js'], { cwd: new URL('..', import.meta.url), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('node scripts/build.js failed');
+}
+/** A module of the built service, typed as its source. */
+const built = <Module>(path: string): Promise<Module> => import(new URL(`../dist/${path}.js`, import.meta.url).href) as Promise<Module>;
+const { InProcessEventBus } = await built<typeof import('../src/bus/in-process-bus.ts')>('bus/in-process-bus');
+const { loadDefaultEngine } = await built<typeof import('../src/jq/node/engine-choice.ts')>('jq/node/engine-choice');
+const { SERVICE_DEFAULT_LIMITS } = await built<typeof import('../src/hosts/local/execution-limits.ts')>('hosts/local/execution-limits');
+const { buildApp } = await built<typeof import('../src/service/app.ts')>('service/app');
+const { LocalEngine } = await built<typeof import('../src/service/local-engine.ts')>('service/local-engine');
+const { openStore } = await built<typeof import('../src/store/open-store.ts')>('store/open-store');
 
 const option = (name: string) => {
   const index = process.argv.indexOf(`--${name}`);

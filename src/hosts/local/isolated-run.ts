@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { InProcessEventBus } from '../../bus/in-process-bus.ts';
@@ -58,6 +60,14 @@ const IDLE_MS = 60_000;
  * executions end within it, and loading a thread would cost more CPU than the wait.
  */
 const BOOT_AFTER_WAIT_MS = 25;
+/**
+ * An execution holding its thread longer than this is a long one: it no longer counts among the
+ * threads computing, so starts waiting behind runaway executions get a new thread.
+ */
+const LONG_EXECUTION_MS = 1_000;
+/** A busy thread whose event loop was active more than this share of the time since its execution started is computing. */
+const COMPUTING_UTILIZATION = 0.5;
+const CORES = availableParallelism();
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
 function createWorker(maxMemoryMb: number | undefined): Worker {
@@ -66,10 +76,23 @@ function createWorker(maxMemoryMb: number | undefined): Worker {
   const entry = new URL(`./execution-worker.${fromSource ? 'ts' : 'js'}`, self);
   const resourceLimits = maxMemoryMb !== undefined ? { maxOldGenerationSizeMb: maxMemoryMb } : undefined;
   const options = resourceLimits ? { resourceLimits } : {};
-  if (!fromSource) return new Worker(entry, options);
+  // Built JavaScript needs no TypeScript loader: a parent started through tsx would otherwise load it in every thread.
+  if (!fromSource) return new Worker(entry, { ...options, execArgv: withoutTypeScriptLoader(process.execArgv) });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** Node options minus tsx's `--require`/`--import` of its loader. */
+function withoutTypeScriptLoader(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index++) {
+    const flag = execArgv[index]!;
+    const value = execArgv[index + 1] ?? '';
+    if ((flag === '--require' || flag === '--import') && (value === 'tsx' || value.includes('/node_modules/tsx/'))) index++;
+    else kept.push(flag);
+  }
+  return kept;
 }
 
 /**
@@ -77,14 +100,18 @@ function createWorker(maxMemoryMb: number | undefined): Worker {
  * or exhaust the process that started it. The parent enforces the limits: it counts tasks and
  * events as they arrive, watches wall time and the thread's busy time, and terminates the thread
  * when one is exceeded; the execution then ends `faulted` with a `CAIRN_ERR_LIMIT` runtime error.
- * Threads whose execution ended normally run the next one; starts wait for a free thread, and at
- * most `MAX_BOOTING` new threads load at a time, so a burst of starts cannot starve the service.
+ * Threads whose execution ended normally run the next one. A start waits for a free thread; a new
+ * thread loads for it only when the busy ones are not already computing on every core (they wait
+ * for I/O or timers, or run long executions), at most `MAX_BOOTING` at a time: under a burst of
+ * short executions, loading threads would only take CPU from the executions.
  */
 export class ExecutionWorkerPool {
   /** Warm threads, each with the timer that stops it when it stays unused. */
   private readonly idle = new Map<Worker, NodeJS.Timeout>();
   private readonly all = new Set<Worker>();
   private readonly waiting: Array<{ take: (worker: Worker) => void; fail: (detail: string) => void }> = [];
+  /** Threads running an execution: when they took it, and their event-loop utilization then. */
+  private readonly busy = new Map<Worker, { since: number; utilization: EventLoopUtilization }>();
   private booting = 0;
   private closed = false;
 
@@ -232,6 +259,7 @@ export class ExecutionWorkerPool {
     this.closed = true;
     await Promise.all([...this.all].map((worker) => worker.terminate()));
     this.all.clear();
+    this.busy.clear();
     for (const timer of this.idle.values()) clearTimeout(timer);
     this.idle.clear();
   }
@@ -241,20 +269,35 @@ export class ExecutionWorkerPool {
     if (worker) {
       clearTimeout(timer);
       this.idle.delete(worker);
-      worker.ref();
-      take(worker);
+      this.hand(worker, take);
       this.boot();
       return;
     }
     this.waiting.push({ take, fail });
-    const busy = this.all.size - this.idle.size - this.booting;
-    if (busy === 0) this.boot();
-    else setTimeout(() => this.boot(), BOOT_AFTER_WAIT_MS).unref();
+    if (this.busy.size === 0) return this.boot();
+    for (const delay of [BOOT_AFTER_WAIT_MS, LONG_EXECUTION_MS]) setTimeout(() => this.boot(), delay).unref();
+  }
+
+  private hand(worker: Worker, take: (worker: Worker) => void): void {
+    this.busy.set(worker, { since: performance.now(), utilization: worker.performance.eventLoopUtilization() });
+    worker.ref();
+    take(worker);
+  }
+
+  /** Busy threads running a recent execution that kept their event loop mostly active. */
+  private computing(): number {
+    const now = performance.now();
+    let count = 0;
+    for (const [worker, { since, utilization }] of this.busy) {
+      if (now - since < LONG_EXECUTION_MS && worker.performance.eventLoopUtilization(utilization).utilization > COMPUTING_UTILIZATION) count++;
+    }
+    return count;
   }
 
   /** Starts loading a thread when starts (and spares) are wanted and fewer than `MAX_BOOTING` load already. */
   private boot(): void {
     if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.size >= this.waiting.length + this.spare) return;
+    if (this.waiting.length > 0 && this.computing() >= CORES) return;
     this.booting += 1;
     const worker = createWorker(this.maxMemoryMb);
     this.all.add(worker);
@@ -282,12 +325,9 @@ export class ExecutionWorkerPool {
 
   /** A thread is free: the next waiting start takes it, or it waits warm (up to `MAX_IDLE`, for `IDLE_MS`). */
   private release(worker: Worker): void {
+    this.busy.delete(worker);
     const next = this.waiting.shift();
-    if (next) {
-      worker.ref();
-      next.take(worker);
-      return;
-    }
+    if (next) return this.hand(worker, next.take);
     if (this.closed || this.idle.size >= MAX_IDLE) return this.discard(worker);
     const expire = setTimeout(() => {
       this.idle.delete(worker);
@@ -300,6 +340,7 @@ export class ExecutionWorkerPool {
   }
 
   private discard(worker: Worker): void {
+    this.busy.delete(worker);
     this.all.delete(worker);
     void worker.terminate();
   }
