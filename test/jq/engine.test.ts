@@ -104,6 +104,14 @@ describe('native jq engine: the ExpressionEngine contract', () => {
     const compiled = engine.compile('.n as $n | [range($n)] | map(. * $n) | add', []);
     expect([1, 2, 3, 4].map((n) => compiled.evaluate({ n }, {})[0])).toEqual([0, 2, 9, 24]);
   });
+
+  it('a program compiled again (each run of a document compiles its own) binds the variables it is given this time', () => {
+    const fresh = createNativeJqEngine();
+    expect(fresh.compile('$a + 1', ['a']).evaluate(null, { a: 1 })).toEqual([2]);
+    expect(fresh.compile('$a + 1', ['b', 'a']).evaluate(null, { a: 10, b: 0 })).toEqual([11]);
+    expect(() => fresh.compile('$a + 1', [])).toThrow(ExpressionSyntaxError);
+    expect(fresh.compile('$a + 1', ['a']).evaluate(null, { a: 5 })).toEqual([6]);
+  });
 });
 
 describe('native jq engine: regular expressions match in linear time', () => {
