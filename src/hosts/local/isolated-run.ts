@@ -67,7 +67,12 @@ const BOOT_AFTER_WAIT_MS = 25;
 const LONG_EXECUTION_MS = 1_000;
 /** A busy thread whose event loop was active more than this share of the time since its execution started is computing. */
 const COMPUTING_UTILIZATION = 0.5;
-const CORES = availableParallelism();
+/**
+ * Computing threads beyond which a waiting start gets no new thread: two per core, because a
+ * thread's active time includes time it waits for a core, so on a shared machine fewer would leave
+ * starts queued behind threads that are only waiting to run.
+ */
+const MAX_COMPUTING = 2 * availableParallelism();
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
 function createWorker(maxMemoryMb: number | undefined): Worker {
@@ -101,7 +106,7 @@ function withoutTypeScriptLoader(execArgv: string[]): string[] {
  * events as they arrive, watches wall time and the thread's busy time, and terminates the thread
  * when one is exceeded; the execution then ends `faulted` with a `CAIRN_ERR_LIMIT` runtime error.
  * Threads whose execution ended normally run the next one. A start waits for a free thread; a new
- * thread loads for it only when the busy ones are not already computing on every core (they wait
+ * thread loads for it only when fewer than `MAX_COMPUTING` busy ones are computing (the others wait
  * for I/O or timers, or run long executions), at most `MAX_BOOTING` at a time: under a burst of
  * short executions, loading threads would only take CPU from the executions.
  */
@@ -297,7 +302,7 @@ export class ExecutionWorkerPool {
   /** Starts loading a thread when starts (and spares) are wanted and fewer than `MAX_BOOTING` load already. */
   private boot(): void {
     if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.size >= this.waiting.length + this.spare) return;
-    if (this.waiting.length > 0 && this.computing() >= CORES) return;
+    if (this.waiting.length > 0 && this.computing() >= MAX_COMPUTING) return;
     this.booting += 1;
     const worker = createWorker(this.maxMemoryMb);
     this.all.add(worker);
