@@ -142,8 +142,8 @@ export class ServiceClient {
     return filled as T;
   }
 
-  controlExecution(id: string, action: 'cancel' | 'suspend' | 'resume'): Promise<ExecutionRecord> {
-    return this.request('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, {});
+  controlExecution(id: string, action: 'cancel' | 'suspend' | 'resume', reason?: string): Promise<ExecutionRecord> {
+    return this.request('POST', `/v1/executions/${encodeURIComponent(id)}/${action}`, reason ? { reason } : {});
   }
 
   startExecution(body: { workflow?: { namespace: string; name: string; version?: string }; document?: string; input?: Json }): Promise<ExecutionRecord> {
@@ -199,6 +199,11 @@ export interface ExecutionRecord {
   lastSeq: number;
   /** What started it when no client did (`schedule.every`, …). */
   trigger?: string;
+  /** Set for a `run: workflow` child: the execution and task that started it. */
+  parentExecutionId?: string;
+  parentTask?: string;
+  /** The reason given with the cancel request. */
+  cancelReason?: string;
 }
 
 /** An armed schedule of a registered workflow (`GET /v1/schedules`). */

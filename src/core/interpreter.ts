@@ -4,7 +4,7 @@ import type { WorkflowDocument } from './model.ts';
 import type { ExpressionEngine } from '../jq/engine.ts';
 import type { SchemaValidator } from './schema.ts';
 import { ExpressionEvaluator } from './expr/evaluator.ts';
-import { ProgressReporter } from './progress.ts';
+import { ProgressReporter, type TaskInstance } from './progress.ts';
 import { isoTime } from './iso-time.ts';
 import { secretStrings } from './redaction.ts';
 import { EVENT_TYPES } from './events.ts';
@@ -36,6 +36,22 @@ export interface RunOptions {
   parsing?: { startedAt: number; completedAt: number };
   /** Where the caller stores this execution's output; a document opting into main reports it as `outputUri`. */
   outputUri?: string;
+  /** Set for a `run: workflow` child: the execution and task that started it, reported in the started event. */
+  parent?: ParentTask;
+}
+
+/** The task instance of another execution that started this one (`run: workflow`). */
+export interface ParentTask {
+  executionId: string;
+  /** The parent task's JSON Pointer. */
+  task: string;
+  /** The parent task's loop iteration path ("2", "2.0"), absent outside loops. */
+  iteration?: string;
+}
+
+/** The parent pointer of a child started by `task` of execution `executionId`. */
+export function parentTask(executionId: string, task: TaskInstance): ParentTask {
+  return { executionId, task: task.pointer, ...(task.iteration.length > 0 ? { iteration: task.iteration.join('.') } : {}) };
 }
 
 export type FinalStatus = 'completed' | 'faulted' | 'cancelled';
@@ -114,7 +130,8 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
   const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {}, resumable: true };
 
   if (!resumeFrom) {
-    progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: isoTime(startedAt) });
+    const parent = options.parent ? { parent: options.parent as unknown as JsonObject } : {};
+    progress.emit(EVENT_TYPES.workflowStarted, { name: instanceName, definition, startedAt: isoTime(startedAt), ...parent });
     progress.emit(EVENT_TYPES.workflowStatusChanged, { name: instanceName, status: 'running', updatedAt: isoTime(startedAt) });
     progress.emit(EVENT_TYPES.runnerExecuting, { name: instanceName, startedAt: isoTime(host.now()) });
   }

@@ -289,9 +289,11 @@ export class ExecutionService {
     return storeCall(this.options.store.listExecutions(filter));
   }
 
-  async control(id: string, action: 'cancel' | 'suspend' | 'resume'): Promise<ExecutionRecord> {
-    const execution = await this.record(id);
+  /** `reason` (cancel only) is kept with the execution and shown beside its cancelled status. */
+  async control(id: string, action: 'cancel' | 'suspend' | 'resume', reason?: string): Promise<ExecutionRecord> {
+    let execution = await this.record(id);
     if (isTerminal(execution.status)) throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} already ended (${execution.status})`);
+    if (action === 'cancel' && reason && (await this.options.store.recordCancelReason(id, reason))) execution = { ...execution, cancelReason: reason };
     if (this.options.engine[action](id)) return execution;
     if (await this.options.ownership?.forward(id, action)) return execution;
     if (action !== 'cancel') throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} is not running in this service's ${this.options.engine.name} engine`);

@@ -4,7 +4,7 @@ import { StoreError, type AppendResult, type SeqGap } from './execution-store.ts
 import { executionFromRow } from './rows.ts';
 import type { SqlExecutor, SqlParam } from './sql-driver.ts';
 import { ValueWriter, type KeptValue, type PreparedEvent } from './stored-values.ts';
-import { workflowTransition } from './workflow-transition.ts';
+import { workflowTransition, type WorkflowTransition } from './workflow-transition.ts';
 
 const ROWS_PER_INSERT = 100;
 
@@ -83,10 +83,12 @@ export async function appendExecutionEvents(tx: SqlExecutor, prepared: PreparedE
 
   let statusSeq = Number(row.status_seq ?? 0);
   const state = { status: record.status, startedAt: record.startedAt, endedAt: record.endedAt, output: undefined as KeptValue | undefined, error: record.error };
+  let parent: WorkflowTransition['parent'];
   for (const { event, output } of [...insertedEntries].sort((a, b) => a.event.seq - b.event.seq)) {
     const transition = workflowTransition(event);
     if (!transition) continue;
     state.startedAt ??= transition.startedAt;
+    parent ??= transition.parent;
     if (event.seq < statusSeq) continue;
     statusSeq = event.seq;
     state.status = transition.status;
@@ -105,7 +107,8 @@ export async function appendExecutionEvents(tx: SqlExecutor, prepared: PreparedE
   // A new output replaces the stored one (inline or by reference); without one, the row keeps what it has.
   const output = state.output ? { json: state.output.hash ? null : state.output.json, hash: state.output.hash ?? null } : { json: row.output ?? null, hash: row.output_hash ?? null };
   await tx.run(
-    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, output_hash = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?
+    `UPDATE executions SET status = ?, started_at = ?, ended_at = ?, output = ?, output_hash = ?, error = ?, last_seq = ?, max_seq = ?, status_seq = ?, updated_at = ?,
+       parent_execution_id = COALESCE(parent_execution_id, ?), parent_task = COALESCE(parent_task, ?), parent_iteration = COALESCE(parent_iteration, ?)
      WHERE id = ?`,
     [
       state.status,
@@ -118,6 +121,9 @@ export async function appendExecutionEvents(tx: SqlExecutor, prepared: PreparedE
       maxSeq,
       statusSeq,
       now,
+      parent?.executionId ?? null,
+      parent?.task ?? null,
+      parent?.iteration ?? null,
       record.id,
     ],
   );

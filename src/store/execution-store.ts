@@ -47,6 +47,14 @@ export interface ExecutionRecord {
   engine?: string;
   /** What started it when no client did (see `NewExecution.trigger`). */
   trigger?: string;
+  /** Set for a `run: workflow` child: the execution whose task started it. */
+  parentExecutionId?: string;
+  /** That task's JSON Pointer. */
+  parentTask?: string;
+  /** That task's loop iteration path, when it ran in a loop. */
+  parentIteration?: string;
+  /** The reason given with the cancel request (the status says whether the cancellation took effect). */
+  cancelReason?: string;
   /** Set when a stored column could not be decoded: the record is served, not crashed on. */
   malformed?: string[];
 }
@@ -86,6 +94,8 @@ export interface ExecutionFilter {
   version?: string;
   status?: WorkflowStatus[];
   engine?: string;
+  /** Only the `run: workflow` children of this execution. */
+  parentExecutionId?: string;
   /** Start of the execution id (as the dashboard and CLI show ids shortened). */
   idPrefix?: string;
   /** Inclusive lower bound on `createdAt` (ISO 8601). */
@@ -140,6 +150,8 @@ export interface ExecutionStore {
   /** The workflow text the execution runs. */
   getExecutionDocument(id: string): Promise<string | undefined>;
   listExecutions(filter: ExecutionFilter): Promise<ExecutionPage>;
+  /** Keeps the reason of a cancel request on an execution that has not ended; false when it has (or does not exist). */
+  recordCancelReason(id: string, reason: string): Promise<boolean>;
   /** Records the engine's final result unless a terminal event already set the status. */
   finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined>;
   /**

@@ -107,6 +107,17 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE executions ADD COLUMN output_hash TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'the parent task of a run: workflow child, and why an execution was cancelled',
+    sql: `
+      ALTER TABLE executions ADD COLUMN parent_execution_id TEXT;
+      ALTER TABLE executions ADD COLUMN parent_task TEXT;
+      ALTER TABLE executions ADD COLUMN parent_iteration TEXT;
+      ALTER TABLE executions ADD COLUMN cancel_reason TEXT;
+      CREATE INDEX executions_by_parent ON executions (parent_execution_id, created_at);
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

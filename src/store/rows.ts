@@ -61,6 +61,14 @@ export function executionFromRow(row: SqlRow): ExecutionRecord {
   if (engine) record.engine = engine;
   const trigger = text(row.trigger_kind);
   if (trigger) record.trigger = trigger;
+  const parentExecutionId = text(row.parent_execution_id);
+  if (parentExecutionId) record.parentExecutionId = parentExecutionId;
+  const parentTask = text(row.parent_task);
+  if (parentTask) record.parentTask = parentTask;
+  const parentIteration = text(row.parent_iteration);
+  if (parentIteration) record.parentIteration = parentIteration;
+  const cancelReason = text(row.cancel_reason);
+  if (cancelReason) record.cancelReason = cancelReason;
   if (malformed.length > 0) record.malformed = malformed;
   return record;
 }

@@ -20,7 +20,7 @@ import {
 import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFromRow, workflowFromRow } from './rows.ts';
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
 import { foldTaskStates } from '../core/task-states.ts';
-import { isTerminal } from './workflow-transition.ts';
+import { isTerminal, TERMINAL_STATUSES } from './workflow-transition.ts';
 import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValuePreparer, ValueWriter, type PreparedEvent } from './stored-values.ts';
 
 const DEFAULT_PAGE = 50;
@@ -86,6 +86,7 @@ export class SqlExecutionStore implements ExecutionStore {
     if (filter.name !== undefined) add('name = ?', filter.name);
     if (filter.version !== undefined) add('version = ?', filter.version);
     if (filter.engine !== undefined) add('engine = ?', filter.engine);
+    if (filter.parentExecutionId !== undefined) add('parent_execution_id = ?', filter.parentExecutionId);
     // substr rather than LIKE: ids may hold `%` or `_`; the same in SQLite and PostgreSQL, under any collation.
     if (filter.idPrefix) add(`substr(id, 1, ${filter.idPrefix.length}) = ?`, filter.idPrefix);
     if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
@@ -104,6 +105,12 @@ export class SqlExecutionStore implements ExecutionStore {
     const items = rows.slice(0, limit).map(executionFromRow);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.createdAt, last.id) } : { items };
+  }
+
+  async recordCancelReason(id: string, reason: string): Promise<boolean> {
+    const terminal = TERMINAL_STATUSES.map(() => '?').join(', ');
+    const changed = await this.driver.run(`UPDATE executions SET cancel_reason = ? WHERE id = ? AND status NOT IN (${terminal})`, [reason, id, ...TERMINAL_STATUSES]);
+    return changed > 0;
   }
 
   async finishExecution(id: string, outcome: ExecutionOutcome): Promise<ExecutionRecord | undefined> {

@@ -13,6 +13,13 @@ export interface WorkflowTransition {
   endedAt?: string;
   output?: Json;
   error?: JsonObject;
+  /** The parent task a `run: workflow` child reports in its started event. */
+  parent?: { executionId: string; task: string; iteration?: string };
+}
+
+function parentOf(value: Json | undefined): WorkflowTransition['parent'] {
+  if (!isJsonObject(value) || typeof value.executionId !== 'string' || typeof value.task !== 'string') return undefined;
+  return { executionId: value.executionId, task: value.task, ...(typeof value.iteration === 'string' ? { iteration: value.iteration } : {}) };
 }
 
 /** The execution change a workflow lifecycle event implies, or undefined for other events. */
@@ -20,7 +27,7 @@ export function workflowTransition(event: ProgressEvent): WorkflowTransition | u
   const { data } = event;
   switch (event.type) {
     case EVENT_TYPES.workflowStarted:
-      return { status: 'running', startedAt: eventTimestamp(event, 'startedAt') };
+      return { status: 'running', startedAt: eventTimestamp(event, 'startedAt'), ...(data.parent !== undefined ? { parent: parentOf(data.parent as Json) } : {}) };
     case EVENT_TYPES.workflowSuspended:
       return { status: 'suspended' };
     case EVENT_TYPES.workflowResumed:

@@ -189,6 +189,30 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       expect(await store.getExecution('elsewhere')).toMatchObject({ status: 'completed', workflow: { namespace: 'test', name: 'hello', version: '1.0.0' }, lastSeq: 5 });
     });
 
+    it('records the parent task a run: workflow child reports when it starts, and lists an execution\'s children', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('parent'));
+      const parent = { executionId: 'parent', task: '/do/0/each/do/0/callChild', iteration: '2' };
+      const child = completedRun('child');
+      child[0] = { ...child[0]!, data: { ...child[0]!.data, parent } };
+      await store.appendEvents(child);
+      await store.appendEvents(completedRun('unrelated'));
+      expect(await store.getExecution('child')).toMatchObject({ parentExecutionId: 'parent', parentTask: '/do/0/each/do/0/callChild', parentIteration: '2' });
+      expect((await store.getExecution('unrelated'))?.parentExecutionId).toBeUndefined();
+      expect((await store.listExecutions({ parentExecutionId: 'parent' })).items.map((item) => item.id)).toEqual(['child']);
+    });
+
+    it('keeps the reason of a cancel request on an execution that has not ended', async () => {
+      const store = await fresh();
+      await store.createExecution(execution('running'));
+      expect(await store.recordCancelReason('running', 'duplicate order')).toBe(true);
+      expect((await store.getExecution('running'))?.cancelReason).toBe('duplicate order');
+      await store.appendEvents(completedRun('done'));
+      expect(await store.recordCancelReason('done', 'too late')).toBe(false);
+      expect((await store.getExecution('done'))?.cancelReason).toBeUndefined();
+      expect(await store.recordCancelReason('missing', 'nothing')).toBe(false);
+    });
+
     it('rejects an event it cannot index, naming the field', async () => {
       const store = await fresh();
       const bad = { ...completedRun('e1')[0]!, seq: 0 };

@@ -114,7 +114,20 @@ export function registerExecutions(program: Command): void {
       });
     });
 
-  for (const action of ['cancel', 'suspend', 'resume'] as const) {
+  serviceCommand(executions, 'cancel')
+    .description('cancel an execution and print its status')
+    .argument('<id>', 'execution id, or the start of it')
+    .option('--reason <text>', 'why: kept with the execution, shown by the dashboard, `executions get` and `watch`')
+    .addHelpText('after', '\nExample:\n  $ cairn executions cancel 3f2a --reason "duplicate order"\n')
+    .action(async (id, options) => {
+      await runServiceCommand('executions cancel', async () => {
+        const client = clientFrom(options);
+        const execution = await client.controlExecution(await resolveExecutionId(client, id), 'cancel', options.reason);
+        process.stdout.write(`${execution.id} ${execution.status}\n`);
+      });
+    });
+
+  for (const action of ['suspend', 'resume'] as const) {
     serviceCommand(executions, action)
       .description(`${action} an execution and print its status`)
       .argument('<id>', 'execution id, or the start of it')

@@ -6,11 +6,11 @@ import { handleInterrupt } from '../interrupt.ts';
 import { resolveExecutionId } from './executions.ts';
 import { createProgressView } from '../views/progress-view.ts';
 
-/** A faulted run's error (RFC 7807) on stderr, so `watch` says why and not only that it faulted. */
-async function printFailure(client: ServiceClient, id: string): Promise<void> {
-  const snapshot = await client.getExecution(id);
-  const { error } = snapshot.execution;
-  if (error) process.stderr.write(`${JSON.stringify(error)}\n`);
+/** Why the run ended so, on stderr: a faulted run's error (RFC 7807), a cancelled run's reason. */
+async function printWhy(client: ServiceClient, id: string, status: WorkflowStatus): Promise<void> {
+  const { error, cancelReason } = (await client.getExecution(id)).execution;
+  if (status === 'faulted' && error) process.stderr.write(`${JSON.stringify(error)}\n`);
+  if (status === 'cancelled' && cancelReason) process.stderr.write(`reason: ${cancelReason}\n`);
 }
 
 const TERMINAL: Partial<Record<string, WorkflowStatus>> = {
@@ -123,7 +123,7 @@ export function registerWatch(program: Command): void {
           const status = await followExecution(client, id, { onEvent: view.onEvent, retryForMs: Number(options.retryFor) * 1000, signal: cancel.signal });
           view.finish();
           if (!options.json) process.stderr.write(`${status}\n`);
-          if (status === 'faulted') await printFailure(client, id);
+          if (status === 'faulted' || status === 'cancelled') await printWhy(client, id, status);
           return EXIT_BY_STATUS[status] ?? EXIT.faulted;
         } catch (error) {
           if (!interrupt.interrupted) throw error;

@@ -6,12 +6,13 @@ import type { Json } from '../../core/json.ts';
 import { CancelledError } from '../../core/errors.ts';
 import { taskTraceparent, type TraceRoot } from '../../core/trace-context.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { performEffect, type EffectContext } from '../../effects/perform-effect.ts';
+import { performEffect } from '../../effects/perform-effect.ts';
 import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import { EventInbox } from './event-inbox.ts';
 import { LocalCancelScope } from './local-scope.ts';
 import type { LocalSuspension } from './suspension.ts';
+import type { SubWorkflowRunner } from './sub-workflow.ts';
 
 export interface LocalHostOptions {
   onEvent: ProgressSink;
@@ -22,7 +23,7 @@ export interface LocalHostOptions {
   /** The operator's secrets: performers resolve references from it and scrub its values from results and errors. */
   secrets?: SecretStore;
   /** Runs `run: workflow` sub-workflows; without it they fault with a configuration error. */
-  runWorkflow?: EffectContext['runWorkflow'];
+  runWorkflow?: SubWorkflowRunner;
   /** Lets the caller suspend and resume the execution between tasks. */
   suspension?: LocalSuspension;
   /** Egress, file and response-size limits for every effect. */
@@ -51,7 +52,7 @@ export function createLocalHost(options: LocalHostOptions): Host & { rootScope: 
         allowProcesses: options.allowProcesses === true,
         ...options.effectPolicy,
         ...(options.endpointRewrites ? { endpointRewrites: options.endpointRewrites } : {}),
-        ...(options.runWorkflow ? { runWorkflow: options.runWorkflow } : {}),
+        ...(options.runWorkflow && request.kind === 'run.workflow' ? { runWorkflow: (effect, signal) => options.runWorkflow!(effect, signal, effectOptions.task) } : {}),
         ...(options.secrets ? { secrets: options.secrets } : {}),
         ...(options.trace ? { traceparent: taskTraceparent(options.trace.root, options.trace.executionId, effectOptions.task) } : {}),
       });

@@ -4,7 +4,7 @@ import type { ProgressEvent, ProgressSink } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ExpressionEngine } from '../../jq/engine.ts';
-import { runWorkflow, type WorkflowResult } from '../../core/interpreter.ts';
+import { parentTask, runWorkflow, type ParentTask, type WorkflowResult } from '../../core/interpreter.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
@@ -34,6 +34,8 @@ export interface LocalRunOptions {
   workflows?: WorkflowRegistry;
   /** How deep this execution is nested as a sub-workflow (set by the parent; 0 for a top-level run). */
   subWorkflowDepth?: number;
+  /** The parent's task that started this execution (set for sub-workflows). */
+  parent?: ParentTask;
   /** Suspends and resumes the execution between tasks (the service's suspend/resume). */
   suspension?: LocalSuspension;
   /**
@@ -68,9 +70,9 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
   const bus = options.bus ?? new InProcessEventBus();
   const cancelled = new AbortController();
   const depth = options.subWorkflowDepth ?? 0;
-  const runSubWorkflow = createSubWorkflowRunner(options.workflows, depth, cancelled.signal, (child, childInput, signal) => {
+  const runSubWorkflow = createSubWorkflowRunner(options.workflows, depth, cancelled.signal, (child, childInput, signal, task) => {
     const { executionId: _parentId, outputUri: _outputUri, parsing: _parsing, signal: _signal, suspension: _suspension, ...inherited } = options;
-    return runLocal(child, childInput, { ...inherited, bus, signal, subWorkflowDepth: depth + 1 });
+    return runLocal(child, childInput, { ...inherited, bus, signal, subWorkflowDepth: depth + 1, parent: parentTask(executionId, task) });
   });
   const host = createLocalHost({
     onEvent: (event) => {
@@ -101,6 +103,7 @@ export async function runLocal(document: WorkflowDocument, input: Json, options:
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.parsing ? { parsing: options.parsing } : {}),
       ...(options.outputUri ? { outputUri: options.outputUri } : {}),
+      ...(options.parent ? { parent: options.parent } : {}),
     });
     return { ...result, executionId, events };
   } finally {

@@ -9,7 +9,8 @@ import {
   uuid4,
   type ChildWorkflowOptions,
 } from '@temporalio/workflow';
-import type { RunWorkflowEffect } from '../../core/effects.ts';
+import type { EffectOptions, RunWorkflowEffect } from '../../core/effects.ts';
+import { parentTask } from '../../core/interpreter.ts';
 import { CancelledError, type WorkflowError } from '../../core/errors.ts';
 import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
@@ -17,6 +18,7 @@ import { MAX_SUB_WORKFLOW_DEPTH, subWorkflowErrors } from '../local/sub-workflow
 import type { CairnActivities } from './activities.ts';
 import type { TemporalCancelScope } from './cancel-scope.ts';
 import type { LocalActivityLane } from './local-activity-lane.ts';
+import type { TaskInstance } from '../../core/progress.ts';
 import { fromActivityFailure, isCancellation, problemOf } from './failures.ts';
 import { WORKFLOW_TYPE, type ExecuteServerlessWorkflowInput, type ExecutionOptions, type ExecutionOutcome } from './messages.ts';
 import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
@@ -68,7 +70,7 @@ export class SubWorkflows {
     return [...this.inherited, ...this.detached.filter(({ ended }) => !ended).map(({ workflowId }) => workflowId)];
   }
 
-  async run(effect: RunWorkflowEffect, summary: string, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
+  async run(effect: RunWorkflowEffect, { summary, task }: EffectOptions, taskScope: TemporalCancelScope, executionScope: TemporalCancelScope): Promise<Json> {
     const reference = subWorkflowErrors.reference(effect);
     const depth = this.parent.options?.subWorkflowDepth ?? 0;
     if (depth >= MAX_SUB_WORKFLOW_DEPTH) throw subWorkflowErrors.tooDeep(reference);
@@ -80,7 +82,7 @@ export class SubWorkflows {
     }
     if (!document) throw subWorkflowErrors.notRegistered(reference);
 
-    const child = this.childOptions(document, effect.input, depth + 1, summary);
+    const child = this.childOptions(document, effect.input, depth + 1, summary, task);
     if (!effect.await) {
       // Started in the execution's scope, not the task's: cancelling the parent execution cancels it.
       const handle = await executionScope.run(() =>
@@ -100,7 +102,7 @@ export class SubWorkflows {
   }
 
   /** The child inherits the parent's engine, secrets, progress shipping and history limits; the report token is the parent's alone. */
-  private childOptions(document: WorkflowDocument, input: Json, depth: number, summary: string): ChildWorkflowOptions & { args: [ExecuteServerlessWorkflowInput] } {
+  private childOptions(document: WorkflowDocument, input: Json, depth: number, summary: string, task: TaskInstance): ChildWorkflowOptions & { args: [ExecuteServerlessWorkflowInput] } {
     const inherited = this.parent.options ?? {};
     const executionId = `${this.parent.executionId}.${uuid4()}`;
     const options: ExecutionOptions = {
@@ -108,7 +110,14 @@ export class SubWorkflows {
       ...(inherited.reportProgress ? { reportProgress: true } : {}),
       ...(inherited.continueAsNew ? { continueAsNew: inherited.continueAsNew } : {}),
     };
-    const args: ExecuteServerlessWorkflowInput = { document, input, executionId, options, ...(this.parent.secrets ? { secrets: this.parent.secrets } : {}) };
+    const args: ExecuteServerlessWorkflowInput = {
+      document,
+      input,
+      executionId,
+      options,
+      parent: parentTask(this.parent.executionId, task),
+      ...(this.parent.secrets ? { secrets: this.parent.secrets } : {}),
+    };
     const header = document.document;
     return {
       workflowId: executionId,

@@ -5,6 +5,7 @@ import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ResumePoint } from '../../core/continuation.ts';
+import type { ParentTask } from '../../core/interpreter.ts';
 import type { CarriedProgress, TaskTreePage } from './progress-log.ts';
 
 /** The generic workflow's type name, as registered on the worker and started by clients. */
@@ -66,6 +67,8 @@ export interface ExecuteServerlessWorkflowInput {
   secrets?: JsonObject;
   /** Set on runs after the first (continue-as-new): where and how the execution goes on. */
   continued?: ContinuedExecution;
+  /** Set for a `run: workflow` child: the parent execution's task that started it. */
+  parent?: ParentTask;
 }
 
 export type ExecutionStatus = 'running' | 'suspended' | 'completed' | 'faulted' | 'cancelled';

@@ -82,7 +82,7 @@ export class TemporalHost implements Host {
 
   async perform(request: EffectRequest, options: EffectOptions, scope: CancelScope): Promise<Json> {
     // A sub-workflow is a Temporal child workflow, not an activity.
-    if (request.kind === 'run.workflow') return this.subWorkflows.run(request, options.summary, asTemporalScope(scope), this.rootScope);
+    if (request.kind === 'run.workflow') return this.subWorkflows.run(request, options, asTemporalScope(scope), this.rootScope);
     const activities = proxyActivities<CairnActivities>({ ...EFFECT_ACTIVITY_OPTIONS, summary: options.summary });
     let result: Json;
     try {

@@ -118,6 +118,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     // Without values (the worker holds the secrets), declared secrets are placeholders the performers fill in.
     secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
+    ...(args.parent ? { parent: args.parent } : {}),
     ...(args.options?.report?.url ? { outputUri: executionOutputUri(args.options.report.url, args.executionId) } : {}),
   };
   let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });

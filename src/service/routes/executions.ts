@@ -15,6 +15,7 @@ interface ListQuery {
   idPrefix?: string;
   createdAfter?: string;
   createdBefore?: string;
+  parent?: string;
   cursor?: string;
   limit?: number;
 }
@@ -59,6 +60,7 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
             idPrefix: { type: 'string', minLength: 1, description: 'the start of the execution id' },
             createdAfter: { type: 'string', format: 'date-time' },
             createdBefore: { type: 'string', format: 'date-time' },
+            parent: { type: 'string', minLength: 1, description: 'only the run: workflow children of this execution' },
             cursor: { type: 'string' },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
           },
@@ -67,8 +69,8 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
       },
     },
     async (request) => {
-      const { status, ...filter } = request.query;
-      return context.service.list({ ...filter, ...(status ? { status: status.split(',') as WorkflowStatus[] } : {}) });
+      const { status, parent, ...filter } = request.query;
+      return context.service.list({ ...filter, ...(status ? { status: status.split(',') as WorkflowStatus[] } : {}), ...(parent ? { parentExecutionId: parent } : {}) });
     },
   );
 
@@ -113,9 +115,10 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
         },
       },
       (request) => {
-        // The operator's reason goes to the service log, beside who acted on which execution.
-        if (request.body?.reason) request.log.info({ executionId: request.params.id, action, reason: request.body.reason }, `${action} requested`);
-        return context.service.control(request.params.id, action);
+        // The operator's reason goes to the service log, beside who acted on which execution; a cancel's is also kept with the execution.
+        const reason = request.body?.reason || undefined;
+        if (reason) request.log.info({ executionId: request.params.id, action, reason }, `${action} requested`);
+        return context.service.control(request.params.id, action, reason);
       },
     );
   }
