@@ -143,11 +143,17 @@ describe('service commands against a real service on loopback', () => {
     const suspended = await cairn(['executions', 'suspend', id, ...common]);
     expect(suspended.status).toBe(0);
     expect(suspended.stdout.trim()).toMatch(new RegExp(`^${id} `));
-    const cancelled = await cairn(['executions', 'cancel', id, ...common]);
+    const cancelled = await cairn(['executions', 'cancel', id, '--reason', 'duplicate order', ...common]);
     expect(cancelled.status).toBe(0);
     const result = await watching;
     expect(result.status).toBe(3);
-    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('cancelled');
+    expect(result.stderr.trimEnd().split('\n').slice(-2)).toEqual(['cancelled', 'reason: duplicate order']);
+    const got = await cairn(['executions', 'get', id.slice(0, 8), ...common]);
+    expect(JSON.parse(got.stdout).execution).toMatchObject({ status: 'cancelled', cancelReason: 'duplicate order' });
+    // The reason is kept only while the execution has not ended.
+    const late = await api('POST', `/v1/executions/${id}/cancel`, { reason: 'again' });
+    expect(late.code).toBe('CAIRN_ERR_CONFLICT');
+    expect(((await api('GET', `/v1/executions/${id}`)) as { execution: { cancelReason: string } }).execution.cancelReason).toBe('duplicate order');
   });
 
   it('sends CloudEvents to the service', async () => {

@@ -102,13 +102,44 @@ describe('executions', () => {
   it('cancels a running execution, and refuses to control one that ended', async () => {
     const { id } = (await start({ document: WAITING })).json();
     await waitForStatus(id, 'running');
-    const cancel = await service.app.inject({ method: 'POST', url: `/v1/executions/${id}/cancel`, headers: auth });
+    const cancel = await service.app.inject({ method: 'POST', url: `/v1/executions/${id}/cancel`, headers: auth, payload: { reason: 'wrong customer' } });
     expect(cancel.statusCode).toBe(200);
+    expect(cancel.json().cancelReason).toBe('wrong customer');
     await waitForEnd(service.store, id);
-    expect((await service.store.getExecution(id))?.status).toBe('cancelled');
+    const snapshot = await service.app.inject({ url: `/v1/executions/${id}`, headers: auth });
+    expect(snapshot.json().execution).toMatchObject({ status: 'cancelled', cancelReason: 'wrong customer' });
+    const listed = await service.app.inject({ url: '/v1/executions?status=cancelled', headers: auth });
+    expect(listed.json().items[0]).toMatchObject({ id, cancelReason: 'wrong customer' });
     const again = await service.app.inject({ method: 'POST', url: `/v1/executions/${id}/cancel`, headers: auth });
     expect(again.statusCode).toBe(409);
     expect((await service.app.inject({ method: 'POST', url: '/v1/executions/unknown/suspend', headers: auth })).statusCode).toBe(404);
+  });
+
+  it('records which task of which execution started a run: workflow child, and lists the children', async () => {
+    await service.app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: HELLO } });
+    const parentDocument = `
+document: { dsl: '1.0.0', namespace: test, name: parent, version: '1.0.0' }
+do:
+  - each:
+      for: { in: '\${ ["ada", "bob"] }', each: who }
+      do:
+        - greetOne:
+            run:
+              workflow: { namespace: test, name: hello, version: '1.0.0', input: { who: '\${ $who }' } }
+`;
+    const { id } = (await start({ document: parentDocument })).json();
+    await waitForEnd(service.store, id);
+    expect((await service.store.getExecution(id))?.error).toBeUndefined();
+    const children = await service.app.inject({ url: `/v1/executions?parent=${id}`, headers: auth });
+    const items = children.json().items as Array<{ id: string; parentExecutionId: string; parentTask: string; parentIteration: string; output: unknown }>;
+    expect(items.map((item) => [item.parentExecutionId, item.parentTask, item.parentIteration]).sort()).toEqual([
+      [id, '/do/0/each/do/0/greetOne', '0'],
+      [id, '/do/0/each/do/0/greetOne', '1'],
+    ]);
+    const child = items.find((item) => item.parentIteration === '1')!;
+    const snapshot = await service.app.inject({ url: `/v1/executions/${child.id}`, headers: auth });
+    expect(snapshot.json().execution).toMatchObject({ parentExecutionId: id, parentTask: '/do/0/each/do/0/greetOne', output: { loud: 'HELLO BOB' } });
+    expect((await service.app.inject({ url: `/v1/executions?parent=${child.id}`, headers: auth })).json().items).toEqual([]);
   });
 
   it('suspends before the next task and resumes', async () => {

@@ -6,6 +6,7 @@ import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
+import { createStoreWorkflowRegistry } from '../../src/service/store-workflow-registry.ts';
 import type { ExecutionStore, StoreOptions } from '../../src/store/execution-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
@@ -39,7 +40,8 @@ export async function startTestService(
   const bus = new InProcessEventBus();
   const app = await buildApp({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    engine: new LocalEngine({ inProcess: true, bus, serviceUrl: () => SERVICE_URL }),
+    // As `cairn serve` wires it: `run: workflow` children are the workflows registered at the service.
+    engine: new LocalEngine({ inProcess: true, bus, workflows: createStoreWorkflowRegistry(store, expressions), serviceUrl: () => SERVICE_URL }),
     expressions,
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
