@@ -112,7 +112,8 @@ export async function runTask(
       validateWithSchema(execution, task.export.schema, context, 'export', pointer);
       execution.context = context;
     }
-    progress.emit(EVENT_TYPES.taskState, { workflow, task: pointer, input, output }, instance);
+    const consumedEvents = result.consumedEvents ? { consumedEvents: result.consumedEvents } : {};
+    progress.emit(EVENT_TYPES.taskState, { workflow, task: pointer, input, output, ...consumedEvents }, instance);
     progress.emit(EVENT_TYPES.taskCompleted, { workflow, task: pointer, completedAt: isoTime(host.now()) }, instance);
     return { output, then: result.ended ? 'end' : (result.then ?? task.then ?? 'continue'), ended: result.ended ?? false };
   } catch (error) {

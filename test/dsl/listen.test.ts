@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/core/json.ts';
 import type { ProgressEvent } from '../../src/core/events.ts';
 import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
+import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
+import { runLocal } from '../../src/hosts/local/run-local.ts';
+import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { runDslWorkflow } from './dsl-helpers.ts';
 
 const CORRELATION_STARTED = 'io.serverlessworkflow.workflow.correlation-started.v1';
@@ -54,6 +57,42 @@ describe('listen', () => {
       [CORRELATION_COMPLETED, '/do/0/awaitVitals'],
     ]);
     expect(lifecycle[1]!.data).toMatchObject({ name: expect.stringContaining('listen-all-correlated-'), correlationKeys: { patient: 'p1' } });
+    // The task's state holds the consumed CloudEvents as received, whatever the output keeps of them.
+    const state = progress.find((event) => event.type === 'io.cairn.task.state.v1' && event.subject === '/do/0/awaitVitals')!;
+    expect(state.data.consumedEvents).toEqual([
+      expect.objectContaining({ specversion: '1.0', source: 'urn:test', type: 'com.fake-hospital.vitals.measurements.bpm', data: { patientId: 'p1', bpm: 120 } }),
+      expect.objectContaining({ type: 'com.fake-hospital.vitals.measurements.temperature', data: { patientId: 'p1', temperature: 39.5 } }),
+    ]);
+  });
+
+  it('reports the consumed events with secret values redacted', async () => {
+    const bus = new InProcessEventBus();
+    const progress: ProgressEvent[] = [];
+    const document = `document: { dsl: '1.0.3', namespace: test, name: listen-secret, version: '1.0.0' }
+use: { secrets: [apiKey] }
+do:
+  - hear:
+      listen:
+        to:
+          one:
+            with: { type: com.example.key }
+      output:
+        as: '\${ length }'
+`;
+    const engine = await loadDefaultEngine();
+    const result = await runLocal(loadWorkflow(document, 'listen-secret.yaml', { engine }), {}, {
+      bus,
+      engine,
+      secrets: { apiKey: 's3cr3t-value' },
+      onEvent: (event) => {
+        progress.push(event);
+        if (event.type === CORRELATION_STARTED) setImmediate(() => void bus.publish(cloudEvent('com.example.key', { data: { key: 's3cr3t-value', note: 'ok' } })));
+      },
+    });
+    expect(result.output).toBe(1);
+    const state = progress.find((event) => event.type === 'io.cairn.task.state.v1')!;
+    expect(state.data.consumedEvents).toEqual([expect.objectContaining({ type: 'com.example.key', data: { key: expect.not.stringContaining('s3cr3t'), note: 'ok' } })]);
+    expect(JSON.stringify(progress)).not.toContain('s3cr3t-value');
   });
 
   it('uses the first extracted value as the expectation when correlate has no expect', async () => {

@@ -19,6 +19,7 @@ export function TaskInstance({ instance, now, open }: { instance: TaskNode; now:
       <AttemptsList attempts={instance.failedAttempts} />
       <JsonView title="input" value={instance.input} uri={instance.inputUri} open={open} />
       <JsonView title="output" value={instance.output} uri={instance.outputUri} open={open} />
+      <JsonView title="received events" value={instance.consumedEvents} open={open} testId="consumed-events" />
       <JsonView title="error" value={instance.error} open={open} />
     </section>
   );

@@ -41,6 +41,8 @@ export interface TaskNode {
   failedAttempts: AttemptRecord[];
   /** A `for` task's item count, known once the loop starts. */
   items?: number;
+  /** The CloudEvents a `listen` consumed, as received (secret values redacted). */
+  consumedEvents?: JsonObject[];
   /** Sequence number of the last event applied to this node. */
   seq: number;
   children: TaskNode[];
@@ -179,6 +181,7 @@ function applyTaskEvent(node: TaskNode, event: ProgressEvent): void {
       applyValue(node, data, 'input');
       applyValue(node, data, 'output');
       if (typeof data.items === 'number') node.items = data.items;
+      if (Array.isArray(data.consumedEvents)) node.consumedEvents = data.consumedEvents.filter(isJsonObject);
       return;
     case EVENT_TYPES.taskStatusChanged:
       if (typeof data.status === 'string') node.status = data.status as TaskStatus;

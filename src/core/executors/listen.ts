@@ -22,6 +22,9 @@ interface ConsumptionStrategy {
 
 type ReadMode = 'data' | 'envelope' | 'raw';
 
+/** How many consumed events a `listen` reports with its state (a long `until` may consume many more). */
+const REPORTED_EVENTS = 100;
+
 /**
  * `listen`: consumes the CloudEvents delivered to the execution after the task started, per
  * `to.all` (each filter once), `to.any` (the first match, or every match until `until` holds or its
@@ -48,6 +51,7 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
   execution.progress.emit(EVENT_TYPES.workflowCorrelationStarted, { name: execution.instanceName, startedAt: iso(execution.host.now()) }, instance);
 
   const consumed: Json[] = [];
+  const received: JsonObject[] = [];
   // Consumed events' W3C trace contexts (CloudEvents distributed tracing): the listen's span links to them.
   const traceparents: string[] = [];
   const outputs: Json[] = [];
@@ -63,6 +67,7 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
       if (!main.offer(event)) continue;
       const item = readEvent(event, read);
       consumed.push(item);
+      if (received.length < REPORTED_EVENTS) received.push(event);
       if (typeof event.traceparent === 'string') traceparents.push(event.traceparent);
       const iteration = await iterate(item, consumed.length - 1, task.foreach, context);
       outputs.push(iteration.output);
@@ -90,7 +95,7 @@ export const listen: Executor<'listen'> = async (task, input, context) => {
     },
     instance,
   );
-  return { output: outputs, ended };
+  return { output: outputs, ended, consumedEvents: received };
 };
 
 /** Which filters of a strategy have consumed an event; `done` once the strategy is satisfied. */

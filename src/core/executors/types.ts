@@ -1,4 +1,4 @@
-import type { Json } from '../json.ts';
+import type { Json, JsonObject } from '../json.ts';
 import type { FlowDirective, TaskByKind, TaskDefinition, TaskKind, TaskList } from '../model.ts';
 import type { Execution, Frame, Variables } from '../execution.ts';
 
@@ -18,6 +18,8 @@ export interface ExecutorResult {
   ended?: boolean;
   /** Extra variables for the task's `output.as` and `export.as` (a call's `$authorization`). */
   variables?: Variables;
+  /** The CloudEvents a `listen` consumed, as received: reported with the task's state, so they can be inspected whatever `output.as` keeps. */
+  consumedEvents?: JsonObject[];
 }
 
 /** Everything an executor may use; executors never see the host's implementation. */
