@@ -23,6 +23,12 @@ export interface ExecutionRecord {
   endedAt?: string;
   updatedAt: string;
   lastSeq: number;
+  /** Set for a `run: workflow` child: the execution and task (with its loop iteration) that started it. */
+  parentExecutionId?: string;
+  parentTask?: string;
+  parentIteration?: string;
+  /** The reason given with the cancel request. */
+  cancelReason?: string;
 }
 
 export interface TaskSnapshot {
@@ -132,6 +138,10 @@ export function listExecutions(filter: ExecutionFilter, cursor?: string): Promis
   if (cursor) query.set('cursor', cursor);
   return call('GET', `/v1/executions?${query}`);
 }
+
+/** The `run: workflow` children an execution started (newest first). */
+export const listChildExecutions = (parentId: string) =>
+  call<{ items: ExecutionRecord[]; nextCursor?: string }>('GET', `/v1/executions?${new URLSearchParams({ parent: parentId, limit: '500' })}`);
 
 export const publishEvent = (event: JsonObject) => call<{ accepted: number }>('POST', '/v1/events', event);
 export const getExecution = (id: string) => call<ExecutionSnapshot>('GET', `/v1/executions/${encodeURIComponent(id)}`);

@@ -279,10 +279,13 @@ export class ExecutionService {
     return hash === undefined ? (execution.input ?? null) : (JSON.parse(await this.value(execution.id, hash)) as Json);
   }
 
+  /** The text the execution runs; for one only reported here (a `run: workflow` child), the registered version it names, if any. */
   async document(id: string): Promise<string> {
     const document = await this.options.store.getExecutionDocument(id);
     if (document === undefined) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);
-    return document;
+    if (document !== '') return document;
+    const { namespace, name, version } = (await this.record(id)).workflow;
+    return (await this.options.store.getWorkflow(namespace, name, version))?.document ?? '';
   }
 
   list(filter: ExecutionFilter): Promise<ExecutionPage> {

@@ -129,8 +129,11 @@ describe('dashboard in chromium against the real service', () => {
     await page.locator(`[data-testid=execution][data-id="${started.id}"][data-status="cancelled"]`).waitFor({ timeout: 10_000 });
     await page.locator('.task-node[data-pointer="/do/0/hold"][data-status="cancelled"]').waitFor({ timeout: 10_000 });
     expect(await nodeStatus('/do/1/never')).toBe('pending');
-    const snapshot = await api<{ execution: { status: string } }>('GET', `/v1/executions/${started.id}`);
-    expect(snapshot.execution.status).toBe('cancelled');
+    const snapshot = await api<{ execution: { status: string; cancelReason: string } }>('GET', `/v1/executions/${started.id}`);
+    expect(snapshot.execution).toMatchObject({ status: 'cancelled', cancelReason: 'not needed' });
+    // The reason stays on the page after a reload (it is stored, not only logged).
+    await page.reload();
+    expect(await page.locator('[data-testid=cancel-reason]').textContent()).toBe('reason: not needed');
   }, 30_000);
 
   it('suspends and resumes a run with the Suspend and Resume buttons', async () => {

@@ -310,6 +310,10 @@ describe('dashboard views people reach for, in chromium against the real service
     expect(await page.inputValue('input[name=event-type]')).toBe('com.example.approved');
     await page.getByRole('button', { name: 'Send event' }).click();
     await page.locator(`[data-testid=execution][data-status="completed"]`).waitFor({ timeout: 10_000 });
+    // The received CloudEvent itself, not only the task output.
+    const received = page.locator('[data-testid=task-panel] [data-testid=consumed-events]');
+    await received.waitFor({ state: 'attached' });
+    expect(JSON.parse((await received.textContent())!)).toEqual([expect.objectContaining({ specversion: '1.0', type: 'com.example.approved' })]);
   }, 30_000);
 
   it('re-runs with the same input and shows the definition', async () => {
@@ -332,5 +336,18 @@ describe('dashboard views people reach for, in chromium against the real service
     await until(parent.id, 'completed');
     const snapshot = await api<{ execution: { output: unknown } }>('GET', `/v1/executions/${parent.id}`);
     expect(snapshot.execution.output).toEqual({ doubled: 42 });
+    const children = await api<{ items: Array<{ id: string }> }>('GET', `/v1/executions?parent=${parent.id}`);
+    expect(children.items).toHaveLength(1);
+    const childId = children.items[0]!.id;
+    // Parent → child from the run: workflow task's panel, and back to the parent's task.
+    await open(`#/executions/${parent.id}`);
+    await page.locator('.task-node[data-pointer="/do/0/callChild"]').click();
+    const link = page.locator(`[data-testid=child-executions] a[data-child="${childId}"]`);
+    await link.click();
+    await page.locator(`[data-testid=execution][data-id="${childId}"][data-status="completed"]`).waitFor();
+    expect(JSON.parse((await page.locator('[data-testid=workflow-output]').textContent())!)).toEqual({ doubled: 42 });
+    await page.locator('[data-testid=parent-link] a').click();
+    await page.locator(`[data-testid=execution][data-id="${parent.id}"]`).waitFor();
+    expect(await page.locator('[data-testid=task-panel]').getAttribute('data-pointer')).toBe('/do/0/callChild');
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 
-/** Asks before cancelling, with an optional reason for the service log. */
+/** Asks before cancelling, with an optional reason, kept with the execution and shown on its page. */
 export function CancelDialog({ open, onConfirm, onClose }: { open: boolean; onConfirm(reason: string): void; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { JsonObject } from '../../../src/core/json.ts';
 import { isJsonObject } from '../../../src/core/json.ts';
 import type { PointerSummary } from '../live/task-status.ts';
+import { ChildExecutions } from './child-executions.tsx';
 import { ListenDetails } from './listen-details.tsx';
 import { TaskInstance } from './task-instance.tsx';
 
@@ -19,7 +20,7 @@ const byIterationDesc = (a: string | undefined, b: string | undefined) => {
 };
 
 /** Everything known about one task: its instances newest first, ten a page, each with attempts, input, output and error. */
-export function TaskPanel({ pointer, summary, definition, now }: { pointer: string; summary: PointerSummary | undefined; definition: JsonObject | undefined; now: number }) {
+export function TaskPanel({ executionId, pointer, summary, definition, now }: { executionId: string; pointer: string; summary: PointerSummary | undefined; definition: JsonObject | undefined; now: number }) {
   const [page, setPage] = useState(0);
   const [iteration, setIteration] = useState('');
   const all = [...(summary?.instances ?? [])].sort((a, b) => byIterationDesc(a.iteration, b.iteration) || b.seq - a.seq);
@@ -28,12 +29,14 @@ export function TaskPanel({ pointer, summary, definition, now }: { pointer: stri
   const current = Math.min(page, pages - 1);
   const shown = matching.slice(current * PAGE, current * PAGE + PAGE);
   const listen = definition && isJsonObject(definition.listen) ? definition.listen : undefined;
+  const runsWorkflow = definition && isJsonObject(definition.run) && definition.run.workflow !== undefined;
   return (
     <aside className="card task-panel" data-testid="task-panel" data-pointer={pointer} aria-label="task details">
       <h2 className="panel-title">{pointer.slice(pointer.lastIndexOf('/') + 1)}</h2>
       <code className="muted pointer">{pointer}</code>
       {listen ? <ListenDetails listen={listen} waiting={summary?.status === 'waiting' || summary?.status === 'running'} /> : null}
       {!summary ? <p className="muted">Not reached yet.</p> : null}
+      {runsWorkflow && summary ? <ChildExecutions parentId={executionId} pointer={pointer} refresh={`${summary.status}:${summary.instances.length}`} /> : null}
       {all.length > 1 ? (
         <div className="pager" data-testid="instance-pager">
           <label>

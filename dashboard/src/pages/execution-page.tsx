@@ -7,6 +7,7 @@ import { ExecutionActions } from '../components/execution-actions.tsx';
 import { FailureSummary } from '../components/failure-summary.tsx';
 import { GraphView } from '../components/graph-view.tsx';
 import { JsonView } from '../components/json-view.tsx';
+import { ParentLink } from '../components/parent-link.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskPanel } from '../components/task-panel.tsx';
@@ -80,8 +81,12 @@ export function ExecutionPage({ id, query }: { id: string; query: URLSearchParam
         <span className="muted">{record ? <>created <RelativeTime iso={record.createdAt} /></> : ''}</span>
         <span className="muted" data-testid="duration">{startedAt !== undefined ? formatDuration((endedAt ?? now) - startedAt) : ''}</span>
         <span className="muted">{tree.lastSeq} events{live.streaming ? ' · live' : ''}</span>
+        {shownStatus === 'cancelled' && record?.cancelReason ? (
+          <span className="cancel-reason" data-testid="cancel-reason">reason: {record.cancelReason}</span>
+        ) : null}
         <ExecutionActions id={id} status={shownStatus} finished={finished} document={live.document} input={record?.input} onRecord={live.setRecord} onError={setActionError} />
       </section>
+      {record ? <ParentLink record={record} /> : null}
       {live.error ? <p className="error" role="alert">{live.error}</p> : null}
       {actionError ? <p className="error" role="alert">{actionError}</p> : null}
       {error && shownStatus === 'faulted' ? <FailureSummary error={error} task={failing} onSelect={select} /> : null}
@@ -97,7 +102,7 @@ export function ExecutionPage({ id, query }: { id: string; query: URLSearchParam
           {graph ? <GraphView graph={graph} statuses={statuses} selected={selected} onSelect={select} /> : <div className="graph placeholder">loading the workflow…</div>}
         </section>
         {selected ? (
-          <TaskPanel key={selected} pointer={selected} summary={statuses.get(selected)} definition={taskAt(parsed, selected)} now={now} />
+          <TaskPanel key={selected} executionId={id} pointer={selected} summary={statuses.get(selected)} definition={taskAt(parsed, selected)} now={now} />
         ) : (
           <aside className="card task-panel muted">Select a task (click, or Tab then Enter) to see its input, output, error and attempts.</aside>
         )}
