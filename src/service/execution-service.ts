@@ -261,6 +261,18 @@ export class ExecutionService {
     return { execution, tasks, ...(olderFromSeq !== undefined ? { tasksBeforeSeq: olderFromSeq } : {}) };
   }
 
+  /** One page of a task's instances (loop iterations), newest first, as their events; `cursor` is a previous page's `nextCursor`. */
+  async taskInstances(id: string, query: { pointer: string; cursor?: string; limit?: number; iteration?: string }): Promise<{ events: ProgressEvent[]; nextCursor?: string }> {
+    await this.record(id);
+    if (query.cursor !== undefined && !/^[1-9]\d{0,15}$/.test(query.cursor)) throw new ServiceError('CAIRN_ERR_INVALID_REQUEST', 'field "cursor" is not a cursor this service issued');
+    const page = await this.options.store.getTaskInstances(id, query.pointer, {
+      limit: query.limit ?? 10,
+      ...(query.cursor !== undefined ? { beforeSeq: Number(query.cursor) } : {}),
+      ...(query.iteration !== undefined ? { iteration: query.iteration } : {}),
+    });
+    return { events: page.events, ...(page.olderFromSeq !== undefined ? { nextCursor: String(page.olderFromSeq) } : {}) };
+  }
+
   private async record(id: string): Promise<ExecutionRecord> {
     const execution = await this.options.store.getExecution(id);
     if (!execution) throw new ServiceError('CAIRN_ERR_NOT_FOUND', `execution ${id} does not exist`);

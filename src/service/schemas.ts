@@ -63,6 +63,13 @@ export const snapshotSchema = {
   properties: { execution: executionSchema, tasks: { type: 'array', items: taskSchema }, tasksBeforeSeq: { type: 'integer' } },
 } as const;
 
+/** A page of one task's instances: their progress events, in sequence order. */
+export const taskInstancesSchema = {
+  type: 'object',
+  required: ['events'],
+  properties: { events: { type: 'array', items: { type: 'object', additionalProperties: true } }, nextCursor: { type: 'string' } },
+} as const;
+
 export const pageSchema = {
   type: 'object',
   required: ['items'],

@@ -68,6 +68,13 @@ export interface TaskPage {
   olderFromSeq?: number;
 }
 
+/** One page of a task's instances (its loop iterations), newest first: their events, in sequence order. */
+export interface TaskInstancePage {
+  events: ProgressEvent[];
+  /** Set when older instances exist: the next page's `beforeSeq` (where this page's oldest instance starts). */
+  olderFromSeq?: number;
+}
+
 /** How many task events one snapshot folds at most: a snapshot never reads an execution's whole history. */
 export const TASK_EVENT_WINDOW = 10_000;
 
@@ -176,6 +183,12 @@ export interface ExecutionStore {
    * straddle the window's start shows only its later part.
    */
   getTasks(executionId: string, window?: { beforeSeq?: number; limit?: number }): Promise<TaskPage>;
+  /**
+   * The events of one task's newest `limit` instances (by when each was created) below `beforeSeq`,
+   * or of its instance of one `iteration`: a loop's iterations paged without reading the others.
+   * An instance retried by an enclosing `try` shows on the page of its latest run.
+   */
+  getTaskInstances(executionId: string, pointer: string, page: { beforeSeq?: number; limit: number; iteration?: string }): Promise<TaskInstancePage>;
   registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }>;
   getWorkflow(namespace: string, name: string, version?: string): Promise<WorkflowDocumentRecord | undefined>;
   listWorkflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]>;

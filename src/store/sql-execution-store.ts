@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../core/events.ts';
+import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import { appendExecutionEvents, checkEvent, gapsAbove } from './append-events.ts';
 import { GroupCommit } from './group-commit.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type NewExecution,
   type SeqGap,
   type StoreOptions,
+  type TaskInstancePage,
   type TaskPage,
   TASK_EVENT_WINDOW,
   type WorkflowDocumentRecord,
@@ -201,6 +202,43 @@ export class SqlExecutionStore implements ExecutionStore {
     const newest = rows.slice(0, limit).reverse();
     const tasks = foldTaskStates(newest.map((row) => eventFromRow(row, executionId)));
     return rows.length > limit ? { tasks, olderFromSeq: Number(newest[0]!.seq) } : { tasks };
+  }
+
+  async getTaskInstances(executionId: string, pointer: string, page: { beforeSeq?: number; limit: number; iteration?: string }): Promise<TaskInstancePage> {
+    const limit = Math.max(1, Math.min(Math.trunc(page.limit), MAX_PAGE));
+    // Iterations live in the event body; filtering on one is the iteration box's jump, not the paging path.
+    const iterationOf = this.driver.dialect === 'postgres' ? `(body::json ->> 'iteration')` : `json_extract(body, '$.iteration')`;
+    const byIteration = page.iteration !== undefined ? ` AND ${iterationOf} = ?` : '';
+    const iterationParams = page.iteration !== undefined ? [page.iteration] : [];
+    // Newest instance starts first; retries create an instance again, so read until limit + 1 distinct ones.
+    const starts = new Map<string, number>();
+    let below = page.beforeSeq;
+    let exhausted = false;
+    while (starts.size <= limit && !exhausted) {
+      const rows = await this.driver.all(
+        `SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject = ? AND type = ?${below !== undefined ? ' AND seq < ?' : ''}${byIteration}
+         ORDER BY seq DESC LIMIT ?`,
+        [executionId, pointer, EVENT_TYPES.taskCreated, ...(below !== undefined ? [below] : []), ...iterationParams, limit + 1],
+      );
+      exhausted = rows.length <= limit;
+      for (const row of rows) {
+        const event = eventFromRow(row, executionId);
+        below = event.seq;
+        const key = event.iteration ?? '';
+        if (!starts.has(key) && starts.size <= limit) starts.set(key, event.seq);
+        if (starts.size > limit) break;
+      }
+    }
+    const shown = new Map([...starts].slice(0, limit));
+    if (shown.size === 0) return { events: [] };
+    const from = Math.min(...shown.values());
+    const rows = await this.driver.all(
+      `SELECT seq, id, type, subject, time, body FROM events WHERE execution_id = ? AND subject = ? AND seq >= ?${page.beforeSeq !== undefined ? ' AND seq < ?' : ''}${byIteration} ORDER BY seq`,
+      [executionId, pointer, from, ...(page.beforeSeq !== undefined ? [page.beforeSeq] : []), ...iterationParams],
+    );
+    const events = rows.map((row) => eventFromRow(row, executionId)).filter((event) => shown.has(event.iteration ?? ''));
+    // The next page ends where this one starts: its instances ran before this page's oldest was created.
+    return starts.size > limit ? { events, olderFromSeq: from } : { events };
   }
 
   async registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }> {

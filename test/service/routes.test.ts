@@ -142,6 +142,36 @@ do:
     expect((await service.app.inject({ url: `/v1/executions?parent=${child.id}`, headers: auth })).json().items).toEqual([]);
   });
 
+  it("pages a 1,000-iteration loop's instances on the server: one page of events per request, newest first", async () => {
+    const loop = `
+document: { dsl: '1.0.0', namespace: test, name: big-loop, version: '1.0.0' }
+do:
+  - each:
+      for: { in: '\${ [range(1000)] }', each: n }
+      do:
+        - square:
+            set: { square: '\${ $n * $n }' }
+`;
+    const { id } = (await start({ document: loop })).json();
+    await waitForEnd(service.store, id);
+    const pointer = '/do/0/each/do/0/square';
+    const tasks = (query: string) => service.app.inject({ url: `/v1/executions/${id}/tasks?pointer=${encodeURIComponent(pointer)}&${query}`, headers: auth });
+    const iterations = (events: Array<{ iteration: string }>) => [...new Set(events.map((event) => event.iteration))];
+    const first = (await tasks('limit=10')).json() as { events: Array<{ iteration: string; subject: string; type: string; data: { output?: unknown } }>; nextCursor: string };
+    expect(iterations(first.events)).toEqual(['990', '991', '992', '993', '994', '995', '996', '997', '998', '999']);
+    expect(first.events.every((event) => event.subject === pointer)).toBe(true);
+    expect(first.events.length).toBeLessThan(100);
+    expect(first.events.find((event) => event.iteration === '999' && event.type === EVENT_TYPES.taskState)?.data.output).toEqual({ square: 998001 });
+    const second = (await tasks(`limit=10&cursor=${first.nextCursor}`)).json() as { events: Array<{ iteration: string }> };
+    expect(iterations(second.events)).toEqual(['980', '981', '982', '983', '984', '985', '986', '987', '988', '989']);
+    const third = (await tasks('iteration=3')).json() as { events: Array<{ iteration: string; type: string; data: { output?: unknown } }>; nextCursor?: string };
+    expect(iterations(third.events)).toEqual(['3']);
+    expect(third.events.find((event) => event.type === EVENT_TYPES.taskState)?.data.output).toEqual({ square: 9 });
+    expect(third.nextCursor).toBeUndefined();
+    expect((await tasks('cursor=nonsense')).statusCode).toBe(400);
+    expect((await service.app.inject({ url: `/v1/executions/missing/tasks?pointer=${pointer}`, headers: auth })).statusCode).toBe(404);
+  }, 60_000);
+
   it('suspends before the next task and resumes', async () => {
     const { id } = (await start({ document: WAITING.replace('seconds: 30', 'milliseconds: 300') })).json();
     await waitForStatus(id, 'running');

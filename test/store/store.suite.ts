@@ -202,6 +202,38 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
       expect((await store.listExecutions({ parentExecutionId: 'parent' })).items.map((item) => item.id)).toEqual(['child']);
     });
 
+    it("pages a loop task's instances newest first, reading one page of events, and finds one iteration", async () => {
+      const store = await fresh();
+      await store.createExecution(execution('loop'));
+      const step = '/do/0/each/do/0/step';
+      const events = [ev('loop', 1, EVENT_TYPES.workflowStarted)];
+      for (let iteration = 0; iteration < 30; iteration++) {
+        const at = { subject: step, iteration: String(iteration) };
+        events.push(
+          ev('loop', events.length + 1, EVENT_TYPES.taskCreated, at),
+          ev('loop', events.length + 2, EVENT_TYPES.taskStarted, at),
+          ev('loop', events.length + 3, EVENT_TYPES.taskCompleted, { ...at, data: { output: { n: iteration } } }),
+        );
+      }
+      await store.appendEvents(events);
+      const iterations = (page: { events: Array<{ iteration?: string }> }) => [...new Set(page.events.map((event) => event.iteration))];
+      const first = await store.getTaskInstances('loop', step, { limit: 10 });
+      expect(iterations(first)).toEqual(['20', '21', '22', '23', '24', '25', '26', '27', '28', '29']);
+      expect(first.events).toHaveLength(30);
+      const second = await store.getTaskInstances('loop', step, { limit: 10, beforeSeq: first.olderFromSeq! });
+      expect(iterations(second)).toEqual(['10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
+      const third = await store.getTaskInstances('loop', step, { limit: 10, beforeSeq: second.olderFromSeq! });
+      expect(iterations(third)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+      expect(third.olderFromSeq).toBeUndefined();
+      const one = await store.getTaskInstances('loop', step, { limit: 10, iteration: '3' });
+      expect(one.events.map((event) => [event.type, event.iteration])).toEqual([
+        [EVENT_TYPES.taskCreated, '3'],
+        [EVENT_TYPES.taskStarted, '3'],
+        [EVENT_TYPES.taskCompleted, '3'],
+      ]);
+      expect((await store.getTaskInstances('loop', '/do/9/none', { limit: 10 })).events).toEqual([]);
+    });
+
     it('keeps the reason of a cancel request on an execution that has not ended', async () => {
       const store = await fresh();
       await store.createExecution(execution('running'));

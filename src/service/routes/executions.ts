@@ -3,7 +3,7 @@ import type { WorkflowStatus } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import { requireClient, type RouteOptions } from '../context.ts';
 import type { StartRequest } from '../execution-service.ts';
-import { errorResponses, executionSchema, pageSchema, snapshotSchema } from '../schemas.ts';
+import { errorResponses, executionSchema, pageSchema, snapshotSchema, taskInstancesSchema } from '../schemas.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
 
@@ -84,6 +84,27 @@ export async function executionRoutes(app: FastifyInstance, { context }: RouteOp
       },
     },
     (request) => context.service.get(request.params.id, request.query),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { pointer: string; cursor?: string; limit?: number; iteration?: string } }>(
+    '/v1/executions/:id/tasks',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          required: ['pointer'],
+          properties: {
+            pointer: { type: 'string', minLength: 1, description: "the task's JSON Pointer" },
+            cursor: { type: 'string', description: "the previous page's nextCursor: older instances" },
+            limit: { type: 'integer', minimum: 1, maximum: 500, description: 'instances per page (default 10)' },
+            iteration: { type: 'string', minLength: 1, description: 'only the instance of this loop iteration ("3", "2.0")' },
+          },
+        },
+        response: { 200: taskInstancesSchema, ...errorResponses },
+      },
+    },
+    (request) => context.service.taskInstances(request.params.id, request.query),
   );
 
   app.get<{ Params: { id: string } }>(
