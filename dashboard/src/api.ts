@@ -143,6 +143,14 @@ export function listExecutions(filter: ExecutionFilter, cursor?: string): Promis
 export const listChildExecutions = (parentId: string) =>
   call<{ items: ExecutionRecord[]; nextCursor?: string }>('GET', `/v1/executions?${new URLSearchParams({ parent: parentId, limit: '500' })}`);
 
+/** One page of a task's instances (loop iterations), newest first, as their events; `cursor` from the previous page's `nextCursor`. */
+export function getTaskInstances(id: string, pointer: string, page: { cursor?: string; iteration?: string; limit: number }) {
+  const query = new URLSearchParams({ pointer, limit: String(page.limit) });
+  if (page.cursor) query.set('cursor', page.cursor);
+  if (page.iteration) query.set('iteration', page.iteration);
+  return call<{ events: ProgressEvent[]; nextCursor?: string }>('GET', `/v1/executions/${encodeURIComponent(id)}/tasks?${query}`);
+}
+
 export const publishEvent = (event: JsonObject) => call<{ accepted: number }>('POST', '/v1/events', event);
 export const getExecution = (id: string) => call<ExecutionSnapshot>('GET', `/v1/executions/${encodeURIComponent(id)}`);
 export const getExecutionDocument = (id: string) => call<{ document: string }>('GET', `/v1/executions/${encodeURIComponent(id)}/document`);

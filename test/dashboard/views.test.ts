@@ -219,17 +219,31 @@ describe('dashboard views people reach for, in chromium against the real service
   it('reaches iteration 3 of a 50-item loop: paged newest first, collapsed JSON with a copy button, 50/50 on the for node', async () => {
     await open(`#/executions/${loopId}`);
     expect(await page.locator('.task-node[data-pointer="/do/0/eachItem"] [data-testid=loop-progress]').textContent()).toBe('50/50');
+    // Each page comes from the service, not from the whole loop held in the browser.
+    const pages: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/v1/executions/${loopId}/tasks?`)) pages.push(new URL(request.url()).searchParams.toString());
+    });
     await page.locator('.task-node[data-pointer="/do/0/eachItem/do/0/square"]').click();
     const panel = page.locator('[data-testid=task-panel]');
-    await panel.locator('[data-testid=instance-pager]').waitFor();
+    await panel.locator('.instance[data-iteration="49"]').waitFor();
     expect(await panel.locator('.instance').count()).toBe(10);
     expect(await panel.locator('.instance').first().getAttribute('data-iteration')).toBe('49');
     // Paging older reaches the first iterations; the iteration box jumps straight there.
-    for (let index = 0; index < 4; index += 1) await panel.getByRole('button', { name: 'Older' }).click();
+    for (let index = 0; index < 4; index += 1) {
+      await panel.getByRole('button', { name: 'Older' }).click();
+      await panel.locator(`.instance[data-iteration="${39 - index * 10}"]`).waitFor();
+    }
     expect(await panel.locator('.instance').last().getAttribute('data-iteration')).toBe('0');
+    expect(pages).toHaveLength(5);
+    expect(pages.every((query) => query.includes('limit=10'))).toBe(true);
+    await panel.getByRole('button', { name: 'Newer' }).click();
+    await panel.locator('.instance[data-iteration="19"]').waitFor();
     await panel.locator('input[name=iteration]').fill('3');
     const third = panel.locator('.instance[data-iteration="3"]');
-    expect(await third.count()).toBe(1);
+    await third.waitFor();
+    expect(await panel.locator('.instance').count()).toBe(1);
+    expect(pages.at(-1)).toContain('iteration=3');
     const output = third.locator('details.json-output');
     expect(await output.getAttribute('open')).toBeNull();
     await output.locator('summary').click();
