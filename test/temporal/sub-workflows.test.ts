@@ -99,7 +99,8 @@ describe('run: workflow on the Temporal host', () => {
     const parent = document('parent', `  - callDouble:\n${runChild('double', { input: "{ value: '${ .n }' }" })}`);
     const handle = await startExecution(client, parent, { n: 21 }, { executionId: 'subs-awaited', taskQueue: TASK_QUEUE });
     const result = await followExecution(handle);
-    const local = await runLocal(parent, { n: 21 }, { engine, workflows: registry });
+    const localEvents: ProgressEvent[] = [];
+    const local = await runLocal(parent, { n: 21 }, { engine, workflows: registry, onEvent: (event) => localEvents.push(event) });
 
     expect(result.status).toBe('completed');
     expect(result.output).toEqual({ result: 42 });
@@ -121,6 +122,11 @@ describe('run: workflow on the Temporal host', () => {
     expect(childEvents.map((event) => event.seq)).toEqual(childEvents.map((_, index) => index + 1));
     expect(childEvents.map((event) => event.type)).toContain(EVENT_TYPES.workflowCompleted);
     expect(result.events.every((event) => event.executionid === 'subs-awaited')).toBe(true);
+    // It names the task that started it (the store links parent and child by it), as on the local host.
+    const started = childEvents.find((event) => event.type === EVENT_TYPES.workflowStarted)!;
+    expect(started.data.parent).toEqual({ executionId: 'subs-awaited', task: '/do/0/callDouble' });
+    const localChildStart = localEvents.find((event) => event.type === EVENT_TYPES.workflowStarted && event.executionid !== local.executionId);
+    expect(localChildStart?.data.parent).toEqual({ executionId: local.executionId, task: '/do/0/callDouble' });
   }, 60_000);
 
   it('cancelling the parent cancels the awaited child, and the parent ends cancelled', async () => {
