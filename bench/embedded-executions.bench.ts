@@ -1,7 +1,8 @@
 // Embedded engine on SQLite under load: executions of a 20-task workflow started through the
 // service's HTTP/JSON API (in-process `inject`) on an SQLite file store, with the limits
-// `cairn serve` applies by default. Each round is a fresh service (store, engine) that ran one
-// warm-up execution. Prints start→completion percentiles (from the start request to the moment the
+// `cairn serve` applies by default. Each round is a fresh service (store, engine) that first ran
+// --warm-up executions (default 300) at the round's rate, so its worker threads are loaded as in a
+// service that has been running (`--warm-up 0`: one warm-up execution, a cold pool). Prints start→completion percentiles (from the start request to the moment the
 // service recorded the end), event-loop lag over the round, executions/s (executions over the time
 // from the first start to the last recorded end), and the process CPU time (worker threads
 // included) beside the wall time.
@@ -12,7 +13,7 @@
 // It runs the built service (dist/, rebuilt first unless --no-build), as `cairn serve` does: from
 // source, every worker thread would load TypeScript through tsx's hooks (about 1 s of CPU each).
 //
-// Run: npm run -s bench:embedded [-- --executions 1000 --rate 100 --engine threads|in-process]
+// Run: npm run -s bench:embedded [-- --executions 1000 --rate 100 --engine threads|in-process --warm-up N]
 //      npm run -s bench:embedded -- --compare [--rounds 3]
 //        alternates worker-thread and in-process rounds, at --rate and at once (a burst of
 //        --executions starts), and prints the medians and the ratios threads / in-process.
@@ -44,6 +45,7 @@ const option = (name: string) => {
 const EXECUTIONS = Number(option('executions') ?? 1_000);
 const RATE = Number(option('rate') ?? 100);
 const ROUNDS = Number(option('rounds') ?? 3);
+const WARM_UP = Number(option('warm-up') ?? 300);
 const COMPARE = process.argv.includes('--compare');
 const ENGINE = (option('engine') ?? 'threads') as EngineMode;
 const TOKEN = 'bench-token';
@@ -101,8 +103,18 @@ async function round(expressions: ExpressionEngine, mode: EngineMode, rate: numb
     if (response.statusCode !== 201) throw new Error(`start: ${response.body}`);
     return response.json().id as string;
   };
-  const warmUp = await start();
-  if (!ended.has(warmUp)) await new Promise<void>((resolve) => waiting.set(warmUp, resolve));
+  // A service that has been running holds warm threads: the warm-up starts WARM_UP executions at the
+  // round's rate (one when WARM_UP is 0) and waits for their ends before measuring.
+  const warmUps: string[] = [];
+  const warmUpAt = performance.now();
+  for (let index = 0; index < Math.max(1, WARM_UP); index++) {
+    if (rate > 0) {
+      const wait = warmUpAt + (index * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    warmUps.push(await start());
+  }
+  await Promise.all(warmUps.filter((id) => !ended.has(id)).map((id) => new Promise<void>((resolve) => waiting.set(id, resolve))));
 
   const load = loadNow();
   const lag = monitorEventLoopDelay({ resolution: 10 });
