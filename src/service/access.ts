@@ -49,13 +49,20 @@ export class AccessControl {
     if (principal.kind !== 'client') throw new ServiceError('CAIRN_ERR_FORBIDDEN', 'a report token only allows reporting progress');
   }
 
-  /** A reporter may only write events of the execution its token was issued for. */
+  /**
+   * A reporter may only write events of the execution its token was issued for, and of that
+   * execution's `run: workflow` children, whose ids extend their parent's (`parent.child`).
+   */
   requireReportAccess(principal: Principal, executionIds: Iterable<string>): void {
     if (principal.kind === 'client') return;
     const given = Buffer.from(principal.token);
-    for (const executionId of executionIds) {
+    const allows = (executionId: string) => {
       const expected = Buffer.from(this.reportToken(executionId));
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    };
+    for (const executionId of executionIds) {
+      const lineage = executionId.split('.').map((_, depth, parts) => parts.slice(0, depth + 1).join('.'));
+      if (!lineage.some(allows)) {
         throw new ServiceError('CAIRN_ERR_FORBIDDEN', `the report token does not allow events for execution ${executionId}`);
       }
     }

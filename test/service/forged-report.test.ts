@@ -1,6 +1,7 @@
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessControl } from '../../src/service/access.ts';
 import { ExecutionService } from '../../src/service/gen/cairn/v1/execution_service_pb.ts';
 import { completedRun } from '../store/events.ts';
 import { auth, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
@@ -50,5 +51,22 @@ describe('forged reports', () => {
     expect((await service.store.getExecution(b.id))?.maxSeq).toBeLessThan(100);
     // A made-up token of the right shape is no better.
     await expect(grpc.reportProgress({ events: toProto(b.id, 200) }, { headers: { authorization: 'Bearer cairn-report.AAAA' } })).rejects.toMatchObject({ code: 7 });
+  });
+
+  it("a report token for execution A writes A's run: workflow children (A.child) and no one else's", async () => {
+    const a = await startExecution();
+    const b = await startExecution();
+    const report = (token: string, events: unknown[]) =>
+      service.app.inject({ method: 'POST', url: '/v1/progress', headers: { authorization: `Bearer ${token}` }, payload: { events } });
+    const child = `${a.id}.child-1`;
+    expect((await report(a.reportToken, completedRun(child))).statusCode).toBe(200);
+    expect(await service.store.getExecution(child)).toMatchObject({ id: child, status: 'completed' });
+    for (const other of [`${b.id}.child-1`, `${a.id}x.child-1`, `${a.id.slice(0, -1)}.child-1`]) {
+      const refused = await report(a.reportToken, completedRun(other));
+      expect(refused.statusCode).toBe(403);
+      expect(await service.store.getExecution(other)).toBeUndefined();
+    }
+    // The child's own token does not reach back to its parent.
+    expect((await report(new AccessControl({ apiTokens: [], reportSecret: 'test-report-secret' }).reportToken(child), completedRun(a.id).map((event) => ({ ...event, seq: event.seq + 100, id: `${event.id}-up` })))).statusCode).toBe(403);
   });
 });

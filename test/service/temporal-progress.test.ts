@@ -13,6 +13,7 @@ import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { outcomeOf, startExecution } from '../../src/hosts/temporal/client.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
+import { createWorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { connectTemporalEngine, type TemporalEngine } from '../../src/service/temporal-engine.ts';
@@ -63,7 +64,9 @@ beforeAll(async () => {
 
   workerConnection = await connectWorker(server.address);
   // The worker factory's `serviceUrl` (`cairn worker --service`) names where batches go.
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl });
+  // `run: workflow` children come from the worker's registry (`cairn worker --workflows`).
+  const children = createWorkflowRegistry([loadWorkflow(document('shout', "  - shout: { set: { loud: '${ .who | ascii_upcase }' } }"), 'shout.yaml', { engine: expressions })]);
+  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl, workflows: children });
   running = worker.run();
 }, 120_000);
 
@@ -238,6 +241,19 @@ it('a CloudEvent accepted by the service reaches the waiting listen task of a Te
   await waitForStoredEnd(id);
   expect(await store.getExecution(id)).toMatchObject({ status: 'completed', output: { pinged: true } });
 }, 60_000);
+
+it("a run: workflow child on Temporal reports to the service with its parent's token: listed under its parent, with its output", async () => {
+  const parent = await start(document('parent', "  - greet:\n      run:\n        workflow: { namespace: test, name: shout, version: '1.0.0', input: { who: ada } }"));
+  await waitForStoredEnd(parent);
+  expect(await store.getExecution(parent)).toMatchObject({ status: 'completed', output: { loud: 'ADA' } });
+  let items: Array<Record<string, unknown>> = [];
+  for (let attempt = 0; attempt < 300 && items[0]?.status !== 'completed'; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    items = (await app.inject({ url: `/v1/executions?parent=${parent}`, headers: auth })).json().items;
+  }
+  expect(items).toHaveLength(1);
+  expect(items[0]).toMatchObject({ parentExecutionId: parent, parentTask: '/do/0/greet', status: 'completed', output: { loud: 'ADA' } });
+}, 90_000);
 
 it('suspends, resumes and cancels Temporal executions through the service', async () => {
   const paused = await start(document('suspend', `  - nap: { wait: { seconds: 2 } }\n  - after: { set: { resumed: true } }`));

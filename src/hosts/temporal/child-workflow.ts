@@ -101,13 +101,17 @@ export class SubWorkflows {
     }
   }
 
-  /** The child inherits the parent's engine, secrets, progress shipping and history limits; the report token is the parent's alone. */
+  /**
+   * The child inherits the parent's engine, secrets, progress shipping and history limits, and its
+   * report target: the service accepts the parent's report token for the ids below the parent's.
+   */
   private childOptions(document: WorkflowDocument, input: Json, depth: number, summary: string, task: TaskInstance): ChildWorkflowOptions & { args: [ExecuteServerlessWorkflowInput] } {
     const inherited = this.parent.options ?? {};
     const executionId = `${this.parent.executionId}.${uuid4()}`;
     const options: ExecutionOptions = {
       subWorkflowDepth: depth,
       ...(inherited.reportProgress ? { reportProgress: true } : {}),
+      ...(inherited.report ? { report: inherited.report } : {}),
       ...(inherited.continueAsNew ? { continueAsNew: inherited.continueAsNew } : {}),
     };
     const args: ExecuteServerlessWorkflowInput = {
