@@ -31,6 +31,19 @@ function parseJson(value: unknown, column: string, malformed: string[]): Json | 
   }
 }
 
+/** Record fields held as text in their own column, absent from the record when the column is empty. */
+type OptionalTextField = 'startedAt' | 'endedAt' | 'engine' | 'trigger' | 'parentExecutionId' | 'parentTask' | 'parentIteration' | 'cancelReason';
+const OPTIONAL_TEXT_COLUMNS: ReadonlyArray<readonly [OptionalTextField, string]> = [
+  ['startedAt', 'started_at'],
+  ['endedAt', 'ended_at'],
+  ['engine', 'engine'],
+  ['trigger', 'trigger_kind'],
+  ['parentExecutionId', 'parent_execution_id'],
+  ['parentTask', 'parent_task'],
+  ['parentIteration', 'parent_iteration'],
+  ['cancelReason', 'cancel_reason'],
+];
+
 export function executionFromRow(row: SqlRow): ExecutionRecord {
   const malformed: string[] = [];
   const status = STATUSES.includes(row.status as WorkflowStatus) ? (row.status as WorkflowStatus) : (malformed.push('status'), 'faulted');
@@ -53,22 +66,10 @@ export function executionFromRow(row: SqlRow): ExecutionRecord {
   const error = parseJson(row.error, 'error', malformed);
   if (isJsonObject(error)) record.error = error;
   else if (error !== undefined) malformed.push('error');
-  const startedAt = text(row.started_at);
-  if (startedAt) record.startedAt = startedAt;
-  const endedAt = text(row.ended_at);
-  if (endedAt) record.endedAt = endedAt;
-  const engine = text(row.engine);
-  if (engine) record.engine = engine;
-  const trigger = text(row.trigger_kind);
-  if (trigger) record.trigger = trigger;
-  const parentExecutionId = text(row.parent_execution_id);
-  if (parentExecutionId) record.parentExecutionId = parentExecutionId;
-  const parentTask = text(row.parent_task);
-  if (parentTask) record.parentTask = parentTask;
-  const parentIteration = text(row.parent_iteration);
-  if (parentIteration) record.parentIteration = parentIteration;
-  const cancelReason = text(row.cancel_reason);
-  if (cancelReason) record.cancelReason = cancelReason;
+  for (const [field, column] of OPTIONAL_TEXT_COLUMNS) {
+    const value = text(row[column]);
+    if (value) record[field] = value;
+  }
   if (malformed.length > 0) record.malformed = malformed;
   return record;
 }
