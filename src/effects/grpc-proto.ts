@@ -1,10 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { isCancelledError, workflowError } from '../core/errors.ts';
+import protobuf from 'protobufjs';
+import { isCancelledError, isWorkflowError, workflowError } from '../core/errors.ts';
 import type { EffectContext } from './effect-context.ts';
 import { performHttp } from './http.ts';
 import { raceAbort } from './race-abort.ts';
@@ -15,12 +14,17 @@ const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enu
 
 const PROTO_TIMEOUT_MS = 60_000;
 
+// A CommonJS module whose exports Node's ESM loader cannot name; it also adds Root#toDescriptor.
+const { FileDescriptorSet } = createRequire(import.meta.url)('protobufjs/ext/descriptor.js') as typeof import('protobufjs/ext/descriptor.js');
+
 /** Loaded protos per location for the life of the process; a failed load is not kept. */
 const cache = new Map<string, Promise<grpc.GrpcObject>>();
 
 /**
- * Loads a proto file from a path, a `file:` URL or an http(s) URL (downloaded through the HTTP
- * effect, so endpoint rewrites and errors match) into gRPC service constructors.
+ * Loads a proto file from a path, a `file:` URL or an http(s) URL into gRPC service constructors.
+ * Every file it reads — the proto and each file it imports — goes through the same door as the
+ * proto itself: local files through the operator's file policy, URLs through the HTTP effect (egress
+ * policy, endpoint rewrites, size cap). So an `import "/etc/…"` is refused like a `file:///etc/…`.
  */
 export function loadProto(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
   let loaded = cache.get(location);
@@ -34,31 +38,36 @@ export function loadProto(location: string, context: EffectContext): Promise<grp
 }
 
 async function load(location: string, context: EffectContext): Promise<grpc.GrpcObject> {
-  let path: string;
-  let downloaded: string | undefined;
-  if (/^https?:\/\//i.test(location)) {
-    const text = await performHttp({ kind: 'http', method: 'GET', uri: location, headers: { accept: 'text/plain' }, query: {}, output: 'raw', redirect: false }, context).catch(
-      (error: unknown) => {
-        if (!isCancelledError(error)) throw error;
-        throw workflowError('timeout', `proto ${location} did not arrive within ${PROTO_TIMEOUT_MS / 1000} s`);
-      },
-    );
-    downloaded = await mkdtemp(join(tmpdir(), 'cairn-proto-'));
-    path = join(downloaded, 'service.proto');
-    await writeFile(path, Buffer.from(String(text), 'base64'));
-  } else {
-    // Checks the file policy (and that the file is readable) before the loader opens it.
-    await readLocalFile(location, context, 'proto');
-    path = location.startsWith('file:') ? fileURLToPath(location) : location;
-  }
+  const root = new protobuf.Root();
+  root.resolvePath = resolveImport;
+  root.fetch = (file, done) => {
+    // protobufjs types the callback's error as always present; success passes none.
+    readProtoFile(file, context).then((text) => done(null as unknown as Error, text), (error: Error) => done(error));
+  };
   try {
-    return grpc.loadPackageDefinition(await protoLoader.load(path, LOADER_OPTIONS));
+    await root.load(location, { keepCase: true });
   } catch (error) {
-    // The loader's messages quote the offending text, which must not leak (it may be any file).
-    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'an imported file is not found' : `not a valid proto file${parseFailureLocation(error)}`;
-    throw workflowError('configuration', `cannot load proto ${location}: ${reason}`);
-  } finally {
-    // The definitions are in memory once loaded; a downloaded copy is not needed any more.
-    if (downloaded !== undefined) await rm(downloaded, { recursive: true, force: true });
+    if (isWorkflowError(error)) throw error;
+    // The parser's messages quote the offending text, which must not leak (it may be any file).
+    throw workflowError('configuration', `cannot load proto ${location}: not a valid proto file${parseFailureLocation(error)}`);
   }
+  const descriptors = FileDescriptorSet.encode(root.toDescriptor('proto3')).finish();
+  return grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(Buffer.from(descriptors), LOADER_OPTIONS));
+}
+
+/** An import resolves against the importing file: beside it on disk, or relative to its URL. */
+function resolveImport(origin: string, target: string): string {
+  if (origin === '') return target;
+  if (/^(https?|file):/i.test(origin)) return new URL(target, origin).href;
+  return isAbsolute(target) ? target : resolve(dirname(origin), target);
+}
+
+async function readProtoFile(location: string, context: EffectContext): Promise<string> {
+  if (!/^https?:\/\//i.test(location)) return readLocalFile(location, context, 'proto');
+  const request = { kind: 'http', method: 'GET', uri: location, headers: { accept: 'text/plain' }, query: {}, output: 'raw', redirect: false } as const;
+  const body = await performHttp(request, context).catch((error: unknown) => {
+    if (!isCancelledError(error)) throw error;
+    throw workflowError('timeout', `proto ${location} did not arrive within ${PROTO_TIMEOUT_MS / 1000} s`);
+  });
+  return Buffer.from(String(body), 'base64').toString('utf8');
 }

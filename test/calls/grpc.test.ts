@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { loadCallWorkflow, runDocument } from './call-helpers.ts';
@@ -19,8 +21,10 @@ describe('call: grpc against a real gRPC server on loopback', () => {
   beforeAll(async () => {
     greeter = await startGreeterServer();
     const proto = await readFile(GREETER_PROTO, 'utf8');
+    const importer = 'syntax = "proto3";\nimport "greeter.proto";\n';
     protoServer = createServer((request, response) => {
       if (request.url === '/protos/greeter.proto') response.writeHead(200, { 'content-type': 'text/plain' }).end(proto);
+      else if (request.url === '/protos/importer.proto') response.writeHead(200, { 'content-type': 'text/plain' }).end(importer);
       else response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => protoServer.listen(0, '127.0.0.1', resolve));
@@ -84,5 +88,43 @@ describe('call: grpc against a real gRPC server on loopback', () => {
     const result = await runDocument(document, { proto: GREETER_PROTO });
     expect(result.status).toBe('faulted');
     expect(result.error).toMatchObject({ status: 503, grpcStatus: 'UNAVAILABLE' });
+  });
+
+  it('an http proto\'s imports are fetched relative to its URL', async () => {
+    const document = withPort(await loadCallWorkflow('grpc-stream'), greeter.port);
+    const result = await runDocument(document, { proto: protoUrl.replace('greeter.proto', 'importer.proto'), port: greeter.port });
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual(['Hello, Ada!', 'Bonjour, Ada!', 'Hallo, Ada!']);
+  });
+
+  it('imports go through the file policy like the proto itself: outside the allowed directories they are refused, unread', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'cairn-proto-policy-'));
+    try {
+      const allowed = join(base, 'allowed');
+      const outside = join(base, 'outside');
+      await mkdir(allowed);
+      await mkdir(outside);
+      await writeFile(join(allowed, 'greeter.proto'), await readFile(GREETER_PROTO, 'utf8'));
+      await writeFile(join(outside, 'secret.proto'), 'operator-secret-token');
+      const importing = (target: string) => `syntax = "proto3";\nimport "greeter.proto";\nimport "${target}";\n`;
+      await writeFile(join(allowed, 'absolute.proto'), importing(join(outside, 'secret.proto')));
+      await writeFile(join(allowed, 'relative.proto'), importing('../outside/secret.proto'));
+      await writeFile(join(allowed, 'sibling.proto'), 'syntax = "proto3";\nimport "greeter.proto";\n');
+      const document = withPort(await loadCallWorkflow('grpc-stream'), greeter.port);
+      const policy = { effectPolicy: { fileDirectories: [allowed] } };
+
+      for (const name of ['absolute.proto', 'relative.proto']) {
+        const result = await runDocument(document, { proto: join(allowed, name), port: greeter.port }, policy);
+        expect(result.status).toBe('faulted');
+        expect(result.error).toMatchObject({ status: 403, type: 'https://serverlessworkflow.io/spec/1.0.0/errors/authorization' });
+        expect(result.error?.detail).toContain('reading local files is not allowed');
+        expect(JSON.stringify(result)).not.toContain('operator-secret-token');
+      }
+      const sibling = await runDocument(document, { proto: join(allowed, 'sibling.proto'), port: greeter.port }, policy);
+      expect(sibling.status).toBe('completed');
+      expect(sibling.output).toEqual(['Hello, Ada!', 'Bonjour, Ada!', 'Hallo, Ada!']);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });
