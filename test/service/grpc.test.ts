@@ -57,4 +57,27 @@ describe('the proto-defined API', () => {
     };
     await expect(watching()).rejects.toMatchObject({ code: 5 });
   });
+
+  it('cancels with a reason and lists run: workflow children with their parent link, like the HTTP API', async () => {
+    const sleepy = "document: { dsl: '1.0.0', namespace: test, name: sleepy, version: '1.0.0' }\ndo:\n  - nap:\n      wait: { seconds: 30 }\n";
+    const { execution: waiting } = await grpc.startExecution({ document: sleepy }, { headers });
+    await expect(grpc.cancelExecution({ id: waiting!.id, reason: 'x'.repeat(501) }, { headers })).rejects.toMatchObject({ code: 3 });
+    const cancelled = await grpc.cancelExecution({ id: waiting!.id, reason: 'wrong customer' }, { headers });
+    expect(cancelled.execution?.cancelReason).toBe('wrong customer');
+    await expect.poll(async () => (await grpc.getExecution({ id: waiting!.id }, { headers })).execution?.status, { timeout: 10_000 }).toBe('cancelled');
+    expect((await connect.getExecution({ id: waiting!.id }, { headers })).execution?.cancelReason).toBe('wrong customer');
+
+    await grpc.registerWorkflow({ document: HELLO }, { headers });
+    const parentDocument = `document: { dsl: '1.0.0', namespace: test, name: grpc-parent, version: '1.0.0' }
+do:
+  - greetOne:
+      run:
+        workflow: { namespace: test, name: hello, version: '1.0.0', input: { who: ada } }
+`;
+    const { execution: parent } = await grpc.startExecution({ document: parentDocument }, { headers });
+    await expect.poll(async () => (await grpc.getExecution({ id: parent!.id }, { headers })).execution?.status, { timeout: 10_000 }).toBe('completed');
+    const children = await grpc.listExecutions({ parent: parent!.id }, { headers });
+    expect(children.items.map((item) => [item.parentExecutionId, item.parentTask, item.status])).toEqual([[parent!.id, '/do/0/greetOne', 'completed']]);
+    expect((await grpc.listExecutions({ parent: children.items[0]!.id }, { headers })).items).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { fromJson, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { ValueSchema, type Value } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { EventType, ProgressEvent, WorkflowStatus } from '../../core/events.ts';
 import type { Json } from '../../core/json.ts';
 import type { ExecutionRecord, TaskState, WorkflowDocumentRecord } from '../../store/execution-store.ts';
@@ -46,8 +46,16 @@ function execution(record: ExecutionRecord) {
     maxSeq: BigInt(record.maxSeq),
     inputUri: record.inputUri,
     outputUri: record.outputUri,
+    trigger: record.trigger,
+    parentExecutionId: record.parentExecutionId,
+    parentTask: record.parentTask,
+    parentIteration: record.parentIteration,
+    cancelReason: record.cancelReason,
   };
 }
+
+/** The HTTP route's bound on a cancel reason (it is stored and logged). */
+const MAX_REASON_LENGTH = 500;
 
 function task(state: TaskState) {
   return {
@@ -90,7 +98,7 @@ function toProtoEvent(event: ProgressEvent) {
 }
 
 /** The same `ExecutionService` behind gRPC, gRPC-Web and Connect (proto in `proto/cairn/v1`). */
-function routes(context: ServiceContext) {
+function routes(context: ServiceContext, log: FastifyBaseLogger) {
   const principal = (handler: HandlerContext): Principal => context.access.authenticate(bearerToken(handler.requestHeader.get('authorization') ?? undefined, undefined));
   const client = (handler: HandlerContext) => context.access.requireClient(principal(handler));
   const { service } = context;
@@ -135,12 +143,16 @@ function routes(context: ServiceContext) {
           ...(request.createdBefore ? { createdBefore: request.createdBefore } : {}),
           ...(request.cursor ? { cursor: request.cursor } : {}),
           ...(request.limit ? { limit: request.limit } : {}),
+          ...(request.parent ? { parentExecutionId: request.parent } : {}),
         });
         return { items: page.items.map(execution), nextCursor: page.nextCursor ?? '' };
       },
       async cancelExecution(request, handler) {
         client(handler);
-        return { execution: execution(await service.control(request.id, 'cancel')) };
+        if (request.reason.length > MAX_REASON_LENGTH) throw new ConnectError(`reason: at most ${MAX_REASON_LENGTH} characters`, Code.InvalidArgument);
+        const reason = request.reason || undefined;
+        if (reason) log.info({ executionId: request.id, action: 'cancel', reason }, 'cancel requested');
+        return { execution: execution(await service.control(request.id, 'cancel', reason)) };
       },
       async suspendExecution(request, handler) {
         client(handler);
@@ -204,7 +216,7 @@ function routes(context: ServiceContext) {
 /** Serves the proto-defined API at `/cairn.v1.ExecutionService/<Method>`; service errors keep their message and map to gRPC codes. */
 export async function connectRoutes(app: FastifyInstance, { context }: RouteOptions): Promise<void> {
   await app.register(fastifyConnectPlugin, {
-    routes: routes(context),
+    routes: routes(context, app.log),
     interceptors: [
       (next) => async (request) => {
         try {
