@@ -26,6 +26,7 @@ import { streamRoutes } from './routes/stream.ts';
 import { websocketRoutes } from './routes/websocket.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { DocumentLoaderThread } from './document-loader-thread.ts';
+import { RetentionSweeper, type RetentionOptions } from './retention.ts';
 
 export interface AppOptions {
   store: ExecutionStore;
@@ -58,6 +59,8 @@ export interface AppOptions {
   documentLoader?: DocumentLoaderThread;
   /** Host and Origin checks for browser-reachable requests (an Origin must be the service's own unless allowed). */
   browser?: BrowserGuardOptions;
+  /** Deletes executions (events, stored values) some time after they ended; kept forever without it. */
+  retention?: RetentionOptions;
   /** Extra plugins registered after the API (the dashboard's static routes, for example). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -167,11 +170,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // After the interrupted runs are settled, so an `after` schedule sees how its last run ended.
   const scheduled = await scheduler.restore();
   if (scheduled > 0) app.log.info(`${scheduled} workflow schedule(s) armed`);
+  const retention = options.retention ? new RetentionSweeper(options.store, options.retention, app.log) : undefined;
+  retention?.start();
   app.addHook('preClose', async () => {
     // Watchers reconnect with Last-Event-ID to the next instance; they lose nothing.
     for (const end of [...context.openStreams]) end();
   });
   app.addHook('onClose', async () => {
+    await retention?.close();
     await options.documentLoader?.close();
     // No new scheduled starts once the engine stops.
     await scheduler.close();

@@ -78,7 +78,7 @@ export async function appendExecutionEvents(tx: SqlExecutor, prepared: PreparedE
   const insertedSeqs = new Set(await insertEvents(tx, prepared));
   const insertedEntries = prepared.filter(({ event }) => insertedSeqs.has(event.seq) && insertedSeqs.delete(event.seq));
   const inserted = insertedEntries.map((entry) => entry.event);
-  const values = new ValueWriter(tx);
+  const values = new ValueWriter(tx, dialect);
   for (const entry of insertedEntries) for (const blob of entry.blobs) await values.store(record.id, blob);
 
   let statusSeq = Number(row.status_seq ?? 0);

@@ -189,6 +189,14 @@ export interface ExecutionStore {
    * An instance retried by an enclosing `try` shows on the page of its latest run.
    */
   getTaskInstances(executionId: string, pointer: string, page: { beforeSeq?: number; limit: number; iteration?: string }): Promise<TaskInstancePage>;
+  /**
+   * Retention: deletes up to `limit` executions that ended before `endedBefore` (ISO 8601), oldest
+   * first, with their events (in bounded chunks, never one huge transaction) and their links to
+   * stored values; returns how many. Running executions are never touched.
+   */
+  deleteEndedExecutions(endedBefore: string, limit: number): Promise<number>;
+  /** Deletes up to `limit` stored values that no execution refers to any more; returns how many. */
+  deleteUnreferencedValues(limit: number): Promise<number>;
   registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }>;
   getWorkflow(namespace: string, name: string, version?: string): Promise<WorkflowDocumentRecord | undefined>;
   listWorkflowVersions(namespace: string, name: string): Promise<WorkflowDocumentRecord[]>;

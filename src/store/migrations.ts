@@ -118,6 +118,11 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX executions_by_parent ON executions (parent_execution_id, created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'ended executions by end time, for retention',
+    sql: 'CREATE INDEX executions_by_ended ON executions (ended_at)',
+  },
 ];
 
 /** Applies the migrations the database lacks; safe when several services start at once. */

@@ -22,10 +22,12 @@ import { compareVersions, decodeCursor, encodeCursor, eventFromRow, executionFro
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
 import { foldTaskStates } from '../core/task-states.ts';
 import { isTerminal, TERMINAL_STATUSES } from './workflow-transition.ts';
-import { DEFAULT_INLINE_VALUE_LIMIT, readStoredValue, ValuePreparer, ValueWriter, type PreparedEvent } from './stored-values.ts';
+import { DEFAULT_INLINE_VALUE_LIMIT, deleteUnreferencedValues, readStoredValue, ValuePreparer, ValueWriter, type PreparedEvent } from './stored-values.ts';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
+/** Events deleted per statement by retention: an execution of millions of events never holds the write lock for long. */
+const EVENT_DELETE_CHUNK = 5_000;
 
 /** `ExecutionStore` over any `SqlDriver`: the one code path behind SQLite and PostgreSQL. */
 export class SqlExecutionStore implements ExecutionStore {
@@ -61,7 +63,7 @@ export class SqlExecutionStore implements ExecutionStore {
         [id, workflow.namespace, workflow.name, workflow.version, document, kept.hash ? 'null' : kept.json, kept.hash ?? null, createdAt, createdAt, engine ?? null, trigger ?? null],
       );
       if (changed === 0) throw new StoreError('CAIRN_ERR_STORE_CONFLICT', `execution ${id} already exists`);
-      await new ValueWriter(tx).store(id, kept);
+      await new ValueWriter(tx, this.driver.dialect).store(id, kept);
     });
     return (await this.getExecution(id))!;
   }
@@ -126,7 +128,7 @@ export class SqlExecutionStore implements ExecutionStore {
       // A terminal event is the authority on status; the engine's result only fills what events left out.
       const terminal = isTerminal(current.status);
       const hasOutput = current.output !== undefined || current.outputUri !== undefined;
-      if (!hasOutput && offered) await new ValueWriter(tx).store(id, offered);
+      if (!hasOutput && offered) await new ValueWriter(tx, this.driver.dialect).store(id, offered);
       const output =
         hasOutput || !offered
           ? { json: (rows[0].output ?? null) as string | null, hash: (rows[0].output_hash ?? null) as string | null }
@@ -239,6 +241,36 @@ export class SqlExecutionStore implements ExecutionStore {
     const events = rows.map((row) => eventFromRow(row, executionId)).filter((event) => shown.has(event.iteration ?? ''));
     // The next page ends where this one starts: its instances ran before this page's oldest was created.
     return starts.size > limit ? { events, olderFromSeq: from } : { events };
+  }
+
+  async deleteEndedExecutions(endedBefore: string, limit: number): Promise<number> {
+    const terminal = TERMINAL_STATUSES.map(() => '?').join(', ');
+    const rows = await this.driver.all(
+      `SELECT id FROM executions WHERE ended_at < ? AND status IN (${terminal}) ORDER BY ended_at LIMIT ?`,
+      [endedBefore, ...TERMINAL_STATUSES, limit],
+    );
+    for (const { id } of rows) {
+      const executionId = String(id);
+      let deleted: number;
+      do {
+        deleted = await this.driver.run(
+          'DELETE FROM events WHERE execution_id = ? AND seq IN (SELECT seq FROM events WHERE execution_id = ? ORDER BY seq LIMIT ?)',
+          [executionId, executionId, EVENT_DELETE_CHUNK],
+        );
+      } while (deleted > 0);
+      await this.driver.transaction(async (tx) => {
+        // A late report may have stored an event since the chunks above.
+        await tx.run('DELETE FROM events WHERE execution_id = ?', [executionId]);
+        await tx.run('DELETE FROM execution_values WHERE execution_id = ?', [executionId]);
+        await tx.run('DELETE FROM execution_owners WHERE execution_id = ?', [executionId]);
+        await tx.run('DELETE FROM executions WHERE id = ?', [executionId]);
+      });
+    }
+    return rows.length;
+  }
+
+  deleteUnreferencedValues(limit: number): Promise<number> {
+    return deleteUnreferencedValues(this.driver, limit);
   }
 
   async registerWorkflow(workflow: WorkflowDocumentRecord): Promise<{ created: boolean }> {

@@ -85,14 +85,19 @@ export class ValueWriter {
   private readonly stored = new Set<string>();
   private readonly linked = new Set<string>();
 
-  constructor(private readonly tx: SqlExecutor) {}
+  constructor(
+    private readonly tx: SqlExecutor,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
 
   async store(executionId: string, value: KeptValue): Promise<void> {
     const { hash } = value;
     if (hash === undefined) return;
     if (!this.stored.has(hash)) {
-      // Look first: an existing copy is not sent to the database again.
-      const existing = await this.tx.all('SELECT 1 AS found FROM value_blobs WHERE hash = ?', [hash]);
+      // Look first: an existing copy is not sent to the database again. On PostgreSQL the look locks
+      // the copy against retention's delete of unreferenced values until this transaction links it.
+      const lock = this.dialect === 'postgres' ? ' FOR KEY SHARE' : '';
+      const existing = await this.tx.all(`SELECT 1 AS found FROM value_blobs WHERE hash = ?${lock}`, [hash]);
       if (existing.length === 0) {
         await this.tx.run('INSERT INTO value_blobs (hash, size, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [hash, Buffer.byteLength(value.json), value.json]);
       }
@@ -114,4 +119,14 @@ export async function readStoredValue(sql: SqlExecutor, executionId: string, has
     [executionId, hash],
   );
   return rows[0] ? String(rows[0].body) : undefined;
+}
+
+/** Deletes up to `limit` stored values no execution refers to any more (retention); returns how many. */
+export async function deleteUnreferencedValues(sql: SqlExecutor, limit: number): Promise<number> {
+  const unreferenced = 'NOT EXISTS (SELECT 1 FROM execution_values v WHERE v.hash = value_blobs.hash)';
+  const rows = await sql.all(`SELECT hash FROM value_blobs WHERE ${unreferenced} LIMIT ?`, [limit]);
+  if (rows.length === 0) return 0;
+  const hashes = rows.map((row) => String(row.hash));
+  // Checked again in the delete: a start or report may have linked one of them meanwhile.
+  return sql.run(`DELETE FROM value_blobs WHERE hash IN (${hashes.map(() => '?').join(', ')}) AND ${unreferenced}`, hashes);
 }

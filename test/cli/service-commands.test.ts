@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,13 @@ describe('service commands against a real service on loopback', () => {
     const invalid = await cairn(['events', 'send', '{"id":"x"}', ...common]);
     expect(invalid.status).toBe(2);
     expect(invalid.stderr).toContain('specversion');
+  });
+
+  it('cairn serve refuses a malformed --retention before touching the data directory', async () => {
+    const refused = await cairn(['serve', '--retention', 'forever', '--port', '0', '--data', join(tmpdir(), 'cairn-never-created')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--retention must be a positive number of days, got "forever"');
+    expect(existsSync(join(tmpdir(), 'cairn-never-created'))).toBe(false);
   });
 
   it('exits 2 for an unknown execution or a wrong token, with the service\'s message', async () => {

@@ -6,6 +6,7 @@ import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { buildApp } from '../../src/service/app.ts';
 import { LocalEngine } from '../../src/service/local-engine.ts';
+import type { RetentionOptions } from '../../src/service/retention.ts';
 import { createStoreWorkflowRegistry } from '../../src/service/store-workflow-registry.ts';
 import type { ExecutionStore, StoreOptions } from '../../src/store/execution-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -32,6 +33,7 @@ export async function startTestService(
     wrapStore?: (store: ExecutionStore) => ExecutionStore;
     endInterruptedExecutions?: boolean;
     storeOptions?: StoreOptions;
+    retention?: RetentionOptions;
   } = {},
 ): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
@@ -47,6 +49,7 @@ export async function startTestService(
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.endInterruptedExecutions ? { endInterruptedExecutions: true } : {}),
+    ...(options.retention ? { retention: options.retention } : {}),
   });
   return {
     app,

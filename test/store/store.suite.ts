@@ -356,6 +356,36 @@ export function defineStoreSuite(name: string, target: StoreTarget | undefined):
         expect((await store.getTasks('e1')).tasks[0]).toMatchObject({ output: small });
       });
 
+      it('retention deletes executions that ended before the cutoff with their events and value links, then the values no one refers to', async () => {
+        const store = await limited();
+        const other = { items: large.items.map((item) => ({ ...item, name: `other ${item.index}` })) };
+        await store.appendEvents(runPassing('old', large));
+        // More events than retention deletes in one statement.
+        await store.appendEvents(Array.from({ length: 5_100 }, (_, index) => ev('old', 7 + index, EVENT_TYPES.taskCreated, { subject: '/do/0/first', iteration: String(index) })));
+        await store.appendEvents(runPassing('old-alone', other));
+        await store.appendEvents(runPassing('recent', large));
+        await store.createExecution(execution('running', { createdAt: '2025-01-01T00:00:00.000Z' }));
+        await store.sql.run('UPDATE executions SET ended_at = ? WHERE id IN (?, ?)', ['2026-01-01T00:00:00.000Z', 'old', 'old-alone']);
+        await store.sql.run('UPDATE executions SET ended_at = ? WHERE id = ?', ['2026-03-01T00:00:00.000Z', 'recent']);
+        expect(await count(store, 'value_blobs')).toBe(2);
+
+        const cutoff = '2026-02-01T00:00:00.000Z';
+        expect(await store.deleteEndedExecutions(cutoff, 1)).toBe(1);
+        expect(await store.deleteEndedExecutions(cutoff, 10)).toBe(1);
+        expect(await store.deleteEndedExecutions(cutoff, 10)).toBe(0);
+        expect(await store.getExecution('old')).toBeUndefined();
+        expect(await store.getExecution('old-alone')).toBeUndefined();
+        expect(await store.readEvents('old', 0, { throughSeq: 10_000 })).toEqual([]);
+        expect(await store.getExecution('running')).toMatchObject({ status: 'pending' });
+        expect(await count(store, 'events')).toBe(6);
+
+        const hash = (await store.getExecution('recent'))!.outputUri!.split('/').pop()!;
+        expect(await store.deleteUnreferencedValues(100)).toBe(1);
+        expect(await store.deleteUnreferencedValues(100)).toBe(0);
+        expect(await count(store, 'value_blobs')).toBe(1);
+        expect(JSON.parse((await store.readValue('recent', hash))!)).toEqual(large);
+      });
+
       it('stores an engine result above the limit by reference when no event gave the output', async () => {
         const store = await limited();
         await store.createExecution(execution('e1'));

@@ -59,6 +59,7 @@ export function registerServe(program: Command): void {
     .option('--max-document-bytes <bytes>', 'the largest workflow document a start or registration accepts', String(DEFAULT_MAX_DOCUMENT_BYTES))
     .option('--max-document-tasks <n>', 'the most tasks a workflow document may declare (every do, try and branches list)', String(DEFAULT_MAX_DOCUMENT_TASKS))
     .option('--inline-value-limit <bytes>', 'task and workflow inputs/outputs larger than this (serialized JSON) are stored once by reference; events and snapshots carry inputUri/outputUri', String(DEFAULT_INLINE_VALUE_LIMIT))
+    .option('--retention <days>', 'delete each execution, its events and the stored values only it refers to this many days after it ended (default: keep everything)')
     .option('--open', 'accept clients without an API token (loopback binds only)', false)
     .option('--lease <seconds>', 'lease of this instance among those sharing the database: when it stays silent this long, another one takes over its executions', '15')
     .option('--public-url <url>', 'the URL Temporal workers report progress to (a load balancer in front of several instances; default: this instance)')
@@ -129,6 +130,12 @@ export function registerServe(program: Command): void {
       const malformed = Object.entries(sizes).find(([, value]) => !Number.isInteger(Number(value)) || Number(value) < 1);
       if (malformed) {
         process.stderr.write(`cairn serve: --${malformed[0].replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} must be a positive integer, got "${malformed[1]}"\n`);
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      const retentionDays = options.retention === undefined ? undefined : Number(options.retention);
+      if (retentionDays !== undefined && !(Number.isFinite(retentionDays) && retentionDays > 0)) {
+        process.stderr.write(`cairn serve: --retention must be a positive number of days, got "${options.retention}"\n`);
         process.exitCode = EXIT.invalid;
         return;
       }
@@ -250,6 +257,7 @@ export function registerServe(program: Command): void {
         // Temporal executions outlive this process: the service follows them again instead.
         endInterruptedExecutions: !options.database && !options.temporal,
         cluster,
+        ...(retentionDays !== undefined ? { retention: { maxAgeMs: retentionDays * 86_400_000 } } : {}),
         plugins: [(instance) => dashboardRoutes(instance)],
       });
       try {
