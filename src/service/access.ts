@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import { ServiceError } from './errors.ts';
 
 /** Who is calling: a client holding an API token, or a runner holding one execution's report token. */
@@ -51,19 +52,29 @@ export class AccessControl {
 
   /**
    * A reporter may only write events of the execution its token was issued for, and of that
-   * execution's `run: workflow` children, whose ids extend their parent's (`parent.child`).
+   * execution's `run: workflow` children, whose ids extend their parent's (`parent.child`). A
+   * started event's parent claim must name an ancestor in the id, so no reporter can list its
+   * execution among another execution's children.
    */
-  requireReportAccess(principal: Principal, executionIds: Iterable<string>): void {
+  requireReportAccess(principal: Principal, events: readonly ProgressEvent[]): void {
     if (principal.kind === 'client') return;
     const given = Buffer.from(principal.token);
     const allows = (executionId: string) => {
       const expected = Buffer.from(this.reportToken(executionId));
       return expected.length === given.length && timingSafeEqual(expected, given);
     };
-    for (const executionId of executionIds) {
+    for (const executionId of new Set(events.map((event) => event.executionid))) {
       const lineage = executionId.split('.').map((_, depth, parts) => parts.slice(0, depth + 1).join('.'));
       if (!lineage.some(allows)) {
         throw new ServiceError('CAIRN_ERR_FORBIDDEN', `the report token does not allow events for execution ${executionId}`);
+      }
+    }
+    for (const event of events) {
+      // Reports are checked before the store validates them: data may be anything.
+      const data = event.data as { parent?: { executionId?: unknown } } | null | undefined;
+      const claimed = event.type === EVENT_TYPES.workflowStarted ? data?.parent?.executionId : undefined;
+      if (claimed !== undefined && !(typeof claimed === 'string' && event.executionid.startsWith(`${claimed}.`))) {
+        throw new ServiceError('CAIRN_ERR_FORBIDDEN', `execution ${event.executionid} cannot report ${JSON.stringify(claimed)} as its parent: a child's id extends its parent's`);
       }
     }
   }

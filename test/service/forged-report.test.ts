@@ -69,4 +69,24 @@ describe('forged reports', () => {
     // The child's own token does not reach back to its parent.
     expect((await report(new AccessControl({ apiTokens: [], reportSecret: 'test-report-secret' }).reportToken(child), completedRun(a.id).map((event) => ({ ...event, seq: event.seq + 100, id: `${event.id}-up` })))).statusCode).toBe(403);
   });
+
+  it("a reporter cannot list its execution among another execution's children: a parent claim must be an ancestor in the id", async () => {
+    const a = await startExecution();
+    const b = await startExecution();
+    const report = (token: string, events: unknown[]) =>
+      service.app.inject({ method: 'POST', url: '/v1/progress', headers: { authorization: `Bearer ${token}` }, payload: { events } });
+    const claiming = (id: string, parent: string) => {
+      const [started, ...rest] = completedRun(id).map((event) => ({ ...event, seq: event.seq + 300, id: `${event.id}-claim` }));
+      return [{ ...started!, data: { ...started!.data, parent: { executionId: parent, task: '/do/0/run' } } }, ...rest];
+    };
+    const forged = await report(a.reportToken, claiming(a.id, b.id));
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().message).toContain('cannot report');
+    const children = await service.app.inject({ url: `/v1/executions?parent=${b.id}`, headers: auth });
+    expect(children.json().items).toEqual([]);
+
+    const child = `${a.id}.child-2`;
+    expect((await report(a.reportToken, claiming(child, a.id))).statusCode).toBe(200);
+    expect((await service.app.inject({ url: `/v1/executions?parent=${a.id}`, headers: auth })).json().items.map((item: { id: string }) => item.id)).toEqual([child]);
+  });
 });

@@ -107,7 +107,7 @@ function routes(context: ServiceContext, log: FastifyBaseLogger) {
     router.service(ExecutionServiceDesc, {
       async reportProgress(request, handler) {
         const events = request.events.map(fromProtoEvent);
-        context.access.requireReportAccess(principal(handler), new Set(events.map((event) => event.executionid)));
+        context.access.requireReportAccess(principal(handler), events);
         const results = await service.ingest(events);
         return {
           results: results.map((result) => ({

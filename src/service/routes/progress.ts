@@ -25,7 +25,7 @@ export async function progressRoutes(app: FastifyInstance, { context }: RouteOpt
     },
     async (request) => {
       const { events } = request.body;
-      context.access.requireReportAccess(principalOf(context, request), new Set(events.map((event) => event.executionid)));
+      context.access.requireReportAccess(principalOf(context, request), events);
       return { results: await context.service.ingest(events) };
     },
   );
