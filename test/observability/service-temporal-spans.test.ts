@@ -1,60 +1,30 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
-import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
-import { buildApp } from '../../src/service/app.ts';
-import { connectTemporalEngine } from '../../src/service/temporal-engine.ts';
 import type { ExecutionStore } from '../../src/store/execution-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { startJaeger, traceSpans, type JaegerServer, type JaegerSpan } from '../support/jaeger.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 import { waitForEnd } from '../service/service-fixture.ts';
+import { startTemporalService, type TemporalService } from '../service/temporal-service-fixture.ts';
 
 // The service on its Temporal engine, a real worker, a real Temporal dev server and a real Jaeger.
 const TASK_QUEUE = 'service-traces';
 const auth = { authorization: 'Bearer service-traces-token' };
 let jaeger: JaegerServer;
 let temporal: DevServer;
+let service: TemporalService;
 let store: ExecutionStore;
 let app: FastifyInstance;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
   [jaeger, temporal] = await Promise.all([startJaeger(), startTemporalServer()]);
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = jaeger.otlpHttp;
   process.env.OTEL_METRICS_EXPORTER = 'none';
-  store = await openStore(join(mkdtempSync(join(tmpdir(), 'cairn-service-traces-')), 'cairn.db'));
-  const bus = new InProcessEventBus();
-  let serviceUrl = '';
-  const engine = await connectTemporalEngine({
-    address: temporal.address,
-    taskQueue: TASK_QUEUE,
-    bus,
-    serviceUrl: () => serviceUrl,
-    storedLastSeq: async (id) => (await store.getExecution(id))?.lastSeq ?? 0,
-    log: (message, error) => console.error(message, error),
-  });
-  app = await buildApp({ store, engine, expressions: await loadDefaultEngine(), bus, access: { apiTokens: ['service-traces-token'], reportSecret: 'service-traces-secret' } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  workerConnection = await connectWorker(temporal.address);
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl });
-  running = worker.run();
+  service = await startTemporalService({ address: temporal.address, taskQueue: TASK_QUEUE, apiToken: 'service-traces-token' });
+  ({ store, app } = service);
 }, 120_000);
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await app?.close();
-  await store?.close();
+  await service?.close();
   delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete process.env.OTEL_METRICS_EXPORTER;
   await Promise.all([temporal?.stop(), jaeger?.stop()]);

@@ -1,18 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
-import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
-import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
-import { buildApp } from '../../src/service/app.ts';
-import { connectTemporalEngine } from '../../src/service/temporal-engine.ts';
 import type { ExecutionStore } from '../../src/store/execution-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 import { eventually, example, executionsOf } from './schedules-fixture.ts';
+import { startTemporalService, type TemporalService } from './temporal-service-fixture.ts';
 
 // A real Temporal dev server, a real worker and a real service (SQLite, on loopback): the
 // scheduler starts executions through the service's start path, so they run on Temporal.
@@ -20,40 +11,18 @@ const TASK_QUEUE = 'service-schedules';
 const auth = { authorization: 'Bearer temporal-schedules-token' };
 
 let server: DevServer;
+let service: TemporalService;
 let store: ExecutionStore;
 let app: FastifyInstance;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  const [started, expressions] = await Promise.all([startTemporalServer(), loadDefaultEngine()]);
-  server = started;
-  store = await openStore(join(mkdtempSync(join(tmpdir(), 'cairn-temporal-schedules-')), 'cairn.db'));
-  const bus = new InProcessEventBus();
-  let serviceUrl = '';
-  const engine = await connectTemporalEngine({
-    address: server.address,
-    taskQueue: TASK_QUEUE,
-    bus,
-    serviceUrl: () => serviceUrl,
-    storedLastSeq: async (id) => (await store.getExecution(id))?.lastSeq ?? 0,
-    log: (message, error) => console.error(message, error),
-  });
-  app = await buildApp({ store, engine, expressions, bus, access: { apiTokens: ['temporal-schedules-token'], reportSecret: 'temporal-schedules-secret' } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  workerConnection = await connectWorker(server.address);
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl });
-  running = worker.run();
+  server = await startTemporalServer();
+  service = await startTemporalService({ address: server.address, taskQueue: TASK_QUEUE, apiToken: 'temporal-schedules-token' });
+  ({ store, app } = service);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await app?.close();
-  await store?.close();
+  await service?.close();
   await server?.stop();
 });
 

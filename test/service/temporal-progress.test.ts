@@ -1,25 +1,17 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { InProcessEventBus } from '../../src/bus/in-process-bus.ts';
 import { EVENT_TYPES, type ProgressEvent } from '../../src/core/events.ts';
 import type { ExpressionEngine } from '../../src/jq/engine.ts';
 import { loadDefaultEngine } from '../../src/jq/node/engine-choice.ts';
 import { runLocal } from '../../src/hosts/local/run-local.ts';
 import { outcomeOf, startExecution } from '../../src/hosts/temporal/client.ts';
-import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { createWorkflowRegistry } from '../../src/effects/run/workflow-registry.ts';
 import { loadWorkflow } from '../../src/loader/load-workflow.ts';
-import { buildApp } from '../../src/service/app.ts';
-import { connectTemporalEngine, type TemporalEngine } from '../../src/service/temporal-engine.ts';
 import type { ExecutionStore } from '../../src/store/execution-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
+import { startTemporalService, type TemporalService } from './temporal-service-fixture.ts';
 
 // A real Temporal dev server, a real worker and a real service (SQLite, listening on loopback):
 // the worker reports each batch to the service over gRPC with the execution's report token.
@@ -31,12 +23,9 @@ let server: DevServer;
 let fixture: Server;
 let fixtureUrl: string;
 let expressions: ExpressionEngine;
+let service: TemporalService;
 let store: ExecutionStore;
-let engine: TemporalEngine;
 let app: FastifyInstance;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
   [server, expressions] = await Promise.all([startTemporalServer(), loadDefaultEngine()]);
@@ -46,36 +35,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((listening) => fixture.listen(0, '127.0.0.1', listening));
   fixtureUrl = `http://127.0.0.1:${(fixture.address() as { port: number }).port}`;
-
-  store = await openStore(join(mkdtempSync(join(tmpdir(), 'cairn-temporal-service-')), 'cairn.db'));
-  const bus = new InProcessEventBus();
-  let serviceUrl = '';
-  engine = await connectTemporalEngine({
-    address: server.address,
-    taskQueue: TASK_QUEUE,
-    bus,
-    serviceUrl: () => serviceUrl,
-    storedLastSeq: async (id) => (await store.getExecution(id))?.lastSeq ?? 0,
-    log: (message, error) => console.error(message, error),
-  });
-  app = await buildApp({ store, engine, expressions, bus, access: { apiTokens: [API_TOKEN], reportSecret: 'temporal-progress-secret' } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  serviceUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-  workerConnection = await connectWorker(server.address);
-  // The worker factory's `serviceUrl` (`cairn worker --service`) names where batches go.
   // `run: workflow` children come from the worker's registry (`cairn worker --workflows`).
   const children = createWorkflowRegistry([loadWorkflow(document('shout', "  - shout: { set: { loud: '${ .who | ascii_upcase }' } }"), 'shout.yaml', { engine: expressions })]);
-  worker = await createCairnWorker({ connection: workerConnection, taskQueue: TASK_QUEUE, serviceUrl, workflows: children });
-  running = worker.run();
+  service = await startTemporalService({ address: server.address, taskQueue: TASK_QUEUE, apiToken: API_TOKEN, expressions, workflows: children });
+  ({ store, app } = service);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await app?.close();
-  await store?.close();
+  await service?.close();
   await new Promise((closed) => fixture?.close(closed));
   await server?.stop();
 });
