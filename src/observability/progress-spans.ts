@@ -3,8 +3,9 @@ import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import type { JsonObject } from '../core/json.ts';
 import type { WorkflowDocument } from '../core/model.ts';
 import { taskKindAt } from '../core/task-kind.ts';
-import { executionSpanId, formatTraceparent, parseTraceparent, taskSpanId, type TraceRoot } from '../core/trace-context.ts';
-import { SpanRecord, type RecordAttributes } from './span-record.ts';
+import { executionSpanId, formatTraceparent, parseTraceparent, taskSpanIdPrefix, taskSpanLanes, type SpanIdLanes, type TaskSpanIdPrefix, type TraceRoot } from '../core/trace-context.ts';
+import { eventMillis } from './event-millis.ts';
+import { recordParent, RecordShape, SpanRecord, type RecordParent } from './span-record.ts';
 import { contextOf, type Tracing } from './tracing.ts';
 
 /** A task instance as its events name it: the loop iteration stays the text the events carry. */
@@ -17,8 +18,12 @@ interface Instance {
 interface OpenTask {
   record: SpanRecord;
   instance: Instance;
-  /** The record's context as its children's parent (made when it first has one). */
-  asParent?: SpanContext;
+}
+
+/** What every instance of one task shares: its span's shape and the start of its id's hash. */
+interface Task {
+  shape: RecordShape;
+  idPrefix: TaskSpanIdPrefix;
 }
 
 const TASK_ENDS = new Set<string>([EVENT_TYPES.taskCompleted, EVENT_TYPES.taskFaulted, EVENT_TYPES.taskCancelled]);
@@ -40,9 +45,11 @@ export class ProgressSpans {
   readonly #ended = new Set<string>();
   /** Listen spans already linked to their consumed events (a repeated event links nothing twice). */
   readonly #linked = new Set<string>();
-  /** Span name and kind of each task pointer: the document is walked once per task, not per instance. */
-  readonly #tasks = new Map<string, { name: string; kind: string }>();
+  /** Each task pointer's shape: the document is walked and the shared fields encoded once per task, not per instance. */
+  readonly #tasks = new Map<string, Task>();
   readonly #executionContext: SpanContext;
+  readonly #executionParent: RecordParent;
+  readonly #lanes: SpanIdLanes = { high: 0, low: 0 };
   #execution: Span | undefined;
   #executionEnded = false;
 
@@ -53,6 +60,7 @@ export class ProgressSpans {
     private readonly document: WorkflowDocument,
   ) {
     this.#executionContext = { traceId: root.traceId, spanId: executionSpanId(executionId), traceFlags: root.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
+    this.#executionParent = recordParent(this.#executionContext);
   }
 
   observe(event: ProgressEvent): void {
@@ -63,7 +71,7 @@ export class ProgressSpans {
     else if (event.subject === undefined || (this.#executionContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
     else if (event.type === EVENT_TYPES.taskStarted) this.#startTask(event, instanceOf(event));
     else if (TASK_ENDS.has(event.type)) this.#endTask(event, instanceOf(event));
-    else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, Date.parse(event.time));
+    else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, eventMillis(event.time));
     else if (event.type === EVENT_TYPES.workflowCorrelationCompleted) this.#linkConsumedEvents(event, instanceOf(event));
   }
 
@@ -74,7 +82,7 @@ export class ProgressSpans {
       `workflow ${header.namespace}/${header.name}`,
       {
         kind: SpanKind.INTERNAL,
-        startTime: Date.parse(event.time),
+        startTime: eventMillis(event.time),
         attributes: {
           'cairn.workflow.namespace': header.namespace,
           'cairn.workflow.name': header.name,
@@ -99,7 +107,7 @@ export class ProgressSpans {
       span.setAttribute('error.type', error.type);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.title });
     }
-    span.end(Date.parse(event.time));
+    span.end(eventMillis(event.time));
     this.#execution = undefined;
     this.#executionEnded = true;
   }
@@ -108,40 +116,20 @@ export class ProgressSpans {
     const key = instanceKey(instance);
     if (this.#open.has(key) || this.#ended.has(key)) return;
     const task = this.#task(instance.pointer);
-    const context: SpanContext = {
-      traceId: this.root.traceId,
-      spanId: taskSpanId(this.executionId, instance),
-      traceFlags: TraceFlags.SAMPLED,
-    };
-    const parent = this.#parent(instance);
-    const attributes: RecordAttributes = {
-      'cairn.execution.id': this.executionId,
-      'cairn.workflow.name': this.document.document.name,
-      'cairn.task.pointer': instance.pointer,
-      'cairn.task.kind': task.kind,
-      'cairn.task.iteration': instance.iteration,
-      'cairn.task.attempt': instance.attempt,
-    };
-    const parentContext = parent ? (parent.asParent ??= { ...parent.record.spanContext(), isRemote: true }) : this.#executionContext;
-    this.#open.set(key, { record: new SpanRecord(this.tracing.origin, context, parentContext, task.name, Date.parse(event.time), attributes), instance });
+    const id = taskSpanLanes(task.idPrefix, instance.iteration, instance.attempt, this.#lanes);
+    const parent = this.#parent(instance)?.record.asParent() ?? this.#executionParent;
+    this.#open.set(key, { record: new SpanRecord(task.shape, id.high, id.low, parent, instance.iteration, instance.attempt, eventMillis(event.time)), instance });
   }
 
   #endTask(event: ProgressEvent, instance: Instance): void {
     const key = instanceKey(instance);
     const open = this.#open.get(key);
     if (!open) return;
-    const { record } = open;
     const status = statusOf(event.type);
-    record.attributes['cairn.status'] = status;
-    const error = errorOf(status, event.data);
-    if (error) {
-      record.attributes['error.type'] = error.type;
-      record.status = { code: SpanStatusCode.ERROR, message: error.title };
-    }
-    record.end(Date.parse(event.time));
+    open.record.end(eventMillis(event.time), status, errorOf(status, event.data));
     this.#open.delete(key);
     this.#ended.add(key);
-    this.tracing.export(record);
+    this.tracing.export(open.record);
   }
 
   /** A `listen` links to the spans that produced the events it consumed (their `traceparent`). */
@@ -159,11 +147,18 @@ export class ProgressSpans {
     open.record.addLinks(links);
   }
 
-  #task(pointer: string): { name: string; kind: string } {
+  #task(pointer: string): Task {
     let task = this.#tasks.get(pointer);
     if (!task) {
       const kind = taskKindAt(this.document, pointer) ?? 'task';
-      task = { name: `${kind} ${pointer.slice(pointer.lastIndexOf('/') + 1)}`, kind };
+      const attributes = {
+        'cairn.execution.id': this.executionId,
+        'cairn.workflow.name': this.document.document.name,
+        'cairn.task.pointer': pointer,
+        'cairn.task.kind': kind,
+      };
+      const shape = new RecordShape(this.tracing.origin, this.root.traceId, `${kind} ${pointer.slice(pointer.lastIndexOf('/') + 1)}`, attributes);
+      task = { shape, idPrefix: taskSpanIdPrefix(this.executionId, pointer) };
       this.#tasks.set(pointer, task);
     }
     return task;

@@ -1,7 +1,8 @@
-import { SpanStatusCode, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
 import { hrTimeDuration, millisToHrTime, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { utf8Length, varintLength, Writer } from './protobuf-writer.ts';
 
 /** Where span records come from: the process's resource and instrumentation scope. */
 export interface SpanOrigin {
@@ -9,18 +10,66 @@ export interface SpanOrigin {
   scope: InstrumentationScope;
 }
 
-/** What records carry (and record-serializer.ts encodes): strings, booleans and non-negative integers. */
+/** What records carry (and are encoded here): strings, booleans and non-negative integers. */
 export type RecordAttributes = Record<string, string | number | boolean>;
 
+export type RecordOutcome = 'completed' | 'faulted' | 'cancelled';
+
 /**
- * A span built directly as the record an exporter reads, for spans whose ids, times and parent
- * are already known (a task instance's, from its progress events). The tracer would add a
- * context, a sampler call and attribute validation per span, which a 10,000-task loop pays
- * 10,000 times for nothing: these attributes are always valid and the execution span's
- * sampling decision covers its tasks.
+ * What every instance of one task shares in an execution (trace, name, the attributes before the
+ * instance's own), encoded once: a loop's thousands of records copy these bytes.
+ */
+export class RecordShape {
+  /** Span.trace_id, tag and length included. */
+  readonly encodedTraceId: Buffer;
+  /** Span.name and Span.kind. */
+  readonly encodedNameAndKind: Buffer;
+  /** The shared attributes (Span.attributes), in order. */
+  readonly encodedAttributes: Buffer;
+
+  constructor(
+    readonly origin: SpanOrigin,
+    readonly traceId: string,
+    readonly name: string,
+    readonly attributes: RecordAttributes,
+  ) {
+    const w = new Writer(Buffer.allocUnsafe(256));
+    w.hex(0x0a, traceId);
+    this.encodedTraceId = w.take();
+    w.string(0x2a, name);
+    w.byte(0x30);
+    w.byte(INTERNAL + 1);
+    this.encodedNameAndKind = w.take();
+    for (const key in attributes) writeAttribute(w, key, attributes[key]!);
+    this.encodedAttributes = w.take();
+  }
+}
+
+/** A record's parent: its context, and its id as two 32-bit halves (as encoded). */
+export interface RecordParent {
+  context: SpanContext;
+  high: number;
+  low: number;
+}
+
+export function recordParent(context: SpanContext): RecordParent {
+  return { context, high: parseInt(context.spanId.slice(0, 8), 16), low: parseInt(context.spanId.slice(8), 16) };
+}
+
+/**
+ * The span of one task instance, built directly as the record an exporter reads (its ids, times
+ * and parent are already known from progress events). The tracer would add a context, a sampler
+ * call and attribute validation per span, which a 10,000-task loop pays 10,000 times for
+ * nothing: these attributes are always valid and the execution span's sampling decision covers
+ * its tasks.
+ *
+ * A record without events or links (nearly every one) is encoded as an OTLP Span message when
+ * it ends, into a shared buffer (`encoded*`), and record-serializer.ts copies those bytes into
+ * the export request; the fields exporters read (attributes, context, times) are made only when
+ * asked, for other exporters and for records with events or links, which the library encodes.
  */
 export class SpanRecord implements ReadableSpan {
-  readonly kind: SpanKind = 0;
+  readonly kind: SpanKind = INTERNAL;
   ended = false;
   status: SpanStatus = UNSET;
   links: Link[] = NONE;
@@ -28,25 +77,52 @@ export class SpanRecord implements ReadableSpan {
   readonly droppedAttributesCount = 0;
   readonly droppedEventsCount = 0;
   readonly droppedLinksCount = 0;
-  readonly resource: Resource;
-  readonly instrumentationScope: InstrumentationScope;
-  readonly #context: SpanContext;
+  /** The encoded Span (ScopeSpans.spans field, tag and length included) is `encodedBytes[encodedFrom..encodedTo)`, once ended without events or links. */
+  encodedBytes: Buffer | undefined;
+  encodedFrom = 0;
+  encodedTo = 0;
+  #context: SpanContext | undefined;
+  #asParent: RecordParent | undefined;
   // Times stay numbers until an exporter asks: a loop's thousands of waiting records hold less.
   readonly #startMillis: number;
   #endMillis = 0;
+  #outcome: RecordOutcome | undefined;
+  #errorType: string | undefined;
 
   constructor(
-    origin: SpanOrigin,
-    context: SpanContext,
-    readonly parentSpanContext: SpanContext | undefined,
-    readonly name: string,
+    readonly shape: RecordShape,
+    /** The span id's upper and lower 32 bits. */
+    readonly high: number,
+    readonly low: number,
+    readonly parent: RecordParent | undefined,
+    readonly iteration: string,
+    readonly attempt: number,
     startMillis: number,
-    readonly attributes: RecordAttributes,
   ) {
-    this.resource = origin.resource;
-    this.instrumentationScope = origin.scope;
-    this.#context = context;
     this.#startMillis = startMillis;
+  }
+
+  get name(): string {
+    return this.shape.name;
+  }
+
+  get resource(): Resource {
+    return this.shape.origin.resource;
+  }
+
+  get instrumentationScope(): InstrumentationScope {
+    return this.shape.origin.scope;
+  }
+
+  get parentSpanContext(): SpanContext | undefined {
+    return this.parent?.context;
+  }
+
+  get attributes(): RecordAttributes {
+    const attributes: RecordAttributes = { ...this.shape.attributes, [ITERATION]: this.iteration, [ATTEMPT]: this.attempt };
+    if (this.#outcome) attributes[STATUS] = this.#outcome;
+    if (this.#errorType !== undefined) attributes[ERROR_TYPE] = this.#errorType;
+    return attributes;
   }
 
   get startTime(): HrTime {
@@ -62,7 +138,12 @@ export class SpanRecord implements ReadableSpan {
   }
 
   spanContext(): SpanContext {
-    return this.#context;
+    return (this.#context ??= new RecordContext(this.shape.traceId, this.high, this.low));
+  }
+
+  /** The record as its children's parent. */
+  asParent(): RecordParent {
+    return (this.#asParent ??= { context: { traceId: this.shape.traceId, spanId: this.spanContext().spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true }, high: this.high, low: this.low });
   }
 
   addEvent(name: string, attributes: RecordAttributes, millis: number): void {
@@ -73,12 +154,133 @@ export class SpanRecord implements ReadableSpan {
     this.links = [...this.links, ...links];
   }
 
-  end(millis: number): void {
+  end(millis: number, outcome: RecordOutcome, error?: { type: string; title: string }): void {
     this.#endMillis = millis;
+    this.#outcome = outcome;
+    if (error) {
+      this.#errorType = error.type;
+      this.status = { code: SpanStatusCode.ERROR, message: error.title };
+    }
     this.ended = true;
+    if (this.events.length === 0 && this.links.length === 0) this.#encode();
+  }
+
+  /** One Span message, fields in the OTLP library's order (its trace-serializer), with its ScopeSpans.spans tag and length in front. */
+  #encode(): void {
+    const { shape, status } = this;
+    const message = status.message;
+    const bound =
+      MAX_PREFIX + shape.encodedTraceId.length + 20 + shape.encodedNameAndKind.length + 18 + shape.encodedAttributes.length + 3 * this.iteration.length + 80 + 3 * ((this.#errorType?.length ?? 0) + (message?.length ?? 0)) + 40;
+    if (arena.pos + bound > arena.bytes.length) {
+      arena.bytes = Buffer.allocUnsafe(Math.max(ARENA_SIZE, bound));
+      arena.pos = 0;
+    }
+    const w = arena;
+    const start = w.pos;
+    w.pos += USUAL_PREFIX;
+    const bodyStart = w.pos;
+    w.raw(shape.encodedTraceId);
+    w.id(0x12, this.high, this.low);
+    if (this.parent) w.id(0x22, this.parent.high, this.parent.low);
+    w.raw(shape.encodedNameAndKind);
+    writeMillis(w, 0x39, this.#startMillis);
+    writeMillis(w, 0x41, this.#endMillis);
+    w.raw(shape.encodedAttributes);
+    writeAttribute(w, ITERATION, this.iteration);
+    writeAttribute(w, ATTEMPT, this.attempt);
+    if (this.#outcome) writeAttribute(w, STATUS, this.#outcome);
+    if (this.#errorType !== undefined) writeAttribute(w, ERROR_TYPE, this.#errorType);
+    w.raw(DROPPED_COUNTS);
+    const messageLength = message ? utf8Length(message) : 0;
+    w.byte(0x7a);
+    w.varint((message ? 1 + varintLength(messageLength) + messageLength : 0) + 1 + varintLength(status.code));
+    if (message) w.string(0x12, message);
+    w.byte(0x18);
+    w.varint(status.code);
+    w.fixed32(0x85, TraceFlags.SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | (this.parent?.context.isRemote ? SPAN_FLAGS_IS_REMOTE : 0));
+    // The length goes in front of the body, which was written after room for the usual prefix
+    // (moved in the rare other case): consecutive records stay adjacent, copied as one run.
+    const length = w.pos - bodyStart;
+    const prefix = 1 + varintLength(length);
+    if (prefix !== USUAL_PREFIX) w.bytes.copyWithin(start + prefix, bodyStart, bodyStart + length);
+    w.pos = start;
+    w.byte(0x12);
+    w.varint(length);
+    w.pos = start + prefix + length;
+    this.encodedBytes = w.bytes;
+    this.encodedFrom = start;
+    this.encodedTo = w.pos;
   }
 }
 
+/** A record's context; its hex span id is made only if someone reads it (the batch processor reads the flags only). */
+class RecordContext implements SpanContext {
+  readonly traceFlags = TraceFlags.SAMPLED;
+  #spanId: string | undefined;
+
+  constructor(
+    readonly traceId: string,
+    private readonly high: number,
+    private readonly low: number,
+  ) {}
+
+  get spanId(): string {
+    return (this.#spanId ??= (this.high >>> 0).toString(16).padStart(8, '0') + (this.low >>> 0).toString(16).padStart(8, '0'));
+  }
+}
+
+const INTERNAL = 0;
+const ITERATION = 'cairn.task.iteration';
+const ATTEMPT = 'cairn.task.attempt';
+const STATUS = 'cairn.status';
+const ERROR_TYPE = 'error.type';
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 /** The links and events of a record that has none (most): shared, never written. */
 const NONE: never[] = Object.freeze([]) as never[];
+const SPAN_FLAGS_HAS_IS_REMOTE = 0x100;
+const SPAN_FLAGS_IS_REMOTE = 0x200;
+/** dropped_attributes_count, dropped_events_count, dropped_links_count: all 0. */
+const DROPPED_COUNTS = Buffer.from([0x50, 0, 0x60, 0, 0x70, 0]);
+/** Tag and a length of up to 2²⁸ bytes. */
+const MAX_PREFIX = 5;
+/** Tag and a length of 128 to 16,383 bytes: a task span's. */
+const USUAL_PREFIX = 3;
+/** Records are encoded one after another into chunks of this size: a batch's records are mostly adjacent. */
+const ARENA_SIZE = 256 * 1024;
+const arena = new Writer(Buffer.allocUnsafe(ARENA_SIZE));
+
+/** Epoch milliseconds as the library encodes them (millisToHrTime, then fixed64 nanoseconds). */
+function writeMillis(w: Writer, tag: number, millis: number): void {
+  w.time(tag, Math.trunc(millis / 1000), Math.round((millis % 1000) * 1e6));
+}
+
+/** Encoded keys of attributes (KeyValue.key, tag and length included): records repeat a few keys. */
+const encodedKeys = new Map<string, Buffer>();
+
+/** One attribute (a KeyValue in Span.attributes). */
+function writeAttribute(w: Writer, key: string, value: string | number | boolean): void {
+  let encodedKey = encodedKeys.get(key);
+  if (!encodedKey) {
+    const scratch = new Writer(Buffer.allocUnsafe(key.length * 3 + 8));
+    scratch.string(0x0a, key);
+    encodedKey = scratch.take();
+    encodedKeys.set(key, encodedKey);
+  }
+  let valueLength: number;
+  if (typeof value === 'string') {
+    const length = utf8Length(value);
+    valueLength = 1 + varintLength(length) + length;
+  } else if (typeof value === 'boolean') valueLength = 2;
+  else if (Number.isSafeInteger(value) && value >= 0) valueLength = 1 + varintLength(value);
+  else throw new TypeError(`span record attribute ${key}: only strings, booleans and non-negative integers are encoded`);
+  w.byte(0x4a);
+  w.varint(encodedKey.length + 1 + varintLength(valueLength) + valueLength);
+  w.raw(encodedKey);
+  w.byte(0x12);
+  w.varint(valueLength);
+  if (typeof value === 'string') w.string(0x0a, value);
+  else {
+    w.byte(typeof value === 'boolean' ? 0x10 : 0x18);
+    w.varint(Number(value));
+  }
+}

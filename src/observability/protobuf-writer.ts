@@ -1,0 +1,108 @@
+/** Protobuf writes into a buffer, for the OTLP encodings built here (record-serializer.ts, span-record.ts). */
+export class Writer {
+  constructor(
+    public bytes: Buffer = Buffer.allocUnsafe(16 * 1024),
+    public pos = 0,
+  ) {}
+
+  reserve(length: number): void {
+    if (this.pos + length <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.pos + length));
+    this.bytes.copy(grown, 0, 0, this.pos);
+    this.bytes = grown;
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.bytes[this.pos++] = value;
+  }
+
+  varint(value: number): void {
+    this.reserve(10);
+    while (value > 0x7f) {
+      this.bytes[this.pos++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.bytes[this.pos++] = value;
+  }
+
+  /** Copies bytes; short ones (the usual encoded field) byte by byte, cheaper than a call into the runtime. */
+  raw(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.reserve(length);
+    if (length > 64) this.bytes.set(bytes, this.pos);
+    else for (let index = 0; index < length; index++) this.bytes[this.pos + index] = bytes[index]!;
+    this.pos += length;
+  }
+
+  /** A length-delimited field of bytes given in hex (trace and span ids). */
+  hex(tag: number, hex: string): void {
+    const length = hex.length >> 1;
+    this.reserve(2 + length);
+    this.bytes[this.pos++] = tag;
+    this.bytes[this.pos++] = length;
+    for (let index = 0; index < hex.length; index += 2) this.bytes[this.pos++] = (nibble(hex.charCodeAt(index)) << 4) | nibble(hex.charCodeAt(index + 1));
+  }
+
+  /** A 64-bit id given as its two 32-bit halves, as a length-delimited field of 8 bytes. */
+  id(tag: number, high: number, low: number): void {
+    this.reserve(10);
+    this.bytes[this.pos++] = tag;
+    this.bytes[this.pos++] = 8;
+    this.pos = this.bytes.writeUInt32BE(high >>> 0, this.pos);
+    this.pos = this.bytes.writeUInt32BE(low >>> 0, this.pos);
+  }
+
+  string(tag: number, text: string): void {
+    const length = utf8Length(text);
+    this.varint(tag);
+    this.varint(length);
+    this.reserve(length);
+    if (length === text.length) for (let index = 0; index < length; index++) this.bytes[this.pos++] = text.charCodeAt(index);
+    else this.pos += this.bytes.write(text, this.pos);
+  }
+
+  /** Epoch seconds and nanoseconds as fixed64 nanoseconds, in 32-bit halves (seconds × 10⁹ is past 2⁵³: split so every product stays exact). */
+  time(tag: number, seconds: number, nanos: number): void {
+    this.reserve(9);
+    this.bytes[this.pos++] = tag;
+    const upper = Math.floor(seconds / 0x10000) * 1e9;
+    const lower = (seconds % 0x10000) * 1e9 + nanos;
+    const low = (upper % 0x10000) * 0x10000 + (lower % 0x100000000);
+    const high = Math.floor(upper / 0x10000) + Math.floor(lower / 0x100000000) + Math.floor(low / 0x100000000);
+    this.pos = this.bytes.writeUInt32LE(low % 0x100000000, this.pos);
+    this.pos = this.bytes.writeUInt32LE(high >>> 0, this.pos);
+  }
+
+  fixed32(tag: number, value: number): void {
+    this.varint(tag);
+    this.reserve(4);
+    this.pos = this.bytes.writeUInt32LE(value >>> 0, this.pos);
+  }
+
+  /** What was written since `from`, copied out; the writer is rewound to `from`. */
+  take(from = 0): Buffer {
+    const taken = Buffer.from(this.bytes.subarray(from, this.pos));
+    this.pos = from;
+    return taken;
+  }
+}
+
+/** UTF-8 length; ASCII (nearly every attribute) is counted here, not by a call into the runtime. */
+export function utf8Length(text: string): number {
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) >= 0x80) return Buffer.byteLength(text);
+  return text.length;
+}
+
+export function varintLength(value: number): number {
+  let length = 1;
+  while (value > 0x7f) {
+    value = Math.floor(value / 128);
+    length++;
+  }
+  return length;
+}
+
+function nibble(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+}
