@@ -73,11 +73,24 @@ export interface SpanIdLanes {
 
 /** The id of the instance (`iteration` as events carry it) of the task whose prefix is given; `into` is filled and returned. */
 export function taskSpanLanes(prefix: TaskSpanIdPrefix, iteration: string, attempt: number, into: SpanIdLanes = { high: 0, low: 0 }): SpanIdLanes {
-  const state = { h1: prefix.h1, h2: prefix.h2 };
-  absorb(state, iteration);
-  absorbCode(state, 0x3a);
-  absorb(state, String(attempt));
-  return finish(state, into);
+  // absorb() over `${iteration}:${attempt}`, inlined: a loop computes this once per instance.
+  let { h1, h2 } = prefix;
+  for (let index = 0; index <= iteration.length; index++) {
+    const code = index < iteration.length ? iteration.charCodeAt(index) : 0x3a;
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  const digits = attempt < 10 && attempt >= 0 && Number.isInteger(attempt) ? undefined : String(attempt);
+  if (digits === undefined) {
+    h1 = Math.imul(h1 ^ (0x30 + attempt), 2654435761);
+    h2 = Math.imul(h2 ^ (0x30 + attempt), 1597334677);
+  } else
+    for (let index = 0; index < digits.length; index++) {
+      const code = digits.charCodeAt(index);
+      h1 = Math.imul(h1 ^ code, 2654435761);
+      h2 = Math.imul(h2 ^ code, 1597334677);
+    }
+  return finish({ h1, h2 }, into);
 }
 
 function hex(high: number, low: number): string {

@@ -69,8 +69,8 @@ export class ProgressSpans {
     else if (EXECUTION_ENDS.has(event.type)) this.#endExecution(event);
     // Unsampled: no task span would be exported, so none is built.
     else if (event.subject === undefined || (this.#executionContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    else if (event.type === EVENT_TYPES.taskStarted) this.#startTask(event, instanceOf(event));
-    else if (TASK_ENDS.has(event.type)) this.#endTask(event, instanceOf(event));
+    else if (event.type === EVENT_TYPES.taskStarted) this.#startTask(event);
+    else if (TASK_ENDS.has(event.type)) this.#endTask(event);
     else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, eventMillis(event.time));
     else if (event.type === EVENT_TYPES.workflowCorrelationCompleted) this.#linkConsumedEvents(event, instanceOf(event));
   }
@@ -112,17 +112,18 @@ export class ProgressSpans {
     this.#executionEnded = true;
   }
 
-  #startTask(event: ProgressEvent, instance: Instance): void {
-    const key = instanceKey(instance);
+  #startTask(event: ProgressEvent): void {
+    const key = eventInstanceKey(event);
     if (this.#open.has(key) || this.#ended.has(key)) return;
+    const instance = instanceOf(event);
     const task = this.#task(instance.pointer);
     const id = taskSpanLanes(task.idPrefix, instance.iteration, instance.attempt, this.#lanes);
     const parent = this.#parent(instance)?.record.asParent() ?? this.#executionParent;
     this.#open.set(key, { record: new SpanRecord(task.shape, id.high, id.low, parent, instance.iteration, instance.attempt, eventMillis(event.time)), instance });
   }
 
-  #endTask(event: ProgressEvent, instance: Instance): void {
-    const key = instanceKey(instance);
+  #endTask(event: ProgressEvent): void {
+    const key = eventInstanceKey(event);
     const open = this.#open.get(key);
     if (!open) return;
     const status = statusOf(event.type);
@@ -191,6 +192,11 @@ function instanceOf(event: ProgressEvent): Instance {
 
 function instanceKey(instance: Instance): string {
   return `${instance.attempt}:${instance.iteration}:${instance.pointer}`;
+}
+
+/** instanceKey of the event's instance, without building the instance (twice per task instance). */
+function eventInstanceKey(event: ProgressEvent): string {
+  return `${event.attempt ?? 0}:${event.iteration ?? ''}:${event.subject!}`;
 }
 
 /** Whether `path` lies strictly below `prefix` in a path of `separator`-joined steps ('' is the top). */

@@ -188,16 +188,10 @@ export class SpanRecord implements ReadableSpan {
     w.raw(shape.encodedAttributes);
     writeAttribute(w, ITERATION, this.iteration);
     writeAttribute(w, ATTEMPT, this.attempt);
-    if (this.#outcome) writeAttribute(w, STATUS, this.#outcome);
+    if (this.#outcome) w.raw(OUTCOME_ATTRIBUTES[this.#outcome]);
     if (this.#errorType !== undefined) writeAttribute(w, ERROR_TYPE, this.#errorType);
-    w.raw(DROPPED_COUNTS);
-    const messageLength = message ? utf8Length(message) : 0;
-    w.byte(0x7a);
-    w.varint((message ? 1 + varintLength(messageLength) + messageLength : 0) + 1 + varintLength(status.code));
-    if (message) w.string(0x12, message);
-    w.byte(0x18);
-    w.varint(status.code);
-    w.fixed32(0x85, TraceFlags.SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | (this.parent?.context.isRemote ? SPAN_FLAGS_IS_REMOTE : 0));
+    if (!message && status.code === SpanStatusCode.UNSET && this.parent?.context.isRemote) w.raw(USUAL_TAIL);
+    else this.#writeTail(w);
     // The length goes in front of the body, which was written after room for the usual prefix
     // (moved in the rare other case): consecutive records stay adjacent, copied as one run.
     const length = w.pos - bodyStart;
@@ -210,6 +204,19 @@ export class SpanRecord implements ReadableSpan {
     this.encodedBytes = w.bytes;
     this.encodedFrom = start;
     this.encodedTo = w.pos;
+  }
+
+  /** The Span fields after its attributes: dropped counts, status, flags. */
+  #writeTail(w: Writer): void {
+    const { message, code } = this.status;
+    const messageLength = message ? utf8Length(message) : 0;
+    w.raw(DROPPED_COUNTS);
+    w.byte(0x7a);
+    w.varint((message ? 1 + varintLength(messageLength) + messageLength : 0) + 1 + varintLength(code));
+    if (message) w.string(0x12, message);
+    w.byte(0x18);
+    w.varint(code);
+    w.fixed32(0x85, TraceFlags.SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | (this.parent?.context.isRemote ? SPAN_FLAGS_IS_REMOTE : 0));
   }
 }
 
@@ -284,3 +291,24 @@ function writeAttribute(w: Writer, key: string, value: string | number | boolean
     w.varint(Number(value));
   }
 }
+
+/** The `cairn.status` attribute of each outcome, encoded. */
+const OUTCOME_ATTRIBUTES = Object.fromEntries(
+  (['completed', 'faulted', 'cancelled'] as const).map((outcome) => {
+    const w = new Writer(Buffer.allocUnsafe(64));
+    writeAttribute(w, STATUS, outcome);
+    return [outcome, w.take()];
+  }),
+) as Record<RecordOutcome, Buffer>;
+
+/** #writeTail of a record without a status under a remote parent: every task record but a faulted one. */
+const USUAL_TAIL = (() => {
+  const w = new Writer(Buffer.allocUnsafe(64));
+  w.raw(DROPPED_COUNTS);
+  w.byte(0x7a);
+  w.byte(2);
+  w.byte(0x18);
+  w.byte(SpanStatusCode.UNSET);
+  w.fixed32(0x85, TraceFlags.SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | SPAN_FLAGS_IS_REMOTE);
+  return w.take();
+})();
