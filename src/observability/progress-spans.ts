@@ -152,9 +152,12 @@ export class ProgressSpans {
     let task = this.#tasks.get(pointer);
     if (!task) {
       const kind = taskKindAt(this.document, pointer) ?? 'task';
+      const header = this.document.document;
       const attributes = {
         'cairn.execution.id': this.executionId,
-        'cairn.workflow.name': this.document.document.name,
+        'cairn.workflow.namespace': header.namespace,
+        'cairn.workflow.name': header.name,
+        'cairn.workflow.version': header.version,
         'cairn.task.pointer': pointer,
         'cairn.task.kind': kind,
       };

@@ -60,6 +60,15 @@ describe('spans derived from progress events', () => {
     );
     expect(finished).toHaveLength(7);
     expect(new Set(finished.map((span) => span.spanContext().traceId))).toEqual(new Set([caller.traceId]));
+    const left = finished.find((span) => span.name === 'set left')!;
+    expect(left.attributes).toMatchObject({
+      'cairn.workflow.namespace': 'otel',
+      'cairn.workflow.name': 'traced',
+      'cairn.workflow.version': expect.any(String),
+      'cairn.execution.id': 'spans-1',
+      'cairn.task.pointer': expect.stringMatching(/\/left$/),
+      'cairn.task.kind': 'set',
+    });
     const listen = finished.find((span) => span.name === 'listen awaitReady')!;
     expect(listen.links.map((link) => link.context.spanId)).toEqual(['1111111111111111']);
   });
