@@ -1,25 +1,20 @@
-import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-  type OpenTelemetrySinks,
-} from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import { formatTraceparent } from '../core/trace-context.ts';
 import type { CairnActivities } from '../hosts/temporal/activities.ts';
+import type { TracingSinks } from '../hosts/temporal/messages.ts';
+import { SpanRecord, type SpanOrigin } from './span-record.ts';
 import { contextOf, loadTracing, type LoadedTracing } from './tracing.ts';
 
 /**
  * Temporal's OpenTelemetry interceptors for the SDK layer, set up when OTEL_* asks for traces
  * (callers check otel-env.ts first): client spans around starts, signals and cancels; worker
  * spans around activities; workflow spans from the sandbox (hosts/temporal/workflow-interceptors.ts)
- * through the exporter sink. Their spans go to the same provider, exporter and trace as Cairn's.
+ * through the `cairnSpans` sink. Their spans go to the same provider, exporter and trace as Cairn's.
  */
 export async function loadTemporalTracing(): Promise<LoadedTracing> {
   const tracing = await loadTracing();
@@ -64,7 +59,7 @@ export function underSpan<T>(traceparent: string, call: () => T): T {
 }
 
 /** What a worker adds to trace its activities and its workflows (whose bundle holds the sandbox's interceptors: see worker.ts). */
-export async function workerTracing(): Promise<{ interceptors: { activity: ActivityInterceptorsFactory[]; client: { workflow: WorkflowClientInterceptor[] } }; sinks: InjectedSinks<OpenTelemetrySinks> }> {
+export async function workerTracing(): Promise<{ interceptors: { activity: ActivityInterceptorsFactory[]; client: { workflow: WorkflowClientInterceptor[] } }; sinks: InjectedSinks<TracingSinks> }> {
   const tracing = await loadTemporalTracing();
   return {
     interceptors: {
@@ -74,7 +69,7 @@ export async function workerTracing(): Promise<{ interceptors: { activity: Activ
       ],
       client: await clientInterceptors(),
     },
-    sinks: { exporter: makeWorkflowExporter(sandboxSpans(tracing), tracing.resource as never) },
+    sinks: workflowSpanSink(tracing),
   };
 }
 
@@ -94,29 +89,32 @@ const effectUnderActivitySpan: ActivityInterceptorsFactory = (activity) => ({
   },
 });
 
-/** A span as the sandbox's OpenTelemetry 1.x SDK hands it out (the interceptors package pins 1.x). */
-interface SandboxSpan extends Omit<ReadableSpan, 'parentSpanContext' | 'instrumentationScope'> {
-  parentSpanId?: string;
-  instrumentationLibrary: ReadableSpan['instrumentationScope'];
-}
+const OK = Object.freeze({ code: SpanStatusCode.OK });
 
-/** Feeds the sandbox's spans, reshaped for the 2.x SDK, to the process's exporter. */
-function sandboxSpans(tracing: LoadedTracing): Parameters<typeof makeWorkflowExporter>[0] {
-  const processor: SpanProcessor = tracing.spanProcessor;
-  const adapter = {
-    onStart: () => undefined,
-    onEnd: (span: SandboxSpan) => {
-      const { parentSpanId, instrumentationLibrary, ...rest } = span;
-      const own = span.spanContext();
-      processor.onEnd({
-        ...rest,
-        resource: tracing.resource,
-        instrumentationScope: instrumentationLibrary,
-        ...(parentSpanId ? { parentSpanContext: { traceId: own.traceId, spanId: parentSpanId, traceFlags: own.traceFlags, isRemote: true } } : {}),
-      });
+/** The instrumentation scope of Temporal's workflow interceptors, whose spans the sandbox makes in their stead. */
+const WORKFLOW_SCOPE = { name: '@temporalio/interceptor-workflow' };
+
+/**
+ * The sandbox's spans become span records (span-record.ts), which the exporter encodes in one
+ * pass. Each carries the workflow's id and run id, as Temporal's RunActivity spans do; the rest of
+ * the workflow's info (task queue, history length, search attributes…) is not copied into every span.
+ */
+function workflowSpanSink(tracing: LoadedTracing): InjectedSinks<TracingSinks> {
+  const origin: SpanOrigin = { resource: tracing.resource, scope: WORKFLOW_SCOPE };
+  return {
+    cairnSpans: {
+      export: {
+        fn: (info, spans) => {
+          for (const span of spans) {
+            const parent = span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
+            const record = new SpanRecord(origin, { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED }, parent, span.name, span.startMillis, { temporalWorkflowId: info.workflowId, run_id: info.runId });
+            record.status = span.error === undefined ? OK : { code: SpanStatusCode.ERROR, message: span.error };
+            record.end(span.endMillis);
+            tracing.export(record);
+          }
+        },
+        callDuringReplay: false,
+      },
     },
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown(),
   };
-  return adapter as unknown as Parameters<typeof makeWorkflowExporter>[0];
 }
