@@ -1,10 +1,9 @@
-import { context, propagation, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
-import { formatTraceparent } from '../core/trace-context.ts';
 import type { CairnActivities } from '../hosts/temporal/activities.ts';
 import type { TracingSinks } from '../hosts/temporal/messages.ts';
 import { SpanRecord, type SpanOrigin } from './span-record.ts';
@@ -62,13 +61,7 @@ export function underSpan<T>(traceparent: string, call: () => T): T {
 export async function workerTracing(): Promise<{ interceptors: { activity: ActivityInterceptorsFactory[]; client: { workflow: WorkflowClientInterceptor[] } }; sinks: InjectedSinks<TracingSinks> }> {
   const tracing = await loadTemporalTracing();
   return {
-    interceptors: {
-      activity: [
-        (activity) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(activity), outbound: new OpenTelemetryActivityOutboundInterceptor(activity) }),
-        effectUnderActivitySpan,
-      ],
-      client: await clientInterceptors(),
-    },
+    interceptors: { activity: [runActivitySpans], client: await clientInterceptors() },
     sinks: workflowSpanSink(tracing),
   };
 }
@@ -76,18 +69,13 @@ export async function workerTracing(): Promise<{ interceptors: { activity: Activ
 const PERFORM_EFFECT: keyof CairnActivities = 'performEffect';
 
 /**
- * An effect activity gets its task's `traceparent` as an argument (workers without tracing pass it
- * on as is); here Temporal's RunActivity span, itself below the task's span, is the effect's parent.
+ * Temporal's RunActivity span around every activity but an effect's: an effect activity is the
+ * effect, whose client span (effect-span.ts) already covers its run, below the StartActivity span
+ * the workflow named in its second argument (hosts/temporal/workflow-interceptors.ts). A second
+ * span over the same call would double an effect's spans and their cost for no new information.
  */
-const effectUnderActivitySpan: ActivityInterceptorsFactory = (activity) => ({
-  inbound: {
-    execute: (input, next) => {
-      const running = trace.getActiveSpan()?.spanContext();
-      if (activity.info.activityType !== PERFORM_EFFECT || typeof input.args[1] !== 'string' || !running) return next(input);
-      return next({ ...input, args: [input.args[0], formatTraceparent(running.traceId, running.spanId, (running.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED)] });
-    },
-  },
-});
+const runActivitySpans: ActivityInterceptorsFactory = (activity) =>
+  activity.info.activityType === PERFORM_EFFECT ? {} : { inbound: new OpenTelemetryActivityInboundInterceptor(activity), outbound: new OpenTelemetryActivityOutboundInterceptor(activity) };
 
 const OK = Object.freeze({ code: SpanStatusCode.OK });
 

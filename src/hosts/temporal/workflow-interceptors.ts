@@ -29,8 +29,10 @@ import type { TracingSinks, WorkflowSpan } from './messages.ts';
  * replay, and no draw from the seeded randomness the workflow's own ids come from); the spans that
  * ended in an activation leave in one sink call when it concludes. Temporal does not call sinks
  * during replay, so a worker restart exports none of them again. An effect's activity is scheduled
- * under its task's span (the `traceparent` the workflow computed, its second argument), so
- * StartActivity and the worker's RunActivity sit between the task and the effect's client span.
+ * under its task's span (the `traceparent` the workflow computed, its second argument), and its
+ * second argument becomes the StartActivity span's `traceparent`: the effect's client span, made
+ * by the activity, is its child (the worker makes no RunActivity span for effects: see
+ * observability/temporal-tracing.ts).
  */
 
 /** The header Temporal's OpenTelemetry interceptors read and write: the worker's RunActivity span and a child's run find their parent there. */
@@ -83,8 +85,10 @@ function parentIn(headers: Headers): Parent | undefined {
   return typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
 }
 
+const traceparentOf = (own: Parent): string => formatTraceparent(own.traceId, own.parentSpanId!, own.sampled);
+
 function withParent(headers: Headers, own: Parent): Headers {
-  return { ...headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: formatTraceparent(own.traceId, own.parentSpanId!, own.sampled) }) };
+  return { ...headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: traceparentOf(own) }) };
 }
 
 const isContinueAsNew = (error: unknown) => error instanceof ContinueAsNew;
@@ -115,7 +119,9 @@ class TracedOutbound implements WorkflowOutboundCallsInterceptor {
 
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
     const task = input.activityType === PERFORM_EFFECT && typeof input.args[1] === 'string' ? parseTraceparent(input.args[1]) : undefined;
-    return this.tracer.inSpan(`StartActivity:${input.activityType}`, task ?? this.tracer.run, (own) => next({ ...input, headers: withParent(input.headers, own) }));
+    if (!task) return this.tracer.inSpan(`StartActivity:${input.activityType}`, this.tracer.run, (own) => next({ ...input, headers: withParent(input.headers, own) }));
+    // The effect's span is the activity's run on the worker: it goes below this span, named by the argument that named the task's.
+    return this.tracer.inSpan(`StartActivity:${input.activityType}`, task, (own) => next({ ...input, args: [input.args[0], traceparentOf(own), ...input.args.slice(2)] }));
   }
 
   scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
