@@ -3,7 +3,7 @@
 // run). "On" exports every span over OTLP/HTTP to a loopback sink in another process
 // (otlp-sink.ts) that counts and drops them; "off" has no OTEL_* variable, so nothing is loaded.
 // Prints medians of ROUNDS (wall and CPU time of this process), on/off ratios, the spans the sink
-// received per traced run and the load average, as Markdown.
+// received per traced run and the load average, as Markdown. WORKLOADS=temporal (or local) runs one.
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parse as parseYaml } from 'yaml';
@@ -67,11 +67,13 @@ async function measure(host: HostName, document: WorkflowDocument, traced: boole
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const rows: string[] = [];
-for (const [label, host, document] of [
+const workloads = [
   [`local: for of ${ITEMS.toLocaleString('en')} set tasks`, 'local', forOfSets],
   [`temporal: ${CALLS} HTTP calls`, 'temporal', httpCalls],
-] as const) {
+] as const;
+const chosen = process.env.WORKLOADS?.split(',');
+const rows: string[] = [];
+for (const [label, host, document] of workloads.filter(([, host]) => !chosen || chosen.includes(host))) {
   await measure(host, document, false);
   await measure(host, document, true);
   const off: Sample[] = [];

@@ -102,6 +102,14 @@ export function taskTraceparent(root: TraceRoot, executionId: string, task: Task
   return formatTraceparent(root.traceId, taskSpanId(executionId, task), root.sampled);
 }
 
+/**
+ * The span of the `seq`th Temporal span a workflow run starts in its sandbox (its run, a scheduled
+ * activity, a handled signal…): the sandbox runs the same code in the same order on replay.
+ */
+export function workflowSpanId(runId: string, seq: number): string {
+  return hash64(`temporal:${runId}:${seq}`, 0);
+}
+
 /** A 64-bit string hash (cyrb53's two 32-bit lanes, both kept) as 16 hex digits: sandbox-safe, the same on every host. */
 function hash64(text: string, seed: number): string {
   const lanes = finish(absorb({ h1: 0xdeadbeef ^ seed, h2: 0x41c6ce57 ^ seed }, text), { high: 0, low: 0 });

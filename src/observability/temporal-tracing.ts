@@ -1,25 +1,21 @@
-import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type Link, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { hrTimeDuration, millisToHrTime, W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-  type OpenTelemetrySinks,
-} from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
-import { formatTraceparent } from '../core/trace-context.ts';
 import type { CairnActivities } from '../hosts/temporal/activities.ts';
+import type { TracingSinks, WorkflowSpan } from '../hosts/temporal/messages.ts';
+import type { SpanOrigin } from './span-record.ts';
 import { contextOf, loadTracing, type LoadedTracing } from './tracing.ts';
 
 /**
  * Temporal's OpenTelemetry interceptors for the SDK layer, set up when OTEL_* asks for traces
  * (callers check otel-env.ts first): client spans around starts, signals and cancels; worker
  * spans around activities; workflow spans from the sandbox (hosts/temporal/workflow-interceptors.ts)
- * through the exporter sink. Their spans go to the same provider, exporter and trace as Cairn's.
+ * through the `cairnSpans` sink. Their spans go to the same provider, exporter and trace as Cairn's.
  */
 export async function loadTemporalTracing(): Promise<LoadedTracing> {
   const tracing = await loadTracing();
@@ -64,59 +60,85 @@ export function underSpan<T>(traceparent: string, call: () => T): T {
 }
 
 /** What a worker adds to trace its activities and its workflows (whose bundle holds the sandbox's interceptors: see worker.ts). */
-export async function workerTracing(): Promise<{ interceptors: { activity: ActivityInterceptorsFactory[]; client: { workflow: WorkflowClientInterceptor[] } }; sinks: InjectedSinks<OpenTelemetrySinks> }> {
+export async function workerTracing(): Promise<{ interceptors: { activity: ActivityInterceptorsFactory[]; client: { workflow: WorkflowClientInterceptor[] } }; sinks: InjectedSinks<TracingSinks> }> {
   const tracing = await loadTemporalTracing();
   return {
-    interceptors: {
-      activity: [
-        (activity) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(activity), outbound: new OpenTelemetryActivityOutboundInterceptor(activity) }),
-        effectUnderActivitySpan,
-      ],
-      client: await clientInterceptors(),
-    },
-    sinks: { exporter: makeWorkflowExporter(sandboxSpans(tracing), tracing.resource as never) },
+    interceptors: { activity: [runActivitySpans], client: await clientInterceptors() },
+    sinks: workflowSpanSink(tracing),
   };
 }
 
 const PERFORM_EFFECT: keyof CairnActivities = 'performEffect';
 
 /**
- * An effect activity gets its task's `traceparent` as an argument (workers without tracing pass it
- * on as is); here Temporal's RunActivity span, itself below the task's span, is the effect's parent.
+ * Temporal's RunActivity span around every activity but an effect's: an effect activity is the
+ * effect, whose client span (effect-span.ts) already covers its run, below the StartActivity span
+ * the workflow named in its second argument (hosts/temporal/workflow-interceptors.ts). A second
+ * span over the same call would double an effect's spans and their cost for no new information.
  */
-const effectUnderActivitySpan: ActivityInterceptorsFactory = (activity) => ({
-  inbound: {
-    execute: (input, next) => {
-      const running = trace.getActiveSpan()?.spanContext();
-      if (activity.info.activityType !== PERFORM_EFFECT || typeof input.args[1] !== 'string' || !running) return next(input);
-      return next({ ...input, args: [input.args[0], formatTraceparent(running.traceId, running.spanId, (running.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED)] });
-    },
-  },
-});
+const runActivitySpans: ActivityInterceptorsFactory = (activity) =>
+  activity.info.activityType === PERFORM_EFFECT ? {} : { inbound: new OpenTelemetryActivityInboundInterceptor(activity), outbound: new OpenTelemetryActivityOutboundInterceptor(activity) };
 
-/** A span as the sandbox's OpenTelemetry 1.x SDK hands it out (the interceptors package pins 1.x). */
-interface SandboxSpan extends Omit<ReadableSpan, 'parentSpanContext' | 'instrumentationScope'> {
-  parentSpanId?: string;
-  instrumentationLibrary: ReadableSpan['instrumentationScope'];
+const OK = Object.freeze({ code: SpanStatusCode.OK });
+
+/** The instrumentation scope of Temporal's workflow interceptors, whose spans the sandbox makes in their stead. */
+const WORKFLOW_SCOPE = { name: '@temporalio/interceptor-workflow' };
+
+/**
+ * The sandbox's spans, exported as the ended spans they describe. Each carries the workflow's id
+ * and run id, as Temporal's RunActivity spans do; the rest of the workflow's info (task queue,
+ * history length, search attributes…) is not copied into every span. A few per execution (its run
+ * and one StartActivity per activity): the library's encoder serves them.
+ */
+function workflowSpanSink(tracing: LoadedTracing): InjectedSinks<TracingSinks> {
+  const origin: SpanOrigin = { resource: tracing.resource, scope: WORKFLOW_SCOPE };
+  return {
+    cairnSpans: {
+      export: {
+        fn: (info, spans) => {
+          for (const span of spans) tracing.export(new SandboxSpan(origin, span, { temporalWorkflowId: info.workflowId, run_id: info.runId }));
+        },
+        callDuringReplay: false,
+      },
+    },
+  };
 }
 
-/** Feeds the sandbox's spans, reshaped for the 2.x SDK, to the process's exporter. */
-function sandboxSpans(tracing: LoadedTracing): Parameters<typeof makeWorkflowExporter>[0] {
-  const processor: SpanProcessor = tracing.spanProcessor;
-  const adapter = {
-    onStart: () => undefined,
-    onEnd: (span: SandboxSpan) => {
-      const { parentSpanId, instrumentationLibrary, ...rest } = span;
-      const own = span.spanContext();
-      processor.onEnd({
-        ...rest,
-        resource: tracing.resource,
-        instrumentationScope: instrumentationLibrary,
-        ...(parentSpanId ? { parentSpanContext: { traceId: own.traceId, spanId: parentSpanId, traceFlags: own.traceFlags, isRemote: true } } : {}),
-      });
-    },
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown(),
-  };
-  return adapter as unknown as Parameters<typeof makeWorkflowExporter>[0];
+class SandboxSpan implements ReadableSpan {
+  readonly kind = SpanKind.INTERNAL;
+  readonly name: string;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  readonly links: Link[] = [];
+  readonly events: TimedEvent[] = [];
+  readonly ended = true;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly droppedAttributesCount = 0;
+  readonly droppedEventsCount = 0;
+  readonly droppedLinksCount = 0;
+  readonly #context: SpanContext;
+
+  constructor(
+    origin: SpanOrigin,
+    span: WorkflowSpan,
+    readonly attributes: Attributes,
+  ) {
+    this.name = span.name;
+    this.#context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
+    this.parentSpanContext = span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
+    this.startTime = millisToHrTime(span.startMillis);
+    this.endTime = millisToHrTime(span.endMillis);
+    this.duration = hrTimeDuration(this.startTime, this.endTime);
+    this.status = span.error === undefined ? OK : { code: SpanStatusCode.ERROR, message: span.error };
+    this.resource = origin.resource;
+    this.instrumentationScope = origin.scope;
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
 }

@@ -29,7 +29,7 @@ export interface CairnActivityDependencies {
 }
 
 export interface CairnActivities {
-  /** `traceparent`: the task's span, when the execution is traced (the effect's span goes below it). */
+  /** `traceparent`, when the execution is traced: the effect's span goes below it (its task's span, or Temporal's StartActivity span when the worker traces its workflows). */
   performEffect(request: EffectRequest, traceparent?: string): Promise<Json>;
   /** Progress batches of executions started before progress left through the worker's sink (patches.ts). */
   reportProgress(events: ProgressEvent[], target?: ProgressReportTarget): Promise<void>;

@@ -114,3 +114,23 @@ export interface ProgressSinks extends Sinks {
     drain(executionId: string): void;
   };
 }
+
+/** A span the workflow sandbox made (workflow-interceptors.ts), as it leaves the sandbox: plain data, no SDK object. */
+export interface WorkflowSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  /** Workflow time (ms since the epoch): the same again on replay. */
+  startMillis: number;
+  endMillis: number;
+  /** Set when the call failed (its error's message); a span without it ended well. */
+  error?: string;
+}
+
+/** How the sandbox's spans leave it: one sink call per activation that ended any, not repeated on replay. */
+export interface TracingSinks extends Sinks {
+  cairnSpans: {
+    export(spans: WorkflowSpan[]): void;
+  };
+}

@@ -110,9 +110,14 @@ export async function cairnWorkerParts(options: CairnWorkerPartsOptions = {}): P
   };
 }
 
-/** What `Worker.runReplayHistories` needs for the generic workflow: its bundle, and the sinks it calls (replay runs none of them). */
+/**
+ * What `Worker.runReplayHistories` needs for the generic workflow: its bundle, and the sinks it
+ * calls (replay runs none of them, but a sink the worker lacks is logged as an error per call).
+ */
 export async function replayWorkerOptions(): Promise<Pick<CairnWorkerParts, 'workflowBundle' | 'sinks'>> {
-  return { workflowBundle: await workflowBundle(), sinks: new ProgressOutbox(async () => undefined).sinks() };
+  const traced = tracingConfigured();
+  const progress = new ProgressOutbox(async () => undefined).sinks();
+  return { workflowBundle: await workflowBundle(traced), sinks: traced ? { ...progress, cairnSpans: { export: { fn: () => undefined } } } : progress };
 }
 
 export interface CairnWorkerOptions extends CairnWorkerPartsOptions {
