@@ -1,9 +1,11 @@
 import { CancelledFailure, continueAsNew, patched, proxyLocalActivities, proxySinks, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
+import type { ProgressEvent } from '../../core/events.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { secretPlaceholders } from '../../core/secret-sealing.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { CairnActivities } from './activities.ts';
+import { atActivationEnd } from './activation-end.ts';
 import { SubWorkflows } from './child-workflow.ts';
 import { workflowErrorToFailure } from './failures.ts';
 import { EventInbox } from './event-inbox.ts';
@@ -37,15 +39,38 @@ const { cairnProgress } = proxySinks<ProgressSinks>();
  * shipping batches through a local activity, one marker in history each.
  */
 function progressOutlet(target: ProgressReportTarget | undefined, lane: LocalActivityLane, executionId: string): ProgressOutlet {
-  if (patched(PATCHES.progressThroughSink)) {
-    return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain: () => cairnProgress.drain(executionId) };
-  }
+  if (patched(PATCHES.progressThroughSink)) return sinkOutlet(target, executionId);
   const { reportProgress } = proxyLocalActivities<CairnActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { maximumAttempts: Math.max(1, target?.attempts ?? 3), initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
     summary: 'progress',
   });
   return { kind: 'batches', ship: (batch) => reportProgress(batch, target), lane };
+}
+
+/**
+ * The sink outlet hands each activation's events over in one call as the activation concludes
+ * (the SDK copies the workflow info and crosses a thread for every sink call): as live as one call
+ * per event, since the worker sees neither before the activation completes. Without the
+ * activation-end hook in the bundle, one call per event.
+ */
+function sinkOutlet(target: ProgressReportTarget | undefined, executionId: string): ProgressOutlet {
+  const drain = (): void => cairnProgress.drain(executionId);
+  const held: ProgressEvent[] = [];
+  const handOver = (): void => {
+    if (held.length > 0) cairnProgress.report(held.splice(0), target);
+  };
+  if (!atActivationEnd(handOver)) return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain };
+  return {
+    kind: 'sink',
+    report: (events) => {
+      for (const event of events) held.push(event);
+    },
+    drain: () => {
+      handOver();
+      drain();
+    },
+  };
 }
 
 /** How long completion waits for the last progress batch to be handed over. */
