@@ -106,6 +106,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const localActivities = new LocalActivityLane();
   const outlet = args.options?.reportProgress || target ? progressOutlet(target, localActivities, args.executionId) : undefined;
   const progress = new ProgressLog(outlet, continued?.progress);
+  const lean = patched(PATCHES.fewerPromisesPerTask);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(taskTreeQuery, (limit) => ({ status, ...progress.taskTree(limit ?? 1_000) }));
@@ -126,7 +127,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
 
   const subWorkflows = new SubWorkflows(args, localActivities, continued?.detachedChildren);
   const trace = args.options?.trace ? { root: args.options.trace, executionId: args.executionId } : undefined;
-  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace);
+  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace, lean);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
   const shouldContinue = (): boolean => {
@@ -144,6 +145,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
     ...(args.parent ? { parent: args.parent } : {}),
+    ...(lean ? {} : { legacyTaskPromises: true }),
     ...(args.options?.report?.url ? { outputUri: executionOutputUri(args.options.report.url, args.executionId) } : {}),
   };
   let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });
