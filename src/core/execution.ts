@@ -31,6 +31,8 @@ export interface Execution {
   readonly resume: ResumeCursor;
   /** Asked before each task at a resumable point: true pauses the run there (see continuation.ts). */
   readonly shouldContinue?: () => boolean;
+  /** See `RunOptions.legacyTaskPromises`. */
+  readonly legacyTaskPromises: boolean;
 }
 
 /** Where a task instance runs: its place in loops and retries, its scope and its inherited variables. */

@@ -38,6 +38,11 @@ export interface RunOptions {
   outputUri?: string;
   /** Set for a `run: workflow` child: the execution and task that started it, reported in the started event. */
   parent?: ParentTask;
+  /**
+   * Spends the promises per task of the interpreter before its lean path (an extension wrapper
+   * around every task): a Temporal execution started then replays with the same microtask order.
+   */
+  legacyTaskPromises?: boolean;
 }
 
 /** The task instance of another execution that started this one (`run: workflow`). */
@@ -126,6 +131,7 @@ export async function runWorkflow(document: WorkflowDocument, input: Json, host:
     perform: (request, effectOptions, scope) =>
       host.perform(request.kind === 'run.workflow' ? request : (sealSecrets(request as unknown as Json, sealed) as unknown as EffectRequest), effectOptions, scope),
     ...(segment ? { shouldContinue: segment.shouldContinue } : {}),
+    legacyTaskPromises: options.legacyTaskPromises === true,
   };
   const frame: Frame = { iteration: [], attempt: 0, scope: host.rootScope, variables: {}, resumable: true };
 

@@ -96,6 +96,10 @@ export async function runTask(
         runList: (list, listPointer, listInput, listFrame) => runTaskList(execution, list, listPointer, listInput, listFrame),
         runTask: (childName, child, childPointer, childInput, childFrame) => runTask(execution, childName, child, childPointer, childInput, childFrame),
       };
+      // Without extensions that could apply, the executor runs directly: no wrapper's promises per task.
+      if (!execution.legacyTaskPromises && (execution.document.use?.extensions === undefined || frame.extendedTask !== undefined)) {
+        return runExecutor(kind, task, input, context);
+      }
       const extended = () => extendedTaskVariable(descriptor(rawInput), task as unknown as JsonObject);
       return runWithExtensions(kind, input, context, extended, () => runExecutor(kind, task, input, context));
     };

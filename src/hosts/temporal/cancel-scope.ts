@@ -26,6 +26,11 @@ export class TemporalCancelScope implements CancelScope {
     return new TemporalCancelScope(new CancellationScope({ cancellable: true, parent: this.inner }));
   }
 
+  /** Whether workflow code started now belongs to this scope without `run`. */
+  isCurrent(): boolean {
+    return CancellationScope.current() === this.inner;
+  }
+
   /** Runs workflow code (a timer, an activity) so that it belongs to this scope. */
   run<T>(work: () => Promise<T>): Promise<T> {
     return this.inner.run(work);

@@ -11,4 +11,11 @@ export const PATCHES = {
    * which had doubled the worker's CPU per execution.
    */
   progressThroughSink: 'cairn-progress-through-sink',
+  /**
+   * Since 0.1.0 (2026-12-04): fewer promises per task (no await at the checkpoint when the task may
+   * start at once, no scope switch for an effect in the current scope, no extension wrapper in a
+   * document without extensions). Which of two racing branches or timers issues its command first
+   * follows the microtask order, so an execution started before keeps its original promises.
+   */
+  fewerPromisesPerTask: 'cairn-fewer-promises-per-task',
 } as const;

@@ -58,6 +58,8 @@ export class TemporalHost implements Host {
     private readonly subWorkflows: SubWorkflows,
     private readonly localActivities: LocalActivityLane,
     private readonly trace?: { root: TraceRoot; executionId: string },
+    /** Spends fewer promises per task (`PATCHES.fewerPromisesPerTask`); executions started before keep theirs. */
+    private readonly lean = false,
   ) {}
 
   now(): number {
@@ -74,7 +76,7 @@ export class TemporalHost implements Host {
 
   async sleep(ms: number, scope: CancelScope): Promise<void> {
     try {
-      await asTemporalScope(scope).run(() => sleep(Math.max(1, ms)));
+      await this.inScope(scope, () => sleep(Math.max(1, ms)));
     } catch (error) {
       throw isCancellation(error) ? new CancelledError('sleep cancelled') : error;
     }
@@ -87,7 +89,7 @@ export class TemporalHost implements Host {
     let result: Json;
     try {
       const traceparent = this.trace ? taskTraceparent(this.trace.root, this.trace.executionId, options.task) : undefined;
-      result = await asTemporalScope(scope).run(() => (traceparent ? activities.performEffect(request, traceparent) : activities.performEffect(request)));
+      result = await this.inScope(scope, () => (traceparent ? activities.performEffect(request, traceparent) : activities.performEffect(request)));
     } catch (error) {
       throw fromActivityFailure(error, options.summary);
     }
@@ -104,13 +106,43 @@ export class TemporalHost implements Host {
     this.progress.append(event);
   }
 
+  /** Runs a timer or an activity in `scope`: lean, a scope that is current already is not entered again. */
+  private inScope<T>(scope: CancelScope, work: () => Promise<T>): Promise<T> {
+    const temporalScope = asTemporalScope(scope);
+    return this.lean && temporalScope.isCurrent() ? work() : temporalScope.run(work);
+  }
+
   /**
-   * Awaited by the core before each task (proposed `Host` addition): holds the execution while it
-   * is suspended, and lets a long run yield between activations while progress ships. `notify`
-   * reports the suspension through the core's own event sequence, once per suspension however
-   * many fork branches are waiting.
+   * Called by the core before each task: holds the execution while it is suspended, and lets a
+   * long run yield between activations while progress ships. `notify` reports the suspension
+   * through the core's own event sequence, once per suspension however many fork branches are
+   * waiting. Lean, it returns a promise only when the task has to wait.
    */
-  async checkpoint(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
+  checkpoint(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> | undefined {
+    if (!this.lean) return this.awaitedCheckpoint(scope, notify);
+    if (scope.cancelled) throw new CancelledError('cancelled before the task started');
+    if (this.progress.backlog >= 1_000) return this.settleThenHold(scope, notify);
+    return this.yieldOrHold(scope, notify);
+  }
+
+  private async settleThenHold(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
+    await this.progress.settle();
+    await this.yieldOrHold(scope, notify);
+  }
+
+  private yieldOrHold(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> | undefined {
+    if (++this.tasksSinceYield >= TASKS_PER_ACTIVATION) return this.yieldThenHold(scope, notify);
+    return this.control.suspended ? this.holdWhileSuspended(scope, notify) : undefined;
+  }
+
+  private async yieldThenHold(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
+    this.tasksSinceYield = 0;
+    await this.localActivities.yield(yieldActivation);
+    await this.holdWhileSuspended(scope, notify);
+  }
+
+  /** The checkpoint of executions started before `PATCHES.fewerPromisesPerTask`: a promise per task. */
+  private async awaitedCheckpoint(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
     if (scope.cancelled) throw new CancelledError('cancelled before the task started');
     if (this.progress.backlog >= 1_000) await this.progress.settle();
     if (++this.tasksSinceYield >= TASKS_PER_ACTIVATION) {
@@ -118,16 +150,37 @@ export class TemporalHost implements Host {
       await this.localActivities.yield(yieldActivation);
     }
     if (!this.control.suspended) return;
-    const suspension = this.control.suspensions;
-    if (this.notifiedSuspension < suspension) {
-      this.notifiedSuspension = suspension;
-      notify?.('suspended');
-    }
+    const suspension = this.noteSuspension(notify);
     try {
       await asTemporalScope(scope).run(() => condition(() => !this.control.suspended));
     } catch (error) {
       throw isCancellation(error) ? new CancelledError('cancelled while suspended') : error;
     }
+    this.noteResume(suspension, notify);
+  }
+
+  private async holdWhileSuspended(scope: CancelScope, notify?: (change: 'suspended' | 'resumed') => void): Promise<void> {
+    if (!this.control.suspended) return;
+    const suspension = this.noteSuspension(notify);
+    try {
+      await this.inScope(scope, () => condition(() => !this.control.suspended));
+    } catch (error) {
+      throw isCancellation(error) ? new CancelledError('cancelled while suspended') : error;
+    }
+    this.noteResume(suspension, notify);
+  }
+
+  /** Reports the current suspension once, however many branches wait; returns its number. */
+  private noteSuspension(notify?: (change: 'suspended' | 'resumed') => void): number {
+    const suspension = this.control.suspensions;
+    if (this.notifiedSuspension < suspension) {
+      this.notifiedSuspension = suspension;
+      notify?.('suspended');
+    }
+    return suspension;
+  }
+
+  private noteResume(suspension: number, notify?: (change: 'suspended' | 'resumed') => void): void {
     if (this.notifiedResume < suspension) {
       this.notifiedResume = suspension;
       notify?.('resumed');

@@ -38,6 +38,9 @@ function leanSourceMap(config: WebpackConfiguration): WebpackConfiguration {
   return config;
 }
 
+/** Hands each activation's progress events to the worker in one sink call (always bundled). */
+export const ACTIVATION_END_PATH = fileURLToPath(new URL(`./activation-end${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
 /** Temporal's OpenTelemetry workflow interceptors as Cairn uses them, bundled when OTEL_* asks for traces. */
 export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(new URL(`./workflow-interceptors${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
@@ -61,7 +64,7 @@ export function bundleWorkflowCodeHere(traced: boolean): Promise<WorkflowBundleW
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     ...WORKFLOW_BUNDLE_OPTIONS,
-    ...(traced ? { workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH] } : {}),
+    workflowInterceptorModules: [ACTIVATION_END_PATH, ...(traced ? [WORKFLOW_INTERCEPTORS_PATH] : [])],
     logger: quietBundlerLogger,
   });
 }

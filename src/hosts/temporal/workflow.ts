@@ -1,9 +1,11 @@
 import { CancelledFailure, continueAsNew, patched, proxyLocalActivities, proxySinks, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowError } from '../../core/errors.ts';
+import type { ProgressEvent } from '../../core/events.ts';
 import { runWorkflow } from '../../core/interpreter.ts';
 import { secretPlaceholders } from '../../core/secret-sealing.ts';
 import { createAjvSchemaValidator } from '../../data-schema/ajv-schema-validator.ts';
 import type { CairnActivities } from './activities.ts';
+import { atActivationEnd } from './activation-end.ts';
 import { SubWorkflows } from './child-workflow.ts';
 import { workflowErrorToFailure } from './failures.ts';
 import { EventInbox } from './event-inbox.ts';
@@ -37,15 +39,38 @@ const { cairnProgress } = proxySinks<ProgressSinks>();
  * shipping batches through a local activity, one marker in history each.
  */
 function progressOutlet(target: ProgressReportTarget | undefined, lane: LocalActivityLane, executionId: string): ProgressOutlet {
-  if (patched(PATCHES.progressThroughSink)) {
-    return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain: () => cairnProgress.drain(executionId) };
-  }
+  if (patched(PATCHES.progressThroughSink)) return sinkOutlet(target, executionId);
   const { reportProgress } = proxyLocalActivities<CairnActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { maximumAttempts: Math.max(1, target?.attempts ?? 3), initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
     summary: 'progress',
   });
   return { kind: 'batches', ship: (batch) => reportProgress(batch, target), lane };
+}
+
+/**
+ * The sink outlet hands each activation's events over in one call as the activation concludes
+ * (the SDK copies the workflow info and crosses a thread for every sink call): as live as one call
+ * per event, since the worker sees neither before the activation completes. Without the
+ * activation-end hook in the bundle, one call per event.
+ */
+function sinkOutlet(target: ProgressReportTarget | undefined, executionId: string): ProgressOutlet {
+  const drain = (): void => cairnProgress.drain(executionId);
+  const held: ProgressEvent[] = [];
+  const handOver = (): void => {
+    if (held.length > 0) cairnProgress.report(held.splice(0), target);
+  };
+  if (!atActivationEnd(handOver)) return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain };
+  return {
+    kind: 'sink',
+    report: (events) => {
+      for (const event of events) held.push(event);
+    },
+    drain: () => {
+      handOver();
+      drain();
+    },
+  };
 }
 
 /** How long completion waits for the last progress batch to be handed over. */
@@ -81,6 +106,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
   const localActivities = new LocalActivityLane();
   const outlet = args.options?.reportProgress || target ? progressOutlet(target, localActivities, args.executionId) : undefined;
   const progress = new ProgressLog(outlet, continued?.progress);
+  const lean = patched(PATCHES.fewerPromisesPerTask);
 
   setHandler(progressQuery, (afterSeq, limit) => ({ status, ...progress.after(afterSeq, limit ?? 1_000) }));
   setHandler(taskTreeQuery, (limit) => ({ status, ...progress.taskTree(limit ?? 1_000) }));
@@ -101,7 +127,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
 
   const subWorkflows = new SubWorkflows(args, localActivities, continued?.detachedChildren);
   const trace = args.options?.trace ? { root: args.options.trace, executionId: args.executionId } : undefined;
-  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace);
+  const host = new TemporalHost(progress, control, inbox, subWorkflows, localActivities, trace, lean);
   const limits = { ...DEFAULT_CONTINUE_AS_NEW, ...args.options?.continueAsNew };
   let tasksAsked = 0;
   const shouldContinue = (): boolean => {
@@ -119,6 +145,7 @@ export async function ExecuteServerlessWorkflow(args: ExecuteServerlessWorkflowI
     secrets: args.secrets ?? secretPlaceholders(args.document.use?.secrets ?? []),
     ...(args.options?.parsing ? { parsing: args.options.parsing } : {}),
     ...(args.parent ? { parent: args.parent } : {}),
+    ...(lean ? {} : { legacyTaskPromises: true }),
     ...(args.options?.report?.url ? { outputUri: executionOutputUri(args.options.report.url, args.executionId) } : {}),
   };
   let result = await runWorkflow(args.document, args.input, host, runOptions, { ...(continued ? { resumeFrom: continued.resume } : {}), shouldContinue });
