@@ -1,4 +1,4 @@
-import type { ExecutionLimits } from '../hosts/local/execution-limits.ts';
+import { MIN_MEMORY_MB, type ExecutionLimits } from '../hosts/local/execution-limits.ts';
 import { ArgumentError } from './parse-json-argument.ts';
 
 /** The per-execution limit options `cairn run` and `cairn serve` share (`--max-memory` …, see `LIMIT_OPTIONS`). */
@@ -26,6 +26,9 @@ export function parseLimitFlags(flags: LimitFlags, defaults: ExecutionLimits = {
     maxTasks: positive(flags.maxTasks, '--max-tasks'),
     maxEvents: positive(flags.maxEvents, '--max-events'),
   };
+  if (given.maxMemoryMb !== undefined && given.maxMemoryMb < MIN_MEMORY_MB) {
+    throw new ArgumentError(`--max-memory must be at least ${MIN_MEMORY_MB} (MiB), got "${flags.maxMemory}": a smaller heap can abort the whole process instead of stopping the execution`);
+  }
   const limits: ExecutionLimits = { ...defaults };
   for (const [name, value] of Object.entries(given) as Array<[keyof ExecutionLimits, number | undefined]>) if (value !== undefined) limits[name] = value;
   return limits;

@@ -38,6 +38,13 @@ const UNITS: Record<LimitName, string> = {
   maxEvents: 'progress events',
 };
 
+/**
+ * The smallest thread heap allowed: below it, a value grown in one step (an array's backing store)
+ * can hit V8's fatal out-of-memory before the thread's limit stops it, which aborts the whole
+ * process instead of ending the execution (measured: 64 MiB aborts, 128 MiB stops the thread).
+ */
+export const MIN_MEMORY_MB = 128;
+
 /** The limits `cairn serve` applies to every execution of its embedded engine unless told otherwise. */
 export const SERVICE_DEFAULT_LIMITS: Required<Omit<ExecutionLimits, 'maxDurationMs'>> = {
   maxMemoryMb: 512,

@@ -11,7 +11,7 @@ import type { WorkflowDocument } from '../../core/model.ts';
 import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import { effectPolicyToData } from './effect-policy-data.ts';
-import { endEvents, LimitCounter, limitProblem, type ExecutionLimits, type LimitName } from './execution-limits.ts';
+import { endEvents, LimitCounter, limitProblem, MIN_MEMORY_MB, type ExecutionLimits, type LimitName } from './execution-limits.ts';
 import type { FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.ts';
 
 export interface IsolatedRunOptions extends Omit<WorkerRunRequest, 'executionId' | 'document' | 'input' | 'effectPolicy' | 'workflowsFromParent'> {
@@ -128,6 +128,7 @@ export class ExecutionWorkerPool {
     private readonly maxMemoryMb?: number,
     private readonly spare = 0,
   ) {
+    if (maxMemoryMb !== undefined && maxMemoryMb < MIN_MEMORY_MB) throw new RangeError(`maxMemoryMb must be at least ${MIN_MEMORY_MB} (MiB), got ${maxMemoryMb}`);
     this.boot();
   }
 
