@@ -24,7 +24,6 @@ export class RetentionSweeper {
     private readonly store: ExecutionStore,
     private readonly options: RetentionOptions,
     private readonly log: { info(message: string): void; warn(message: string): void },
-    private readonly now: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -36,7 +35,7 @@ export class RetentionSweeper {
 
   /** One full sweep: every expired execution, then every value no execution refers to any more. */
   async sweep(): Promise<{ executions: number; values: number }> {
-    const cutoff = new Date(this.now() - this.options.maxAgeMs).toISOString();
+    const cutoff = new Date(Date.now() - this.options.maxAgeMs).toISOString();
     const executions = await this.inBatches(() => this.store.deleteEndedExecutions(cutoff, BATCH));
     const values = await this.inBatches(() => this.store.deleteUnreferencedValues(BATCH));
     return { executions, values };

@@ -14,9 +14,9 @@ import {
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
-  type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
+import { atActivationEnd } from './activation-end.ts';
 import { formatTraceparent, parseTraceparent, traceRoot, workflowSpanId, type TraceRoot } from '../../core/trace-context.ts';
 import type { CairnActivities } from './activities.ts';
 import type { TracingSinks, WorkflowSpan } from './messages.ts';
@@ -142,16 +142,10 @@ class TracedOutbound implements WorkflowOutboundCallsInterceptor {
   }
 }
 
-class SpanFlush implements WorkflowInternalsInterceptor {
-  constructor(private readonly tracer: WorkflowTracer) {}
-
-  concludeActivation(input: Parameters<NonNullable<WorkflowInternalsInterceptor['concludeActivation']>>[0], next: Next<WorkflowInternalsInterceptor, 'concludeActivation'>) {
-    this.tracer.flush();
-    return next(input);
-  }
-}
-
 export const interceptors = (): WorkflowInterceptors => {
   const tracer = new WorkflowTracer();
-  return { inbound: [new TracedInbound(tracer)], outbound: [new TracedOutbound(tracer)], internals: [new SpanFlush(tracer)] };
+  // The spans that ended in an activation leave as it concludes, on the hook progress uses too;
+  // worker.ts bundles activation-end.ts before this module, so the hook is installed by now.
+  if (!atActivationEnd(() => tracer.flush())) throw new Error('the workflow bundle lacks activation-end.ts ahead of workflow-interceptors.ts');
+  return { inbound: [new TracedInbound(tracer)], outbound: [new TracedOutbound(tracer)] };
 };
