@@ -85,6 +85,16 @@ const OK = Object.freeze({ code: SpanStatusCode.OK });
 const WORKFLOW_SCOPE = { name: '@temporalio/interceptor-workflow' };
 
 /**
+ * How many sandbox span ids a worker remembers. Temporal calls sinks even for a workflow task whose
+ * completion then fails or times out (on a worker shutting down, say); the task runs again, live
+ * and not as replay, and hands out the same spans (their ids are computed) a second time. Within a
+ * worker process they are exported once; a task re-run by another process can still repeat some.
+ */
+const REMEMBERED_SPAN_IDS = 65_536;
+/** Shared by the process's workers: a task can run again on another worker of the same process. */
+const exportedSandboxSpans = new Set<string>();
+
+/**
  * The sandbox's spans, exported as the ended spans they describe. Each carries the workflow's id
  * and run id, as Temporal's RunActivity spans do; the rest of the workflow's info (task queue,
  * history length, search attributes…) is not copied into every span. A few per execution (its run
@@ -96,7 +106,12 @@ function workflowSpanSink(tracing: LoadedTracing): InjectedSinks<TracingSinks> {
     cairnSpans: {
       export: {
         fn: (info, spans) => {
-          for (const span of spans) tracing.export(new SandboxSpan(origin, span, { temporalWorkflowId: info.workflowId, run_id: info.runId }));
+          for (const span of spans) {
+            if (exportedSandboxSpans.has(span.spanId)) continue;
+            exportedSandboxSpans.add(span.spanId);
+            if (exportedSandboxSpans.size > REMEMBERED_SPAN_IDS) exportedSandboxSpans.delete(exportedSandboxSpans.keys().next().value!);
+            tracing.export(new SandboxSpan(origin, span, { temporalWorkflowId: info.workflowId, run_id: info.runId }));
+          }
         },
         callDuringReplay: false,
       },

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
@@ -8,7 +9,7 @@ import { followExecution, startExecution } from '../../src/hosts/temporal/client
 import { eventSignal, progressQuery } from '../../src/hosts/temporal/messages.ts';
 import { connectWorker, createCairnWorker } from '../../src/hosts/temporal/worker.ts';
 import { executionTraceparent } from '../../src/core/trace-context.ts';
-import { clientInterceptors, underSpan } from '../../src/observability/temporal-tracing.ts';
+import { clientInterceptors, underSpan, workerTracing } from '../../src/observability/temporal-tracing.ts';
 import { traceRun } from '../../src/observability/trace-run.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
 import { startJaeger, tag, traceSpans, type JaegerServer, type JaegerSpan } from '../support/jaeger.ts';
@@ -91,6 +92,12 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     const scheduled = named('StartActivity:performEffect');
     expect(scheduled.map(parentOf).sort()).toEqual([...attempts].sort());
     expect(named('RunActivity:performEffect')).toEqual([]);
+    // The failed attempt's activity span carries the failure, the retried one does not.
+    const attemptOf = (span: JaegerSpan) => tag(spans.find((candidate) => candidate.spanID === parentOf(span))!, 'cairn.task.attempt');
+    expect(scheduled.map((span) => [attemptOf(span), tag(span, 'otel.status_code')]).sort()).toEqual([
+      [0, 'ERROR'],
+      [1, 'OK'],
+    ]);
     const requests = spans.filter((span) => tag(span, 'cairn.effect.kind') === 'http');
     expect(requests.map(parentOf).sort()).toEqual(scheduled.map((span) => span.spanID).sort());
     expect(scheduled.every((span) => tag(span, 'temporalWorkflowId') === 'otel-temporal-restart')).toBe(true);
@@ -100,4 +107,23 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     // Nothing else, and nothing twice: the replay after the restart exported no span again.
     expect(spans).toHaveLength(17);
   }, 120_000);
+
+  it('exports a sandbox span once when Temporal calls the span sink again for a workflow task that runs twice', async () => {
+    // Temporal calls sinks even for a workflow task whose completion then fails; the task runs again
+    // live and hands out the same spans. The second call is made here by hand, as Temporal would.
+    const { sinks } = await workerTracing();
+    const { tracer, flush } = await loadTracing();
+    const traceId = tracer.startSpan('test trace').spanContext().traceId;
+    const info = { workflowId: 'otel-task-twice', runId: 'run-twice' } as WorkflowInfo;
+    // The task's second run starts later: its spans differ in time only.
+    const spans = (startMillis: number) => ['00000000000000a1', '00000000000000a2'].map((spanId) => ({ name: 'StartActivity:performEffect', traceId, spanId, startMillis, endMillis: startMillis + 5 }));
+    await sinks.cairnSpans.export.fn(info, spans(1_000));
+    await flush();
+    await sinks.cairnSpans.export.fn(info, spans(9_000));
+    await flush();
+    expect((await traceSpans(jaeger, traceId, 2)).map((span) => span.spanID).sort()).toEqual(['00000000000000a1', '00000000000000a2']);
+    // Whatever arrives late arrives within a second of a flush on loopback.
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(await traceSpans(jaeger, traceId, 2)).toHaveLength(2);
+  }, 60_000);
 });
