@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { context, trace } from '@opentelemetry/api';
+import { parse as parseYaml } from 'yaml';
+import type { WorkflowDocument } from '../../src/core/model.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import { followExecution, startExecution } from '../../src/hosts/temporal/client.ts';
@@ -126,4 +128,51 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     await new Promise((done) => setTimeout(done, 1_000));
     expect(await traceSpans(jaeger, traceId, 2)).toHaveLength(2);
   }, 60_000);
+
+  it('keeps one trace with each span once across continue-as-new: every run is a child of the ContinueAsNew span that started it', async () => {
+    const { tracer, flush } = await loadTracing();
+    const caller = tracer.startSpan('test caller');
+    const { traceId, spanId } = caller.spanContext();
+    const client = new Client({ connection, interceptors: await clientInterceptors() });
+    const document = parseYaml(`
+document: { dsl: '1.0.0', namespace: otel, name: continued, version: '1.0.0' }
+do:
+  - steps:
+      for: { each: item, in: '\${ [range(0; 4)] }' }
+      do:
+        - nap: { wait: { milliseconds: 5 } }
+`) as WorkflowDocument;
+    const owned = await startWorker();
+    const result = await traceRun(document, { executionId: 'otel-continued', traceparent: `00-${traceId}-${spanId}-01` }, async (traced) => {
+      const executionId = traced.executionId!;
+      const handle = await underSpan(executionTraceparent(traced.trace!, executionId), () =>
+        startExecution(client, document, {}, { executionId, taskQueue: TASK_QUEUE, options: { trace: traced.trace!, continueAsNew: { historyEvents: 1 } } }),
+      );
+      return followExecution(handle, { onEvent: traced.onEvent!, pollIntervalMs: 20 });
+    });
+    owned.worker.shutdown();
+    await owned.running;
+    caller.end();
+    await flush();
+
+    expect(result.status).toBe('completed');
+    const spans = await traceSpans(jaeger, traceId, 12);
+    const named = (name: string) => spans.filter((span) => span.operationName === name);
+    const parentOf = (span: JaegerSpan) => span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
+    const twice = spans.filter((span, index) => spans.findIndex((other) => other.spanID === span.spanID) !== index);
+    expect(twice.map((span) => `${span.operationName} ${span.spanID}`)).toEqual([]);
+    expect(named('workflow otel/continued')).toHaveLength(1);
+    expect(named('for steps')).toHaveLength(1);
+    expect(named('wait nap').map((span) => tag(span, 'cairn.task.iteration')).sort()).toEqual(['0', '1', '2', '3']);
+    const runs = named('RunWorkflow:ExecuteServerlessWorkflow');
+    const continued = named('ContinueAsNew:ExecuteServerlessWorkflow');
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(continued).toHaveLength(runs.length - 1);
+    const [start] = named('StartWorkflow:ExecuteServerlessWorkflow');
+    const continuedIds = continued.map((span) => span.spanID);
+    expect(runs.filter((run) => parentOf(run) === start!.spanID)).toHaveLength(1);
+    expect(runs.filter((run) => parentOf(run) !== start!.spanID).map(parentOf).sort()).toEqual([...continuedIds].sort());
+    // A run that continued as new ended well: continuing is not an error.
+    expect(runs.map((run) => tag(run, 'otel.status_code'))).toEqual(runs.map(() => 'OK'));
+  }, 120_000);
 });
