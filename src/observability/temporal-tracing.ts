@@ -85,10 +85,12 @@ const OK = Object.freeze({ code: SpanStatusCode.OK });
 const WORKFLOW_SCOPE = { name: '@temporalio/interceptor-workflow' };
 
 /**
- * How many sandbox span ids a worker remembers. Temporal calls sinks even for a workflow task whose
- * completion then fails or times out (on a worker shutting down, say); the task runs again, live
- * and not as replay, and hands out the same spans (their ids are computed) a second time. Within a
- * worker process they are exported once; a task re-run by another process can still repeat some.
+ * How many sandbox span ids a worker remembers. Some workflow code runs live twice, and hands out
+ * the same spans (their ids are computed) each time: Temporal calls sinks even for a workflow task
+ * whose completion then fails or times out, and a query to a workflow no worker has cached replays
+ * it and runs what came after its last completed task (a signal, say) live, before the workflow
+ * task that runs it for real. Within a worker process such spans are exported once; runs in two
+ * processes can still repeat some.
  */
 const REMEMBERED_SPAN_IDS = 65_536;
 /** Shared by the process's workers: a task can run again on another worker of the same process. */
