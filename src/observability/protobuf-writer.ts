@@ -1,4 +1,4 @@
-/** Protobuf writes into a buffer, for the OTLP encodings built here (record-serializer.ts, span-record.ts). */
+/** Protobuf writes into a buffer, for the OTLP encodings built here (span-record.ts, task-span-exporter.ts). */
 export class Writer {
   constructor(
     public bytes: Buffer = Buffer.allocUnsafe(16 * 1024),
