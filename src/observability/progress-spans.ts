@@ -46,6 +46,7 @@ export class ProgressSpans {
   readonly #linked = new Set<string>();
   /** Each task pointer's shape: the document is walked and the shared fields encoded once per task, not per instance. */
   readonly #tasks = new Map<string, Task>();
+  #lastTask: { pointer: string; task: Task } | undefined;
   readonly #executionContext: SpanContext;
   readonly #executionParent: RecordParent;
   readonly #lanes: SpanIdLanes = { high: 0, low: 0 };
@@ -129,7 +130,8 @@ export class ProgressSpans {
     const index = this.#openIndex(event.subject!, event.iteration ?? '', event.attempt ?? 0);
     if (index < 0) return;
     const { record } = this.#open[index]!;
-    this.#open.splice(index, 1);
+    if (index === this.#open.length - 1) this.#open.pop();
+    else this.#open.splice(index, 1);
     const status = statusOf(event.type);
     record.end(eventMillis(event.time), status, errorOf(status, event.data));
     this.tracing.export(record);
@@ -160,6 +162,8 @@ export class ProgressSpans {
   }
 
   #task(pointer: string): Task {
+    // A loop starts one task (or a few, in turn) thousands of times.
+    if (pointer === this.#lastTask?.pointer) return this.#lastTask.task;
     let task = this.#tasks.get(pointer);
     if (!task) {
       const kind = taskKindAt(this.document, pointer) ?? 'task';
@@ -176,6 +180,7 @@ export class ProgressSpans {
       task = { shape, idPrefix: taskSpanIdPrefix(this.executionId, pointer) };
       this.#tasks.set(pointer, task);
     }
+    this.#lastTask = { pointer, task };
     return task;
   }
 

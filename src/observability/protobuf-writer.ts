@@ -49,8 +49,8 @@ export class Writer {
     this.reserve(10);
     this.bytes[this.pos++] = tag;
     this.bytes[this.pos++] = 8;
-    this.pos = this.bytes.writeUInt32BE(high >>> 0, this.pos);
-    this.pos = this.bytes.writeUInt32BE(low >>> 0, this.pos);
+    this.#uint32BE(high);
+    this.#uint32BE(low);
   }
 
   string(tag: number, text: string): void {
@@ -70,14 +70,31 @@ export class Writer {
     const lower = (seconds % 0x10000) * 1e9 + nanos;
     const low = (upper % 0x10000) * 0x10000 + (lower % 0x100000000);
     const high = Math.floor(upper / 0x10000) + Math.floor(lower / 0x100000000) + Math.floor(low / 0x100000000);
-    this.pos = this.bytes.writeUInt32LE(low % 0x100000000, this.pos);
-    this.pos = this.bytes.writeUInt32LE(high >>> 0, this.pos);
+    this.#uint32LE(low % 0x100000000);
+    this.#uint32LE(high);
   }
 
   fixed32(tag: number, value: number): void {
     this.varint(tag);
     this.reserve(4);
-    this.pos = this.bytes.writeUInt32LE(value >>> 0, this.pos);
+    this.#uint32LE(value);
+  }
+
+  // Byte by byte: Buffer's writeUInt32* check their arguments on every call, a task span's six of them.
+  #uint32LE(value: number): void {
+    const bytes = this.bytes;
+    bytes[this.pos++] = value;
+    bytes[this.pos++] = value >>> 8;
+    bytes[this.pos++] = value >>> 16;
+    bytes[this.pos++] = value >>> 24;
+  }
+
+  #uint32BE(value: number): void {
+    const bytes = this.bytes;
+    bytes[this.pos++] = value >>> 24;
+    bytes[this.pos++] = value >>> 16;
+    bytes[this.pos++] = value >>> 8;
+    bytes[this.pos++] = value;
   }
 
   /** What was written since `from`, copied out; the writer is rewound to `from`. */
