@@ -45,8 +45,6 @@ export class TaskSpanExporter {
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #sending = new Set<Promise<void>>();
-  /** Buffers of requests the transport is done with, written again: fresh memory for every request costs page faults and evicts the cache. */
-  readonly #free: Buffer[] = [];
   /** Spans dropped since the last report, and in all. */
   #unreported = 0;
   #dropped = 0;
@@ -57,7 +55,7 @@ export class TaskSpanExporter {
     this.#send = send;
     this.#warn = warn;
     this.#headroom = this.#envelope.resource.length + this.#envelope.scope.length + 2 * (1 + MAX_VARINT);
-    this.#request = this.#newRequest();
+    this.#request = this.#newRequest(64 * 1024);
   }
 
   /** Spans dropped because the queue was full, since this exporter was made. */
@@ -93,17 +91,12 @@ export class TaskSpanExporter {
     if (spans === 0) return;
     const w = this.#request;
     const bytes = this.#seal(w);
-    this.#request = this.#newRequest();
+    // The next request starts at the size this one reached: no growing and copying as it fills.
+    this.#request = this.#newRequest(w.bytes.length);
     this.#spans = 0;
-    const sent = this.#send({ bytes, spans });
-    // Settled: the transport has read the bytes (a timeout below does not mean it has).
-    const reuse = () => {
-      if (this.#free.length < MAX_FREE_BUFFERS) this.#free.push(w.bytes);
-    };
-    sent.then(reuse, reuse);
     let timeout: NodeJS.Timeout | undefined;
     const sending = Promise.race([
-      sent,
+      this.#send({ bytes, spans }),
       new Promise<never>((_, reject) => {
         timeout = setTimeout(() => reject(new Error(`no answer within ${this.#batching.exportTimeoutMillis} ms`)), this.#batching.exportTimeoutMillis).unref();
       }),
@@ -117,9 +110,8 @@ export class TaskSpanExporter {
     this.#sending.add(sending);
   }
 
-  /** A request buffer: one the transport is done with, or a new one (it grows as spans are written; reused, it stays grown). */
-  #newRequest(): Writer {
-    return new Writer(this.#free.pop() ?? Buffer.allocUnsafe(64 * 1024), this.#headroom);
+  #newRequest(size: number): Writer {
+    return new Writer(Buffer.allocUnsafe(size), this.#headroom);
   }
 
   /** The request's bytes: the envelope's header written just before the spans, its tails after them. */
@@ -147,9 +139,6 @@ export class TaskSpanExporter {
     this.#unreported = 0;
   }
 }
-
-/** Request buffers kept for reuse: the requests in flight at a time with the default queue and batch sizes. */
-const MAX_FREE_BUFFERS = 4;
 
 /** A varint's length at most, for the lengths of a request (under 2³⁵ bytes). */
 const MAX_VARINT = 5;
