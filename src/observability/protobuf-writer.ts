@@ -26,13 +26,11 @@ export class Writer {
     this.bytes[this.pos++] = value;
   }
 
-  /** Copies bytes; short ones (the usual encoded field) byte by byte, cheaper than a call into the runtime. */
+  /** Copies bytes (TypedArray.set: measured faster than a byte loop even for a span's 12- to 32-byte pre-encoded fields). */
   raw(bytes: Uint8Array): void {
-    const length = bytes.length;
-    this.reserve(length);
-    if (length > 64) this.bytes.set(bytes, this.pos);
-    else for (let index = 0; index < length; index++) this.bytes[this.pos + index] = bytes[index]!;
-    this.pos += length;
+    this.reserve(bytes.length);
+    this.bytes.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   /** A length-delimited field of bytes given in hex (trace and span ids). */
