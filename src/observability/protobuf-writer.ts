@@ -72,6 +72,14 @@ export class Writer {
     this.#uint32LE(high);
   }
 
+  /** A fixed64 field given as its two 32-bit halves. */
+  fixed64(tag: number, low: number, high: number): void {
+    this.reserve(9);
+    this.bytes[this.pos++] = tag;
+    this.#uint32LE(low);
+    this.#uint32LE(high);
+  }
+
   fixed32(tag: number, value: number): void {
     this.varint(tag);
     this.reserve(4);

@@ -244,10 +244,23 @@ const MAX_PREFIX = 5;
 /** Tag and a length of 128 to 16,383 bytes: a task span's. */
 const USUAL_PREFIX = 3;
 
-/** Epoch milliseconds as the library encodes them (millisToHrTime, then fixed64 nanoseconds). */
+/**
+ * Epoch milliseconds as the library encodes them (millisToHrTime, then fixed64 nanoseconds).
+ * Whole milliseconds (every event time's) are multiplied by 10⁶ in parts that stay exact below
+ * 2⁵³ (millis = high · 2¹⁶ + low), with divisions by powers of two rather than `%` on doubles.
+ */
 function writeMillis(w: Writer, tag: number, millis: number): void {
-  w.time(tag, Math.trunc(millis / 1000), Math.round((millis % 1000) * 1e6));
+  if (!(millis >= 0 && millis < MAX_WHOLE_MILLIS && Number.isInteger(millis))) return w.time(tag, Math.trunc(millis / 1000), Math.round((millis % 1000) * 1e6));
+  const high = Math.floor(millis / 0x10000);
+  const highNanos = high * 1e6;
+  const highNanosUpper = Math.floor(highNanos / 0x10000);
+  const low = (highNanos - highNanosUpper * 0x10000) * 0x10000 + (millis - high * 0x10000) * 1e6;
+  const carry = Math.floor(low / 0x100000000);
+  w.fixed64(tag, low - carry * 0x100000000, highNanosUpper + carry);
 }
+
+/** 2⁴⁴ ms (the year 2527): writeMillis's parts stay exact and its nanoseconds below 2⁶⁴. */
+const MAX_WHOLE_MILLIS = 2 ** 44;
 
 /** Encoded keys of attributes (KeyValue.key, tag and length included): records repeat a few keys. */
 const encodedKeys = new Map<string, Buffer>();
@@ -292,14 +305,19 @@ function writeIteration(w: Writer, iteration: string): void {
   const length = utf8Length(iteration);
   if (length !== iteration.length || length > 100) return writeAttribute(w, ITERATION, iteration);
   const valueLength = 2 + length;
-  w.byte(0x4a);
-  w.byte(ITERATION_KEY.length + 2 + valueLength);
-  w.raw(ITERATION_KEY);
-  w.byte(0x12);
-  w.byte(valueLength);
-  w.byte(0x0a);
-  w.byte(length);
-  for (let index = 0; index < length; index++) w.bytes[w.pos++] = iteration.charCodeAt(index);
+  // Room reserved by encodeInto; written through locals, not a call per byte.
+  const bytes = w.bytes;
+  let pos = w.pos;
+  bytes[pos++] = 0x4a;
+  bytes[pos++] = ITERATION_KEY.length + 2 + valueLength;
+  bytes.set(ITERATION_KEY, pos);
+  pos += ITERATION_KEY.length;
+  bytes[pos++] = 0x12;
+  bytes[pos++] = valueLength;
+  bytes[pos++] = 0x0a;
+  bytes[pos++] = length;
+  for (let index = 0; index < length; index++) bytes[pos++] = iteration.charCodeAt(index);
+  w.pos = pos;
 }
 
 /** The attempt attribute of attempts 0 to 127 (one varint byte), encoded; writeAttribute for others. */
