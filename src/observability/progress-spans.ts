@@ -27,7 +27,6 @@ interface Task {
   idPrefix: TaskSpanIdPrefix;
 }
 
-
 /**
  * Spans derived from one execution's progress events: one for the execution, one per task
  * instance, with the ids trace-context.ts computes and the times the events carry. A span

@@ -82,7 +82,14 @@ export function loadTracing(): Promise<LoadedTracing> {
     const options = () => convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
     const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(options(), ProtobufTraceSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
     // The same transport for requests already encoded.
-    const requests = createOtlpHttpExportDelegate<EncodedRequest, unknown>(options(), { serializeRequest: (request) => request.bytes, deserializeResponse: () => undefined }, 'otlp_http_span_exporter', { name: 'span', countItems: (request) => request.spans }, undefined);
+    const requests = createOtlpHttpExportDelegate(
+      options(),
+      // The response is read as for other spans: a partial success (spans the endpoint rejected) is reported alike.
+      { serializeRequest: (request: EncodedRequest) => request.bytes, deserializeResponse: (data: Uint8Array) => ProtobufTraceSerializer.deserializeResponse(data) },
+      'otlp_http_span_exporter',
+      { name: 'span', countItems: (request: EncodedRequest) => request.spans },
+      undefined,
+    );
     const send = (request: EncodedRequest) =>
       new Promise<void>((resolve, reject) => requests.export(request, (result) => (result.error ? reject(result.error) : resolve())));
     const batching = batchingFromEnv();
