@@ -45,9 +45,10 @@ export class TaskSpanExporter {
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #sending = new Set<Promise<void>>();
-  /** Spans dropped since the last report, and in all. */
+  /** Spans dropped since the last report, and in all; drops are reported at most every DROP_REPORT_MILLIS and at a flush. */
   #unreported = 0;
   #dropped = 0;
+  #reportTimer: NodeJS.Timeout | undefined;
 
   constructor(origin: SpanOrigin, batching: SpanBatching, send: SendRequest, warn: (message: string) => void = (message) => console.warn(message)) {
     this.#envelope = envelopeOf(origin);
@@ -68,9 +69,9 @@ export class TaskSpanExporter {
     if (this.#queued >= this.#batching.maxQueueSize) {
       this.#dropped++;
       this.#unreported++;
+      this.#reportTimer ??= setTimeout(() => this.#reportDropped(), DROP_REPORT_MILLIS).unref();
       return;
     }
-    if (this.#unreported > 0) this.#reportDropped();
     record.encodeInto(this.#request);
     this.#queued++;
     if (++this.#spans >= this.#batching.maxExportBatchSize) this.#sendRequest();
@@ -135,10 +136,15 @@ export class TaskSpanExporter {
   }
 
   #reportDropped(): void {
+    clearTimeout(this.#reportTimer);
+    this.#reportTimer = undefined;
     this.#warn(`task spans: ${this.#unreported} dropped (${this.#dropped} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export`);
     this.#unreported = 0;
   }
 }
+
+/** A sustained overload drops spans continually: one line every 5 s says how many. */
+const DROP_REPORT_MILLIS = 5000;
 
 /** A varint's length at most, for the lengths of a request (under 2³⁵ bytes). */
 const MAX_VARINT = 5;
