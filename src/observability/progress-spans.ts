@@ -15,9 +15,10 @@ interface Instance {
   attempt: number;
 }
 
+/** An open task span: its record carries the instance's iteration and attempt. */
 interface OpenTask {
   record: SpanRecord;
-  instance: Instance;
+  pointer: string;
 }
 
 /** What every instance of one task shares: its span's shape and the start of its id's hash. */
@@ -26,27 +27,25 @@ interface Task {
   idPrefix: TaskSpanIdPrefix;
 }
 
-const TASK_ENDS = new Set<string>([EVENT_TYPES.taskCompleted, EVENT_TYPES.taskFaulted, EVENT_TYPES.taskCancelled]);
-const EXECUTION_ENDS = new Set<string>([EVENT_TYPES.workflowCompleted, EVENT_TYPES.workflowFaulted, EVENT_TYPES.workflowCancelled]);
-
 /**
  * Spans derived from one execution's progress events: one for the execution, one per task
  * instance, with the ids trace-context.ts computes and the times the events carry. A span
  * is started and ended once whatever the events' delivery does (a replay, a re-sent batch):
- * events for a span already ended are ignored.
+ * events arrive in `seq` order (ProgressCollector, the store), so an event at or below the last
+ * `seq` seen was seen already and is ignored.
  *
  * The execution span goes through the tracer (its sampler decides for the whole trace); task
  * spans, thousands in a long loop, are built as records (span-record.ts) under that decision.
  */
 export class ProgressSpans {
-  /** Open task spans by instance key (instanceKey). */
-  readonly #open = new Map<string, OpenTask>();
-  /** Instance keys of task spans already ended. */
-  readonly #ended = new Set<string>();
+  /** Open task spans, in the order they started: a few (the enclosing tasks, concurrent branches), so scanned rather than keyed. */
+  readonly #open: OpenTask[] = [];
+  #lastSeq = 0;
   /** Listen spans already linked to their consumed events (a repeated event links nothing twice). */
   readonly #linked = new Set<string>();
   /** Each task pointer's shape: the document is walked and the shared fields encoded once per task, not per instance. */
   readonly #tasks = new Map<string, Task>();
+  #lastTask: { pointer: string; task: Task } | undefined;
   readonly #executionContext: SpanContext;
   readonly #executionParent: RecordParent;
   readonly #lanes: SpanIdLanes = { high: 0, low: 0 };
@@ -64,15 +63,19 @@ export class ProgressSpans {
   }
 
   observe(event: ProgressEvent): void {
-    if (event.executionid !== this.executionId) return;
-    if (event.type === EVENT_TYPES.workflowStarted) this.#startExecution(event);
-    else if (EXECUTION_ENDS.has(event.type)) this.#endExecution(event);
-    // Unsampled: no task span would be exported, so none is built.
-    else if (event.subject === undefined || (this.#executionContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    else if (event.type === EVENT_TYPES.taskStarted) this.#startTask(event);
-    else if (TASK_ENDS.has(event.type)) this.#endTask(event);
-    else if (event.type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, eventMillis(event.time));
-    else if (event.type === EVENT_TYPES.workflowCorrelationCompleted) this.#linkConsumedEvents(event, instanceOf(event));
+    if (event.executionid !== this.executionId || event.seq <= this.#lastSeq) return;
+    this.#lastSeq = event.seq;
+    const type = event.type;
+    // Task events first: a loop's thousands of them, against the execution's few.
+    if (event.subject !== undefined) {
+      // Unsampled: no task span would be exported, so none is built.
+      if ((this.#executionContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
+      if (type === EVENT_TYPES.taskStarted) this.#startTask(event);
+      else if (type === EVENT_TYPES.taskCompleted || type === EVENT_TYPES.taskFaulted || type === EVENT_TYPES.taskCancelled) this.#endTask(event);
+      else if (type === EVENT_TYPES.taskRetried) this.#openWithPointer(event.subject)?.record.addEvent('retry', { 'cairn.task.attempt': event.attempt ?? 0 }, eventMillis(event.time));
+      else if (type === EVENT_TYPES.workflowCorrelationCompleted) this.#linkConsumedEvents(event, instanceOf(event));
+    } else if (type === EVENT_TYPES.workflowStarted) this.#startExecution(event);
+    else if (type === EVENT_TYPES.workflowCompleted || type === EVENT_TYPES.workflowFaulted || type === EVENT_TYPES.workflowCancelled) this.#endExecution(event);
   }
 
   #startExecution(event: ProgressEvent): void {
@@ -113,30 +116,39 @@ export class ProgressSpans {
   }
 
   #startTask(event: ProgressEvent): void {
-    const key = eventInstanceKey(event);
-    if (this.#open.has(key) || this.#ended.has(key)) return;
-    const instance = instanceOf(event);
-    const task = this.#task(instance.pointer);
-    const id = taskSpanLanes(task.idPrefix, instance.iteration, instance.attempt, this.#lanes);
-    const parent = this.#parent(instance)?.record.asParent() ?? this.#executionParent;
-    this.#open.set(key, { record: new SpanRecord(task.shape, id.high, id.low, parent, instance.iteration, instance.attempt, eventMillis(event.time)), instance });
+    const pointer = event.subject!;
+    const iteration = event.iteration ?? '';
+    const attempt = event.attempt ?? 0;
+    const task = this.#task(pointer);
+    const id = taskSpanLanes(task.idPrefix, iteration, attempt, this.#lanes);
+    const parent = this.#parent(pointer, iteration, attempt)?.record.asParent() ?? this.#executionParent;
+    this.#open.push({ record: new SpanRecord(task.shape, id.high, id.low, parent, iteration, attempt, eventMillis(event.time)), pointer });
   }
 
   #endTask(event: ProgressEvent): void {
-    const key = eventInstanceKey(event);
-    const open = this.#open.get(key);
-    if (!open) return;
+    const index = this.#openIndex(event.subject!, event.iteration ?? '', event.attempt ?? 0);
+    if (index < 0) return;
+    const { record } = this.#open[index]!;
+    if (index === this.#open.length - 1) this.#open.pop();
+    else this.#open.splice(index, 1);
     const status = statusOf(event.type);
-    open.record.end(eventMillis(event.time), status, errorOf(status, event.data));
-    this.#open.delete(key);
-    this.#ended.add(key);
-    this.tracing.export(open.record);
+    record.end(eventMillis(event.time), status, errorOf(status, event.data));
+    this.tracing.export(record);
+  }
+
+  /** Where the instance's span is in #open (-1: not open); the latest started first, usually the one ending. */
+  #openIndex(pointer: string, iteration: string, attempt: number): number {
+    for (let index = this.#open.length - 1; index >= 0; index--) {
+      const { record, pointer: openPointer } = this.#open[index]!;
+      if (openPointer === pointer && record.iteration === iteration && record.attempt === attempt) return index;
+    }
+    return -1;
   }
 
   /** A `listen` links to the spans that produced the events it consumed (their `traceparent`). */
   #linkConsumedEvents(event: ProgressEvent, instance: Instance): void {
     const key = instanceKey(instance);
-    const open = this.#open.get(key);
+    const open = this.#open[this.#openIndex(instance.pointer, instance.iteration, instance.attempt)];
     const traceparents = event.data.traceparents;
     if (!open || !Array.isArray(traceparents) || this.#linked.has(key)) return;
     this.#linked.add(key);
@@ -149,6 +161,8 @@ export class ProgressSpans {
   }
 
   #task(pointer: string): Task {
+    // A loop starts one task (or a few, in turn) thousands of times.
+    if (pointer === this.#lastTask?.pointer) return this.#lastTask.task;
     let task = this.#tasks.get(pointer);
     if (!task) {
       const kind = taskKindAt(this.document, pointer) ?? 'task';
@@ -165,6 +179,7 @@ export class ProgressSpans {
       task = { shape, idPrefix: taskSpanIdPrefix(this.executionId, pointer) };
       this.#tasks.set(pointer, task);
     }
+    this.#lastTask = { pointer, task };
     return task;
   }
 
@@ -173,19 +188,18 @@ export class ProgressSpans {
    * iterations contain this one's), or none (the execution): task events arrive in order, so
    * the parent has started and not yet ended.
    */
-  #parent(instance: Instance): OpenTask | undefined {
+  #parent(pointer: string, iteration: string, attempt: number): OpenTask | undefined {
     let best: OpenTask | undefined;
-    for (const open of this.#open.values()) {
-      const candidate = open.instance;
-      if (!isWithin(candidate.pointer, instance.pointer, '/') || (candidate.iteration !== instance.iteration && !isWithin(candidate.iteration, instance.iteration, '.'))) continue;
-      if (!best || candidate.pointer.length > best.instance.pointer.length || (candidate.pointer.length === best.instance.pointer.length && candidate.attempt === instance.attempt)) best = open;
+    for (const open of this.#open) {
+      const { record } = open;
+      if (!isWithin(open.pointer, pointer, '/') || (record.iteration !== iteration && !isWithin(record.iteration, iteration, '.'))) continue;
+      if (!best || open.pointer.length > best.pointer.length || (open.pointer.length === best.pointer.length && record.attempt === attempt)) best = open;
     }
     return best;
   }
 
   #openWithPointer(pointer: string): OpenTask | undefined {
-    for (const open of this.#open.values()) if (open.instance.pointer === pointer) return open;
-    return undefined;
+    return this.#open.find((open) => open.pointer === pointer);
   }
 }
 
@@ -195,11 +209,6 @@ function instanceOf(event: ProgressEvent): Instance {
 
 function instanceKey(instance: Instance): string {
   return `${instance.attempt}:${instance.iteration}:${instance.pointer}`;
-}
-
-/** instanceKey of the event's instance, without building the instance (twice per task instance). */
-function eventInstanceKey(event: ProgressEvent): string {
-  return `${event.attempt ?? 0}:${event.iteration ?? ''}:${event.subject!}`;
 }
 
 /** Whether `path` lies strictly below `prefix` in a path of `separator`-joined steps ('' is the top). */

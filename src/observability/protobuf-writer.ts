@@ -1,4 +1,4 @@
-/** Protobuf writes into a buffer, for the OTLP encodings built here (record-serializer.ts, span-record.ts). */
+/** Protobuf writes into a buffer, for the OTLP encodings built here (span-record.ts, task-span-exporter.ts). */
 export class Writer {
   constructor(
     public bytes: Buffer = Buffer.allocUnsafe(16 * 1024),
@@ -26,13 +26,11 @@ export class Writer {
     this.bytes[this.pos++] = value;
   }
 
-  /** Copies bytes; short ones (the usual encoded field) byte by byte, cheaper than a call into the runtime. */
+  /** Copies bytes (TypedArray.set: measured faster than a byte loop even for a span's 12- to 32-byte pre-encoded fields). */
   raw(bytes: Uint8Array): void {
-    const length = bytes.length;
-    this.reserve(length);
-    if (length > 64) this.bytes.set(bytes, this.pos);
-    else for (let index = 0; index < length; index++) this.bytes[this.pos + index] = bytes[index]!;
-    this.pos += length;
+    this.reserve(bytes.length);
+    this.bytes.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   /** A length-delimited field of bytes given in hex (trace and span ids). */
@@ -49,8 +47,8 @@ export class Writer {
     this.reserve(10);
     this.bytes[this.pos++] = tag;
     this.bytes[this.pos++] = 8;
-    this.pos = this.bytes.writeUInt32BE(high >>> 0, this.pos);
-    this.pos = this.bytes.writeUInt32BE(low >>> 0, this.pos);
+    this.#uint32BE(high);
+    this.#uint32BE(low);
   }
 
   string(tag: number, text: string): void {
@@ -70,14 +68,39 @@ export class Writer {
     const lower = (seconds % 0x10000) * 1e9 + nanos;
     const low = (upper % 0x10000) * 0x10000 + (lower % 0x100000000);
     const high = Math.floor(upper / 0x10000) + Math.floor(lower / 0x100000000) + Math.floor(low / 0x100000000);
-    this.pos = this.bytes.writeUInt32LE(low % 0x100000000, this.pos);
-    this.pos = this.bytes.writeUInt32LE(high >>> 0, this.pos);
+    this.#uint32LE(low % 0x100000000);
+    this.#uint32LE(high);
+  }
+
+  /** A fixed64 field given as its two 32-bit halves. */
+  fixed64(tag: number, low: number, high: number): void {
+    this.reserve(9);
+    this.bytes[this.pos++] = tag;
+    this.#uint32LE(low);
+    this.#uint32LE(high);
   }
 
   fixed32(tag: number, value: number): void {
     this.varint(tag);
     this.reserve(4);
-    this.pos = this.bytes.writeUInt32LE(value >>> 0, this.pos);
+    this.#uint32LE(value);
+  }
+
+  // Byte by byte: Buffer's writeUInt32* check their arguments on every call, a task span's six of them.
+  #uint32LE(value: number): void {
+    const bytes = this.bytes;
+    bytes[this.pos++] = value;
+    bytes[this.pos++] = value >>> 8;
+    bytes[this.pos++] = value >>> 16;
+    bytes[this.pos++] = value >>> 24;
+  }
+
+  #uint32BE(value: number): void {
+    const bytes = this.bytes;
+    bytes[this.pos++] = value >>> 24;
+    bytes[this.pos++] = value >>> 16;
+    bytes[this.pos++] = value >>> 8;
+    bytes[this.pos++] = value;
   }
 
   /** What was written since `from`, copied out; the writer is rewound to `from`. */

@@ -63,10 +63,10 @@ export function recordParent(context: SpanContext): RecordParent {
  * nothing: these attributes are always valid and the execution span's sampling decision covers
  * its tasks.
  *
- * A record without events or links (nearly every one) is encoded as an OTLP Span message when
- * it ends, into a shared buffer (`encoded*`), and record-serializer.ts copies those bytes into
- * the export request; the fields exporters read (attributes, context, times) are made only when
- * asked, for other exporters and for records with events or links, which the library encodes.
+ * A record without events or links (nearly every one) is encoded by its exporter
+ * (task-span-exporter.ts) as an OTLP Span message straight into a request buffer when it ends;
+ * the fields other exporters read (attributes, context, times) are made only when asked, for
+ * them and for records with events or links, which the library encodes.
  */
 export class SpanRecord implements ReadableSpan {
   readonly kind: SpanKind = INTERNAL;
@@ -77,10 +77,6 @@ export class SpanRecord implements ReadableSpan {
   readonly droppedAttributesCount = 0;
   readonly droppedEventsCount = 0;
   readonly droppedLinksCount = 0;
-  /** The encoded Span (ScopeSpans.spans field, tag and length included) is `encodedBytes[encodedFrom..encodedTo)`, once ended without events or links. */
-  encodedBytes: Buffer | undefined;
-  encodedFrom = 0;
-  encodedTo = 0;
   #context: SpanContext | undefined;
   #asParent: RecordParent | undefined;
   // Times stay numbers until an exporter asks: a loop's thousands of waiting records hold less.
@@ -162,20 +158,18 @@ export class SpanRecord implements ReadableSpan {
       this.status = { code: SpanStatusCode.ERROR, message: error.title };
     }
     this.ended = true;
-    if (this.events.length === 0 && this.links.length === 0) this.#encode();
+  }
+
+  /** Whether encodeInto writes this record: it has no events or links (which the library encodes). */
+  get encodable(): boolean {
+    return this.events.length === 0 && this.links.length === 0;
   }
 
   /** One Span message, fields in the OTLP library's order (its trace-serializer), with its ScopeSpans.spans tag and length in front. */
-  #encode(): void {
+  encodeInto(w: Writer): void {
     const { shape, status } = this;
     const message = status.message;
-    const bound =
-      MAX_PREFIX + shape.encodedTraceId.length + 20 + shape.encodedNameAndKind.length + 18 + shape.encodedAttributes.length + 3 * this.iteration.length + 80 + 3 * ((this.#errorType?.length ?? 0) + (message?.length ?? 0)) + 40;
-    if (arena.pos + bound > arena.bytes.length) {
-      arena.bytes = Buffer.allocUnsafe(Math.max(ARENA_SIZE, bound));
-      arena.pos = 0;
-    }
-    const w = arena;
+    w.reserve(MAX_PREFIX + shape.encodedTraceId.length + 20 + shape.encodedNameAndKind.length + 18 + shape.encodedAttributes.length + 3 * this.iteration.length + 80 + 3 * ((this.#errorType?.length ?? 0) + (message?.length ?? 0)) + 40);
     const start = w.pos;
     w.pos += USUAL_PREFIX;
     const bodyStart = w.pos;
@@ -186,14 +180,14 @@ export class SpanRecord implements ReadableSpan {
     writeMillis(w, 0x39, this.#startMillis);
     writeMillis(w, 0x41, this.#endMillis);
     w.raw(shape.encodedAttributes);
-    writeAttribute(w, ITERATION, this.iteration);
-    writeAttribute(w, ATTEMPT, this.attempt);
+    writeIteration(w, this.iteration);
+    writeAttempt(w, this.attempt);
     if (this.#outcome) w.raw(OUTCOME_ATTRIBUTES[this.#outcome]);
     if (this.#errorType !== undefined) writeAttribute(w, ERROR_TYPE, this.#errorType);
     if (!message && status.code === SpanStatusCode.UNSET && this.parent?.context.isRemote) w.raw(USUAL_TAIL);
     else this.#writeTail(w);
     // The length goes in front of the body, which was written after room for the usual prefix
-    // (moved in the rare other case): consecutive records stay adjacent, copied as one run.
+    // (moved in the rare other case): the body is written once, its length known only after.
     const length = w.pos - bodyStart;
     const prefix = 1 + varintLength(length);
     if (prefix !== USUAL_PREFIX) w.bytes.copyWithin(start + prefix, bodyStart, bodyStart + length);
@@ -201,9 +195,6 @@ export class SpanRecord implements ReadableSpan {
     w.byte(0x12);
     w.varint(length);
     w.pos = start + prefix + length;
-    this.encodedBytes = w.bytes;
-    this.encodedFrom = start;
-    this.encodedTo = w.pos;
   }
 
   /** The Span fields after its attributes: dropped counts, status, flags. */
@@ -252,14 +243,24 @@ const DROPPED_COUNTS = Buffer.from([0x50, 0, 0x60, 0, 0x70, 0]);
 const MAX_PREFIX = 5;
 /** Tag and a length of 128 to 16,383 bytes: a task span's. */
 const USUAL_PREFIX = 3;
-/** Records are encoded one after another into chunks of this size: a batch's records are mostly adjacent. */
-const ARENA_SIZE = 256 * 1024;
-const arena = new Writer(Buffer.allocUnsafe(ARENA_SIZE));
 
-/** Epoch milliseconds as the library encodes them (millisToHrTime, then fixed64 nanoseconds). */
+/**
+ * Epoch milliseconds as the library encodes them (millisToHrTime, then fixed64 nanoseconds).
+ * Whole milliseconds (every event time's) are multiplied by 10⁶ in parts that stay exact below
+ * 2⁵³ (millis = high · 2¹⁶ + low), with divisions by powers of two rather than `%` on doubles.
+ */
 function writeMillis(w: Writer, tag: number, millis: number): void {
-  w.time(tag, Math.trunc(millis / 1000), Math.round((millis % 1000) * 1e6));
+  if (!(millis >= 0 && millis < MAX_WHOLE_MILLIS && Number.isInteger(millis))) return w.time(tag, Math.trunc(millis / 1000), Math.round((millis % 1000) * 1e6));
+  const high = Math.floor(millis / 0x10000);
+  const highNanos = high * 1e6;
+  const highNanosUpper = Math.floor(highNanos / 0x10000);
+  const low = (highNanos - highNanosUpper * 0x10000) * 0x10000 + (millis - high * 0x10000) * 1e6;
+  const carry = Math.floor(low / 0x100000000);
+  w.fixed64(tag, low - carry * 0x100000000, highNanosUpper + carry);
 }
+
+/** 2⁴⁴ ms (the year 2527): writeMillis's parts stay exact and its nanoseconds below 2⁶⁴. */
+const MAX_WHOLE_MILLIS = 2 ** 44;
 
 /** Encoded keys of attributes (KeyValue.key, tag and length included): records repeat a few keys. */
 const encodedKeys = new Map<string, Buffer>();
@@ -290,6 +291,46 @@ function writeAttribute(w: Writer, key: string, value: string | number | boolean
     w.byte(typeof value === 'boolean' ? 0x10 : 0x18);
     w.varint(Number(value));
   }
+}
+
+/** KeyValue tag and key of the iteration attribute; its value and lengths vary. */
+const ITERATION_KEY = (() => {
+  const w = new Writer(Buffer.allocUnsafe(64));
+  w.string(0x0a, ITERATION);
+  return w.take();
+})();
+
+/** writeAttribute(w, ITERATION, iteration) without its key lookup: an ASCII iteration (every one) is written here. */
+function writeIteration(w: Writer, iteration: string): void {
+  const length = utf8Length(iteration);
+  if (length !== iteration.length || length > 100) return writeAttribute(w, ITERATION, iteration);
+  const valueLength = 2 + length;
+  // Room reserved by encodeInto; written through locals, not a call per byte.
+  const bytes = w.bytes;
+  let pos = w.pos;
+  bytes[pos++] = 0x4a;
+  bytes[pos++] = ITERATION_KEY.length + 2 + valueLength;
+  bytes.set(ITERATION_KEY, pos);
+  pos += ITERATION_KEY.length;
+  bytes[pos++] = 0x12;
+  bytes[pos++] = valueLength;
+  bytes[pos++] = 0x0a;
+  bytes[pos++] = length;
+  for (let index = 0; index < length; index++) bytes[pos++] = iteration.charCodeAt(index);
+  w.pos = pos;
+}
+
+/** The attempt attribute of attempts 0 to 127 (one varint byte), encoded; writeAttribute for others. */
+const ATTEMPTS = Array.from({ length: 128 }, (_, attempt) => {
+  const w = new Writer(Buffer.allocUnsafe(64));
+  writeAttribute(w, ATTEMPT, attempt);
+  return w.take();
+});
+
+function writeAttempt(w: Writer, attempt: number): void {
+  const encoded = ATTEMPTS[attempt];
+  if (encoded) w.raw(encoded);
+  else writeAttribute(w, ATTEMPT, attempt);
 }
 
 /** The `cairn.status` attribute of each outcome, encoded. */

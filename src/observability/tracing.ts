@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { getNumberFromEnv } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
-import type { SpanOrigin } from './span-record.ts';
+import { SpanRecord, type SpanOrigin } from './span-record.ts';
+import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest, type SpanBatching } from './task-span-exporter.ts';
 
 /** The process's tracer, with the id generator that lets progress spans carry computed ids. */
 export interface Tracing {
@@ -12,9 +13,9 @@ export interface Tracing {
   ids: ComputedIds;
   /** The resource and scope of spans built as records (span-record.ts), the tracer's own. */
   origin: SpanOrigin;
-  /** Hands a span record that has ended to the span processor, as the tracer does with its spans. */
+  /** Hands a span that has ended (a task span record, a sandbox span) to its exporter, as the tracer does with its spans. */
   export(span: ReadableSpan): void;
-  /** Hands every ended span to the exporter (the end of a run, a test's query). */
+  /** Sends every ended span and waits for the endpoint (the end of a run, a test's query). */
   flush(): Promise<void>;
 }
 
@@ -61,23 +62,38 @@ let loading: Promise<LoadedTracing> | undefined;
 
 /**
  * Loads the OpenTelemetry SDK once per process (only when OTEL_* asks for traces: see
- * otel-env.ts): OTLP over HTTP/protobuf, batch processing, sampler and resource from OTEL_*.
+ * otel-env.ts): OTLP over HTTP/protobuf, sampler and resource from OTEL_*. Task span records
+ * are written straight into requests (task-span-exporter.ts); every other span goes through the
+ * batch span processor. Both send through the OTLP/HTTP exporter's transport, so both honour
+ * OTEL_EXPORTER_OTLP_*: endpoint, headers, timeout, compression, certificates.
  */
 export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
-    const [{ OTLPExporterBase }, { convertLegacyHttpOptions, createOtlpHttpExportDelegate }, { TraceExporterMetricsHelper }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { recordSerializer }] = await Promise.all([
+    const [{ OTLPExporterBase }, { convertLegacyHttpOptions, createOtlpHttpExportDelegate }, { ProtobufTraceSerializer, TraceExporterMetricsHelper }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
       import('@opentelemetry/otlp-exporter-base'),
       import('@opentelemetry/otlp-exporter-base/node-http'),
       import('@opentelemetry/otlp-transformer'),
       import('@opentelemetry/resources'),
-      import('./record-serializer.ts'),
     ]);
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'cairn' }))
       .merge(detectResources({ detectors: [envDetector] }));
-    // The OTLP/HTTP protobuf exporter (exporter-trace-otlp-proto's, OTEL_EXPORTER_OTLP_* included) with a serializer that encodes task span records cheaply.
-    const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }), recordSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
-    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter, batchingFromEnv()));
+    // exporter-trace-otlp-proto's configuration (OTEL_EXPORTER_OTLP_* included).
+    const options = () => convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
+    const exporter = new OTLPExporterBase(createOtlpHttpExportDelegate(options(), ProtobufTraceSerializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+    // The same transport for requests already encoded.
+    const requests = createOtlpHttpExportDelegate(
+      options(),
+      // The response is read as for other spans: a partial success (spans the endpoint rejected) is reported alike.
+      { serializeRequest: (request: EncodedRequest) => request.bytes, deserializeResponse: (data: Uint8Array) => ProtobufTraceSerializer.deserializeResponse(data) },
+      'otlp_http_span_exporter',
+      { name: 'span', countItems: (request: EncodedRequest) => request.spans },
+      undefined,
+    );
+    const send = (request: EncodedRequest) =>
+      new Promise<void>((resolve, reject) => requests.export(request, (result) => (result.error ? reject(result.error) : resolve())));
+    const batching = batchingFromEnv();
+    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter, batching), (origin) => new TaskSpanExporter(origin, { ...DEFAULT_BATCHING, ...batching }, send));
     trace.setGlobalTracerProvider(provider);
     return tracing;
   })();
@@ -85,12 +101,13 @@ export function loadTracing(): Promise<LoadedTracing> {
 }
 
 /**
- * The standard OTEL_BSP_* variables (the SDK's BatchSpanProcessor no longer reads them itself);
- * unset ones keep its defaults: a queue of 2,048 spans, batches of 512, a 5 s delay, a 30 s timeout.
+ * The standard OTEL_BSP_* variables (the SDK's BatchSpanProcessor no longer reads them itself),
+ * for both span paths; unset ones keep the defaults: a queue of 2,048 spans, batches of 512, a
+ * 5 s delay, a 30 s timeout.
  */
-function batchingFromEnv(): BufferConfig {
-  const config: BufferConfig = {};
-  const set = (key: keyof BufferConfig, variable: string) => {
+function batchingFromEnv(): Partial<SpanBatching> {
+  const config: Partial<SpanBatching> = {};
+  const set = (key: keyof SpanBatching, variable: string) => {
     const value = getNumberFromEnv(variable);
     if (value !== undefined && value > 0) config[key] = value;
   };
@@ -101,19 +118,26 @@ function batchingFromEnv(): BufferConfig {
   return config;
 }
 
-/** A tracer provider around one span processor, with the computed ids and span records of Tracing. */
-export function createTracing(resource: Resource, processor: SpanProcessor): { tracing: LoadedTracing; provider: BasicTracerProvider } {
+/**
+ * A tracer provider around one span processor, with the computed ids and span records of Tracing.
+ * Task span records go to `records` when given (those it can encode), else to the processor.
+ */
+export function createTracing(resource: Resource, processor: SpanProcessor, records?: (origin: SpanOrigin) => TaskSpanExporter): { tracing: LoadedTracing; provider: BasicTracerProvider } {
   const ids = new ComputedIds();
   const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [processor] });
   const scope = { name: 'cairn' };
+  const origin = { resource, scope };
+  const direct = records?.(origin);
   const tracing: LoadedTracing = {
     tracer: provider.getTracer(scope.name),
     ids,
-    origin: { resource, scope },
-    export: (span) => processor.onEnd(span),
+    origin,
+    export: direct ? (span) => (span instanceof SpanRecord && span.encodable ? direct.add(span) : processor.onEnd(span)) : (span) => processor.onEnd(span),
     spanProcessor: processor,
     resource,
-    flush: () => provider.forceFlush(),
+    flush: async () => {
+      await Promise.all([direct?.flush(), provider.forceFlush()]);
+    },
   };
   return { tracing, provider };
 }

@@ -1,0 +1,200 @@
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { varintLength, Writer } from './protobuf-writer.ts';
+import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
+
+/** The OTEL_BSP_* settings, read as the batch span processor reads them. */
+export interface SpanBatching {
+  /** Spans encoded but not yet accepted by the endpoint; beyond it new spans are dropped (and counted). */
+  maxQueueSize: number;
+  /** Spans per request. */
+  maxExportBatchSize: number;
+  /** How long a request that is not full waits for more spans, in ms. */
+  scheduledDelayMillis: number;
+  /** How long one request may take before it counts as failed, in ms. */
+  exportTimeoutMillis: number;
+}
+
+export const DEFAULT_BATCHING: SpanBatching = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 };
+
+/** One ExportTraceServiceRequest, encoded, and how many spans it holds. */
+export interface EncodedRequest {
+  bytes: Uint8Array;
+  spans: number;
+}
+
+/** Sends one request; settles once the endpoint accepted it (or it failed). */
+export type SendRequest = (request: EncodedRequest) => Promise<void>;
+
+/**
+ * Task span records written straight into OTLP/protobuf request buffers (no batch span processor,
+ * no per-span object held until export): each record is encoded when it ends after the request's
+ * resource and scope, which are written once per request in front of its spans when it is sent.
+ * Batching keeps the OTEL_BSP_* meaning: spans per request, a flush interval, a queue bound
+ * counting every span not yet accepted (dropped beyond it, counted, and reported through `warn`).
+ */
+export class TaskSpanExporter {
+  readonly #envelope: Envelope;
+  readonly #batching: SpanBatching;
+  readonly #send: SendRequest;
+  readonly #warn: (message: string) => void;
+  /** Room before the first span for the envelope's header, whose lengths are known only at the end. */
+  readonly #headroom: number;
+  #request: Writer;
+  #spans = 0;
+  /** Spans encoded but not yet accepted (the current request's and those being sent). */
+  #queued = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #sending = new Set<Promise<void>>();
+  /** Spans dropped since the last report, and in all; drops are reported at most every DROP_REPORT_MILLIS and at a flush. */
+  #unreported = 0;
+  #dropped = 0;
+  #reportTimer: NodeJS.Timeout | undefined;
+
+  constructor(origin: SpanOrigin, batching: SpanBatching, send: SendRequest, warn: (message: string) => void = (message) => console.warn(message)) {
+    this.#envelope = envelopeOf(origin);
+    this.#batching = { ...batching, maxExportBatchSize: Math.min(batching.maxExportBatchSize, batching.maxQueueSize) };
+    this.#send = send;
+    this.#warn = warn;
+    this.#headroom = this.#envelope.resource.length + this.#envelope.scope.length + 2 * (1 + MAX_VARINT);
+    this.#request = this.#newRequest(64 * 1024);
+  }
+
+  /** Spans dropped because the queue was full, since this exporter was made. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Encodes an ended record (one without events or links: SpanRecord.encodable) into the current request. */
+  add(record: SpanRecord): void {
+    if (this.#queued >= this.#batching.maxQueueSize) {
+      this.#dropped++;
+      this.#unreported++;
+      this.#reportTimer ??= setTimeout(() => this.#reportDropped(), DROP_REPORT_MILLIS).unref();
+      return;
+    }
+    record.encodeInto(this.#request);
+    this.#queued++;
+    if (++this.#spans >= this.#batching.maxExportBatchSize) this.#sendRequest();
+    else this.#timer ??= setTimeout(() => this.#sendRequest(), this.#batching.scheduledDelayMillis).unref();
+  }
+
+  /** Sends what is encoded and waits until every request sent so far has settled. */
+  async flush(): Promise<void> {
+    this.#sendRequest();
+    await Promise.all(this.#sending);
+    if (this.#unreported > 0) this.#reportDropped();
+  }
+
+  #sendRequest(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const spans = this.#spans;
+    if (spans === 0) return;
+    const w = this.#request;
+    const bytes = this.#seal(w);
+    // The next request starts at the size this one reached: no growing and copying as it fills.
+    this.#request = this.#newRequest(w.bytes.length);
+    this.#spans = 0;
+    let timeout: NodeJS.Timeout | undefined;
+    const sending = Promise.race([
+      this.#send({ bytes, spans }),
+      new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => reject(new Error(`no answer within ${this.#batching.exportTimeoutMillis} ms`)), this.#batching.exportTimeoutMillis).unref();
+      }),
+    ])
+      .catch((error: unknown) => this.#warn(`task spans: a request of ${spans} spans failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        clearTimeout(timeout);
+        this.#queued -= spans;
+        this.#sending.delete(sending);
+      });
+    this.#sending.add(sending);
+  }
+
+  #newRequest(size: number): Writer {
+    return new Writer(Buffer.allocUnsafe(size), this.#headroom);
+  }
+
+  /** The request's bytes: the envelope's header written just before the spans, its tails after them. */
+  #seal(w: Writer): Uint8Array {
+    const { resource, resourceTail, scope, scopeTail } = this.#envelope;
+    const spansLength = w.pos - this.#headroom;
+    w.raw(scopeTail);
+    w.raw(resourceTail);
+    const scopeLength = scope.length + spansLength + scopeTail.length;
+    const resourceLength = resource.length + 1 + varintLength(scopeLength) + scopeLength + resourceTail.length;
+    const end = w.pos;
+    const start = this.#headroom - (1 + varintLength(resourceLength) + resource.length + 1 + varintLength(scopeLength) + scope.length);
+    w.pos = start;
+    w.byte(0x0a);
+    w.varint(resourceLength);
+    w.raw(resource);
+    w.byte(0x12);
+    w.varint(scopeLength);
+    w.raw(scope);
+    return w.bytes.subarray(start, end);
+  }
+
+  #reportDropped(): void {
+    clearTimeout(this.#reportTimer);
+    this.#reportTimer = undefined;
+    this.#warn(`task spans: ${this.#unreported} dropped (${this.#dropped} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export`);
+    this.#unreported = 0;
+  }
+}
+
+/** A sustained overload drops spans continually: one line every 5 s says how many. */
+const DROP_REPORT_MILLIS = 5000;
+
+/** A varint's length at most, for the lengths of a request (under 2³⁵ bytes). */
+const MAX_VARINT = 5;
+
+/** The parts of a request around its spans for one resource and scope, as the library encodes them. */
+interface Envelope {
+  /** ResourceSpans.resource, tag and length included. */
+  resource: Buffer;
+  /** ResourceSpans fields after scope_spans (schema_url). */
+  resourceTail: Buffer;
+  /** ScopeSpans.scope, tag and length included. */
+  scope: Buffer;
+  /** ScopeSpans fields after spans (schema_url). */
+  scopeTail: Buffer;
+}
+
+/** Cut from the library's encoding of one probe span with this resource and scope. */
+function envelopeOf(origin: SpanOrigin): Envelope {
+  const probe = new SpanRecord(new RecordShape(origin, '1'.repeat(32), 'probe', {}), 1, 1, undefined, '', 0, 0);
+  probe.end(0, 'completed');
+  const [resourceSpans] = fieldsOf(Buffer.from(ProtobufTraceSerializer.serializeRequest([probe])!));
+  const outer = fieldsOf(resourceSpans!.body);
+  const inner = fieldsOf(outer.find((field) => field.number === 2)!.body);
+  return {
+    resource: Buffer.concat(outer.filter((field) => field.number === 1).map((field) => field.raw)),
+    resourceTail: Buffer.concat(outer.filter((field) => field.number > 2).map((field) => field.raw)),
+    scope: Buffer.concat(inner.filter((field) => field.number === 1).map((field) => field.raw)),
+    scopeTail: Buffer.concat(inner.filter((field) => field.number > 2).map((field) => field.raw)),
+  };
+}
+
+/** The length-delimited fields of a message (all the envelope levels hold). */
+function fieldsOf(message: Buffer): { number: number; raw: Buffer; body: Buffer }[] {
+  const fields: { number: number; raw: Buffer; body: Buffer }[] = [];
+  let pos = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const byte = message[pos++]!;
+      value += (byte & 0x7f) * shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (pos < message.length) {
+    const start = pos;
+    const tag = varint();
+    if ((tag & 7) !== 2) throw new Error(`unexpected wire type ${tag & 7} in an OTLP envelope`);
+    const length = varint();
+    fields.push({ number: tag >>> 3, raw: message.subarray(start, pos + length), body: message.subarray(pos, pos + length) });
+    pos += length;
+  }
+  return fields;
+}
