@@ -3,35 +3,16 @@
 // the bench's process so the CPU it measures is Cairn's alone, as with a real collector.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { protobufFields } from '../src/observability/protobuf-writer.ts';
 
 let spans = 0;
 let bytes = 0;
 
 /** Spans in an ExportTraceServiceRequest: resource_spans(1) → scope_spans(2) → spans(2). */
-function countSpans(message: Buffer, path: number[]): number {
-  let count = 0;
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const byte = message[pos++]!;
-      value += (byte & 0x7f) * shift;
-      if (byte < 0x80) return value;
-    }
-  };
-  while (pos < message.length) {
-    const tag = varint();
-    const wire = tag & 7;
-    if (wire === 0) varint();
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else {
-      const length = varint();
-      if (tag >>> 3 === path[0]) count += path.length === 1 ? 1 : countSpans(message.subarray(pos, pos + length), path.slice(1));
-      pos += length;
-    }
-  }
-  return count;
+function countSpans(message: Uint8Array, path: number[]): number {
+  const [number, ...rest] = path;
+  const fields = protobufFields(message).filter((field) => field.number === number);
+  return rest.length === 0 ? fields.length : fields.reduce((count, field) => count + countSpans(field.body, rest), 0);
 }
 
 const server = createServer((request, response) => {

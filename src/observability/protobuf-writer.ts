@@ -129,3 +129,40 @@ export function varintLength(value: number): number {
 function nibble(code: number): number {
   return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
 }
+
+/** One field of a protobuf message as it lies in the bytes: `raw` with its tag, `body` a length-delimited field's content. */
+export interface ProtobufField {
+  number: number;
+  raw: Uint8Array;
+  body: Uint8Array;
+}
+
+/** The top-level fields of a message, in order (the envelope cut in task-span-exporter.ts, the bench's span count). */
+export function protobufFields(message: Uint8Array): ProtobufField[] {
+  const fields: ProtobufField[] = [];
+  let pos = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const byte = message[pos++]!;
+      value += (byte & 0x7f) * shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (pos < message.length) {
+    const start = pos;
+    const tag = varint();
+    const wire = tag & 7;
+    let bodyStart = pos;
+    if (wire === 0) varint();
+    else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else if (wire === 2) {
+      const length = varint();
+      bodyStart = pos;
+      pos += length;
+    } else throw new Error(`unsupported protobuf wire type ${wire}`);
+    fields.push({ number: tag >>> 3, raw: message.subarray(start, pos), body: message.subarray(bodyStart, pos) });
+  }
+  return fields;
+}

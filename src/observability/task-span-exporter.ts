@@ -1,5 +1,5 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { varintLength, Writer } from './protobuf-writer.ts';
+import { protobufFields, varintLength, Writer } from './protobuf-writer.ts';
 import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
 
 /** The OTEL_BSP_* settings, read as the batch span processor reads them. */
@@ -165,36 +165,13 @@ interface Envelope {
 function envelopeOf(origin: SpanOrigin): Envelope {
   const probe = new SpanRecord(new RecordShape(origin, '1'.repeat(32), 'probe', {}), 1, 1, undefined, '', 0, 0);
   probe.end(0, 'completed');
-  const [resourceSpans] = fieldsOf(Buffer.from(ProtobufTraceSerializer.serializeRequest([probe])!));
-  const outer = fieldsOf(resourceSpans!.body);
-  const inner = fieldsOf(outer.find((field) => field.number === 2)!.body);
+  const [resourceSpans] = protobufFields(Buffer.from(ProtobufTraceSerializer.serializeRequest([probe])!));
+  const outer = protobufFields(resourceSpans!.body);
+  const inner = protobufFields(outer.find((field) => field.number === 2)!.body);
   return {
     resource: Buffer.concat(outer.filter((field) => field.number === 1).map((field) => field.raw)),
     resourceTail: Buffer.concat(outer.filter((field) => field.number > 2).map((field) => field.raw)),
     scope: Buffer.concat(inner.filter((field) => field.number === 1).map((field) => field.raw)),
     scopeTail: Buffer.concat(inner.filter((field) => field.number > 2).map((field) => field.raw)),
   };
-}
-
-/** The length-delimited fields of a message (all the envelope levels hold). */
-function fieldsOf(message: Buffer): { number: number; raw: Buffer; body: Buffer }[] {
-  const fields: { number: number; raw: Buffer; body: Buffer }[] = [];
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const byte = message[pos++]!;
-      value += (byte & 0x7f) * shift;
-      if (byte < 0x80) return value;
-    }
-  };
-  while (pos < message.length) {
-    const start = pos;
-    const tag = varint();
-    if ((tag & 7) !== 2) throw new Error(`unexpected wire type ${tag & 7} in an OTLP envelope`);
-    const length = varint();
-    fields.push({ number: tag >>> 3, raw: message.subarray(start, pos + length), body: message.subarray(pos, pos + length) });
-    pos += length;
-  }
-  return fields;
 }
