@@ -4,7 +4,7 @@ import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
 
 /** The OTEL_BSP_* settings, read as the batch span processor reads them. */
 export interface SpanBatching {
-  /** Spans encoded but not yet accepted by the endpoint; beyond it new spans are dropped (and counted). */
+  /** Spans encoded and waiting to be sent (the request in flight not counted); beyond it new spans are dropped (and counted). */
   maxQueueSize: number;
   /** Spans per request. */
   maxExportBatchSize: number;
@@ -28,9 +28,11 @@ export type SendRequest = (request: EncodedRequest) => Promise<void>;
 /**
  * Task span records written straight into OTLP/protobuf request buffers (no batch span processor,
  * no per-span object held until export): each record is encoded when it ends after the request's
- * resource and scope, which are written once per request in front of its spans when it is sent.
- * Batching keeps the OTEL_BSP_* meaning: spans per request, a flush interval, a queue bound
- * counting every span not yet accepted (dropped beyond it, counted, and reported through `warn`).
+ * resource and scope, which are written once per request in front of its spans when it is sealed.
+ * Batching keeps the batch span processor's OTEL_BSP_* meaning: spans per request, a flush
+ * interval, one request in flight at a time, and a queue bound on the spans waiting to be sent
+ * (the one request in flight not counted); spans beyond it are dropped, counted and reported
+ * through `warn`.
  */
 export class TaskSpanExporter {
   readonly #envelope: Envelope;
@@ -41,10 +43,12 @@ export class TaskSpanExporter {
   readonly #headroom: number;
   #request: Writer;
   #spans = 0;
-  /** Spans encoded but not yet accepted (the current request's and those being sent). */
+  /** Requests sealed and waiting for the one in flight, oldest first. */
+  readonly #sealed: EncodedRequest[] = [];
+  /** Spans waiting to be sent: the current request's and the sealed ones'. */
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
-  readonly #sending = new Set<Promise<void>>();
+  #inFlight: Promise<void> | undefined;
   /** Spans dropped since the last report, and in all; drops are reported at most every DROP_REPORT_MILLIS and at a flush. */
   #unreported = 0;
   #dropped = 0;
@@ -74,41 +78,48 @@ export class TaskSpanExporter {
     }
     record.encodeInto(this.#request);
     this.#queued++;
-    if (++this.#spans >= this.#batching.maxExportBatchSize) this.#sendRequest();
-    else this.#timer ??= setTimeout(() => this.#sendRequest(), this.#batching.scheduledDelayMillis).unref();
+    if (++this.#spans >= this.#batching.maxExportBatchSize) this.#sealAndSend();
+    else this.#timer ??= setTimeout(() => this.#sealAndSend(), this.#batching.scheduledDelayMillis).unref();
   }
 
-  /** Sends what is encoded and waits until every request sent so far has settled. */
+  /** Sends what is encoded and waits until every request has settled. */
   async flush(): Promise<void> {
-    this.#sendRequest();
-    await Promise.all(this.#sending);
+    this.#sealAndSend();
+    while (this.#inFlight) await this.#inFlight;
     if (this.#unreported > 0) this.#reportDropped();
   }
 
-  #sendRequest(): void {
+  #sealAndSend(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const spans = this.#spans;
-    if (spans === 0) return;
-    const w = this.#request;
-    const bytes = this.#seal(w);
-    // The next request starts at the size this one reached: no growing and copying as it fills.
-    this.#request = this.#newRequest(w.bytes.length);
-    this.#spans = 0;
+    if (this.#spans > 0) {
+      const w = this.#request;
+      this.#sealed.push({ bytes: this.#seal(w), spans: this.#spans });
+      // The next request starts at the size this one reached: no growing and copying as it fills.
+      this.#request = this.#newRequest(w.bytes.length);
+      this.#spans = 0;
+    }
+    this.#sendNext();
+  }
+
+  /** Sends the oldest sealed request unless one is in flight; the next goes when it settles. */
+  #sendNext(): void {
+    const request = this.#inFlight ? undefined : this.#sealed.shift();
+    if (!request) return;
+    this.#queued -= request.spans;
     let timeout: NodeJS.Timeout | undefined;
-    const sending = Promise.race([
-      this.#send({ bytes, spans }),
+    this.#inFlight = Promise.race([
+      this.#send(request),
       new Promise<never>((_, reject) => {
         timeout = setTimeout(() => reject(new Error(`no answer within ${this.#batching.exportTimeoutMillis} ms`)), this.#batching.exportTimeoutMillis).unref();
       }),
     ])
-      .catch((error: unknown) => this.#warn(`task spans: a request of ${spans} spans failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.#warn(`task spans: a request of ${request.spans} spans failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         clearTimeout(timeout);
-        this.#queued -= spans;
-        this.#sending.delete(sending);
+        this.#inFlight = undefined;
+        this.#sendNext();
       });
-    this.#sending.add(sending);
   }
 
   #newRequest(size: number): Writer {

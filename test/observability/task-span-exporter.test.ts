@@ -59,21 +59,23 @@ describe('the task span exporter', () => {
     );
   });
 
-  it('drops spans beyond the queue while the endpoint has not answered, and says how many', async () => {
+  it('sends one request at a time and drops spans beyond the queue while the endpoint has not answered, and says how many', async () => {
     let answer = () => {};
     const answered = new Promise<void>((resolve) => {
       answer = resolve;
     });
     const { exporter, requests, warnings } = capturing({ maxExportBatchSize: 5, maxQueueSize: 10 }, () => answered);
-    for (let index = 0; index < 15; index++) exporter.add(taskRecord(index));
-    expect(requests.map((request) => request.spans)).toEqual([5, 5]);
+    // 5 in flight, 10 queued (the queue bound does not count the request in flight, as in the batch span processor), 5 dropped.
+    for (let index = 0; index < 20; index++) exporter.add(taskRecord(index));
+    expect(requests.map((request) => request.spans)).toEqual([5]);
     expect(exporter.dropped).toBe(5);
 
     answer();
     await exporter.flush();
-    exporter.add(taskRecord(15));
+    expect(requests.map((request) => request.spans)).toEqual([5, 5, 5]);
+    exporter.add(taskRecord(20));
     await exporter.flush();
-    expect(requests.map((request) => request.spans)).toEqual([5, 5, 1]);
+    expect(requests.map((request) => request.spans)).toEqual([5, 5, 5, 1]);
     expect(warnings).toEqual(['task spans: 5 dropped (5 in all): more than 10 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export']);
   });
 
