@@ -47,7 +47,7 @@ class Outbox {
   /** The execution's last report goes out at once, marking the thread free for its next start. */
   end(report: ExecutionReport): void {
     this.reports.push(report);
-    running[0] = 0;
+    Atomics.store(running, 0, 0);
     this.flush();
   }
 
@@ -123,7 +123,7 @@ let effectPolicy: EffectPolicy | undefined;
 let current: { abort: AbortController; suspension: LocalSuspension; bus: ParentBus } | undefined;
 
 function start(message: WorkerStart): void {
-  running[0] = 1;
+  Atomics.store(running, 0, 1);
   if (message.effectPolicy !== undefined) effectPolicy = message.effectPolicy ? effectPolicyFromData(message.effectPolicy) : undefined;
   if (message.document) documents.put(message.documentId, message.document);
   const document = message.document ?? documents.take(message.documentId);
