@@ -71,12 +71,14 @@ const LONG_EXECUTION_MS = 250;
 /** A busy thread whose event loop was active more than this share of the time since its execution started is computing. */
 const COMPUTING_UTILIZATION = 0.5;
 /**
- * Executions computing at once: one per core beside the service's own thread. The service's thread
- * stores every event and answers every request; more computing threads would share the cores with
- * it and slow every execution's end. Starts beyond them wait for a thread to come free; executions
- * that wait for I/O or timers, or run long, do not count, so they never hold the others back.
+ * Executions computing at once: one per core. The service's thread stores every event and answers
+ * every request, so it is the bottleneck of short executions; more computing threads would only
+ * share the cores with it and slow every execution's end. Fewer would leave a thread idle while
+ * its next start crosses over (a wake-up that takes milliseconds on a loaded machine). Starts beyond
+ * them wait for a thread to come free; executions that wait for I/O or timers, or run long, do not
+ * count, so they never hold the others back.
  */
-const MAX_COMPUTING = Math.max(1, availableParallelism() - 1);
+const MAX_COMPUTING = availableParallelism();
 
 /** A worker thread with what the parent knows of it. */
 interface ExecutionThread {
