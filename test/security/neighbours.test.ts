@@ -10,7 +10,7 @@ import { startServeProcess, type ServeProcess } from '../support/serve-process.t
 
 let service: ServeProcess;
 beforeAll(async () => {
-  service = await startServeProcess({ args: ['--max-cpu', '3', '--max-memory', '128'] });
+  service = await startServeProcess({ args: ['--max-cpu', '3', '--max-memory', '128', '--max-tasks', '2000'] });
   await untilEnded(await start(workflow('warm-up', '  - hello:\n      set: { ok: true }\n')));
 }, 60_000);
 afterAll(() => service?.stop());
@@ -49,6 +49,15 @@ describe('the neighbour of a runaway', () => {
     const runaway = await untilEnded(await start(workflow('hoard', "  - hoard:\n      set: { all: '${ [range(1e9)] | length }' }\n")));
     expect(runaway.status).toBe('faulted');
     console.log(`runaway stopped by ${runaway.error.code === 'CAIRN_ERR_LIMIT' ? runaway.error.limit : 'its step budget'}`);
+    expect((await api(`/v1/executions/${neighbour}`)).body.execution.status).toBe('running');
+    expect((await api(`/v1/executions/${neighbour}/cancel`, { method: 'POST', body: JSON.stringify({ reason: 'test over' }) })).status).toBe(200);
+    expect(await untilEnded(neighbour)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('goes on while a then: loop is stopped with its thread at the task limit', { timeout: 120_000 }, async () => {
+    const neighbour = await start(workflow('neighbour', '  - idle:\n      wait:\n        hours: 1\n'));
+    const loop = await untilEnded(await start(workflow('loop', "  - again:\n      set: { n: '${ (.n // 0) + 1 }' }\n      then: again\n")));
+    expect(loop).toMatchObject({ status: 'faulted', error: { code: 'CAIRN_ERR_LIMIT', limit: 'max-tasks' } });
     expect((await api(`/v1/executions/${neighbour}`)).body.execution.status).toBe('running');
     expect((await api(`/v1/executions/${neighbour}/cancel`, { method: 'POST', body: JSON.stringify({ reason: 'test over' }) })).status).toBe(200);
     expect(await untilEnded(neighbour)).toMatchObject({ status: 'cancelled' });
