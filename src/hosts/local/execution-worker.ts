@@ -1,15 +1,17 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressEvent } from '../../core/events.ts';
 import type { JsonObject } from '../../core/json.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { loadDefaultEngine } from '../../jq/node/engine-choice.ts';
 import { createDirectoryRegistry, type WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
+import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { ExpressionEngine } from '../../jq/engine.ts';
 import { effectPolicyFromData } from './effect-policy-data.ts';
 import { runOnHost } from '../index.ts';
 import { LocalSuspension } from './suspension.ts';
-import type { FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.ts';
+import { DocumentShelf } from './document-shelf.ts';
+import type { ExecutionReport, FromWorker, ToWorker, WorkerRunRequest, WorkerStart } from './worker-protocol.ts';
 
 /**
  * Entry of an execution worker thread (see `isolated-run.ts`): runs one execution at a time on the
@@ -17,16 +19,64 @@ import type { FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.t
  */
 
 const port = parentPort!;
-const post = (message: FromWorker) => port.postMessage(message);
-/** Events go out in batches: one message per event would cost more than running the task. */
+/** 1 while an execution runs here, 0 once its end is posted: the parent reads it to tell a thread about to be free. */
+const running = new Int32Array((workerData as { running: SharedArrayBuffer }).running);
+/** Reports go out at the latest after this many events: one message per turn of a long burst would grow without bound. */
 const BATCH = 256;
+
+/** What the execution reports, sent once per event-loop turn in the order it was made (events as one JSON text per run of them). */
+class Outbox {
+  private reports: Array<ExecutionReport | ProgressEvent[]> = [];
+  private events = 0;
+  private scheduled = false;
+
+  event(event: ProgressEvent): void {
+    const last = this.reports.at(-1);
+    if (Array.isArray(last)) last.push(event);
+    else this.reports.push([event]);
+    this.events += 1;
+    if (this.events >= BATCH) this.flush();
+    else this.schedule();
+  }
+
+  report(report: ExecutionReport): void {
+    this.reports.push(report);
+    this.schedule();
+  }
+
+  /** The execution's last report goes out at once, marking the thread free for its next start. */
+  end(report: ExecutionReport): void {
+    this.reports.push(report);
+    Atomics.store(running, 0, 0);
+    this.flush();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.reports.length === 0) return;
+    const reports = this.reports.map((report): ExecutionReport => (Array.isArray(report) ? { kind: 'events', json: JSON.stringify(report) } : report));
+    this.reports = [];
+    this.events = 0;
+    port.postMessage({ kind: 'reports', reports } satisfies FromWorker);
+  }
+}
+
+const outbox = new Outbox();
 
 /** The parent's bus seen from here: emits go up, published CloudEvents come down. */
 class ParentBus implements EventBus {
   private readonly listeners = new Set<(event: JsonObject) => void>();
 
   async publish(event: JsonObject): Promise<void> {
-    post({ kind: 'publish', event });
+    outbox.report({ kind: 'publish', event });
   }
 
   subscribe(listener: (event: JsonObject) => void): () => void {
@@ -50,7 +100,7 @@ const parentRegistry: WorkflowRegistry = {
     const requestId = (nextLookup += 1);
     return new Promise((resolve, reject) => {
       lookups.set(requestId, { resolve, reject });
-      post({ kind: 'find-workflow', requestId, namespace, name, version });
+      outbox.report({ kind: 'find-workflow', requestId, namespace, name, version });
     });
   },
 };
@@ -66,31 +116,26 @@ function workflowsFor(request: WorkerRunRequest, engine: ExpressionEngine): Work
 }
 
 const engineLoaded = loadDefaultEngine();
+/** Documents sent by the parent, by id (its `ThreadHoldings` mirrors this shelf). */
+const documents = new DocumentShelf<WorkflowDocument>();
+/** The effect policy last sent, rebuilt once for every execution it applies to. */
+let effectPolicy: EffectPolicy | undefined;
 let current: { abort: AbortController; suspension: LocalSuspension; bus: ParentBus } | undefined;
 
-async function run(request: WorkerRunRequest): Promise<void> {
+function start(message: WorkerStart): void {
+  Atomics.store(running, 0, 1);
+  if (message.effectPolicy !== undefined) effectPolicy = message.effectPolicy ? effectPolicyFromData(message.effectPolicy) : undefined;
+  if (message.document) documents.put(message.documentId, message.document);
+  const document = message.document ?? documents.take(message.documentId);
+  if (document) void run({ ...message.run, document }, effectPolicy);
+  else outbox.end({ kind: 'crashed', message: `document ${message.documentId} is not held by its thread` });
+}
+
+async function run(request: WorkerRunRequest, policy: EffectPolicy | undefined): Promise<void> {
   const abort = new AbortController();
   const suspension = new LocalSuspension();
   const bus = new ParentBus();
   current = { abort, suspension, bus };
-  let pending: ProgressEvent[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    post({ kind: 'events', events: pending });
-    pending = [];
-  };
-  let scheduled = false;
-  const onEvent = (event: ProgressEvent) => {
-    pending.push(event);
-    if (pending.length >= BATCH) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(() => {
-        scheduled = false;
-        flush();
-      });
-    }
-  };
   try {
     const engine = await engineLoaded;
     const workflows = workflowsFor(request, engine);
@@ -98,7 +143,7 @@ async function run(request: WorkerRunRequest): Promise<void> {
       executionId: request.executionId,
       engine,
       bus,
-      onEvent,
+      onEvent: (event) => outbox.event(event),
       retainEvents: false,
       signal: abort.signal,
       suspension,
@@ -107,30 +152,27 @@ async function run(request: WorkerRunRequest): Promise<void> {
       ...(request.parsing ? { parsing: request.parsing } : {}),
       ...(request.endpointRewrites ? { endpointRewrites: request.endpointRewrites } : {}),
       ...(workflows ? { workflows } : {}),
-      ...(request.effectPolicy ? { effectPolicy: effectPolicyFromData(request.effectPolicy) } : {}),
+      ...(policy ? { effectPolicy: policy } : {}),
       ...(request.traceparent ? { traceparent: request.traceparent } : {}),
       ...(request.outputUri ? { outputUri: request.outputUri } : {}),
     });
-    flush();
-    post({
+    current = undefined;
+    outbox.end({
       kind: 'finished',
       status: result.status,
       ...(result.output !== undefined ? { output: result.output } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
   } catch (error) {
-    flush();
-    post({ kind: 'crashed', message: error instanceof Error ? error.message : String(error) });
-  } finally {
     current = undefined;
+    outbox.end({ kind: 'crashed', message: error instanceof Error ? error.message : String(error) });
   }
 }
 
 port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'start':
-      void run(message.run);
-      return;
+      return start(message);
     case 'cancel':
       current?.suspension.resume();
       current?.abort.abort();
@@ -154,4 +196,4 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-void engineLoaded.then(() => post({ kind: 'ready' }));
+void engineLoaded.then(() => port.postMessage({ kind: 'ready' } satisfies FromWorker));

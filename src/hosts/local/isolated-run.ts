@@ -12,7 +12,8 @@ import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
 import { effectPolicyToData } from './effect-policy-data.ts';
 import { endEvents, LimitCounter, limitProblem, MIN_MEMORY_MB, type ExecutionLimits, type LimitName } from './execution-limits.ts';
-import type { FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.ts';
+import { ThreadHoldings } from './thread-holdings.ts';
+import type { ExecutionReport, FromWorker, ToWorker, WorkerRunRequest } from './worker-protocol.ts';
 
 export interface IsolatedRunOptions extends Omit<WorkerRunRequest, 'executionId' | 'document' | 'input' | 'effectPolicy' | 'workflowsFromParent'> {
   executionId?: string;
@@ -56,31 +57,50 @@ const MAX_IDLE = 32;
 /** A warm thread unused for this long is stopped. */
 const IDLE_MS = 60_000;
 /**
- * A start waits this long for a busy thread to come free before a new thread loads for it: most
- * executions end within it, and loading a thread would cost more CPU than the wait.
+ * An execution younger than this counts as computing (its thread's load cannot be told yet), and
+ * waiting starts are looked at again this often: an execution that turned out to wait for I/O or a
+ * timer then lets the next start in.
  */
-const BOOT_AFTER_WAIT_MS = 25;
+const SETTLE_MS = 25;
 /**
  * An execution holding its thread longer than this is a long one: it no longer counts among the
- * threads computing, so starts waiting behind runaway executions get a new thread.
+ * executions computing, so starts waiting behind a heavy or runaway execution get a thread of
+ * their own (short executions, the ones a burst brings, end well within it).
  */
-const LONG_EXECUTION_MS = 1_000;
+const LONG_EXECUTION_MS = 250;
 /** A busy thread whose event loop was active more than this share of the time since its execution started is computing. */
 const COMPUTING_UTILIZATION = 0.5;
 /**
- * Computing threads beyond which a waiting start gets no new thread: two per core, because a
- * thread's active time includes time it waits for a core, so on a shared machine fewer would leave
- * starts queued behind threads that are only waiting to run.
+ * Executions computing at once: one per core. The service's thread stores every event and answers
+ * every request, so it is the bottleneck of short executions; more computing threads would only
+ * share the cores with it and slow every execution's end. Fewer would leave a thread idle while
+ * its next start crosses over (a wake-up that takes milliseconds on a loaded machine). Starts beyond
+ * them wait for a thread to come free; executions that wait for I/O or timers, or run long, do not
+ * count, so they never hold the others back.
  */
-const MAX_COMPUTING = 2 * availableParallelism();
+const MAX_COMPUTING = availableParallelism();
+
+/** A worker thread with what the parent knows of it. */
+interface ExecutionThread {
+  readonly worker: Worker;
+  /** Set by the thread while it runs an execution (see `execution-worker.ts`). */
+  readonly running: Int32Array;
+  readonly holdings: ThreadHoldings;
+}
+
+/** A start waiting for a thread. */
+interface WaitingStart {
+  take: (thread: ExecutionThread) => void;
+  fail: (detail: string) => void;
+}
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
-function createWorker(maxMemoryMb: number | undefined): Worker {
+function createWorker(maxMemoryMb: number | undefined, running: SharedArrayBuffer): Worker {
   const self = import.meta.url;
   const fromSource = self.endsWith('.ts');
   const entry = new URL(`./execution-worker.${fromSource ? 'ts' : 'js'}`, self);
   const resourceLimits = maxMemoryMb !== undefined ? { maxOldGenerationSizeMb: maxMemoryMb } : undefined;
-  const options = resourceLimits ? { resourceLimits } : {};
+  const options = { workerData: { running }, ...(resourceLimits ? { resourceLimits } : {}) };
   // Built JavaScript needs no TypeScript loader: a parent started through tsx would otherwise load it in every thread.
   if (!fromSource) return new Worker(entry, { ...options, execArgv: withoutTypeScriptLoader(process.execArgv) });
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -101,23 +121,25 @@ function withoutTypeScriptLoader(execArgv: string[]): string[] {
 }
 
 /**
- * Runs executions on the local host, each in its own worker thread, so one execution cannot block
- * or exhaust the process that started it. The parent enforces the limits: it counts tasks and
- * events as they arrive, watches wall time and the thread's busy time, and terminates the thread
- * when one is exceeded; the execution then ends `faulted` with a `CAIRN_ERR_LIMIT` runtime error.
- * Threads whose execution ended normally run the next one. A start waits for a free thread; a new
- * thread loads for it only when fewer than `MAX_COMPUTING` busy ones are computing (the others wait
- * for I/O or timers, or run long executions), at most `MAX_BOOTING` at a time: under a burst of
- * short executions, loading threads would only take CPU from the executions.
+ * Runs executions on the local host, each in its own worker thread (one execution per thread at a
+ * time), so one execution cannot block or exhaust the process that started it or the executions
+ * beside it. The parent enforces the limits: it counts tasks and events as they arrive, watches
+ * wall time and the thread's busy time, and terminates the thread when one is exceeded; the
+ * execution then ends `faulted` with a `CAIRN_ERR_LIMIT` runtime error. Threads whose execution
+ * ended normally run the next one. A start takes a warm thread, or a new one loads for it, only
+ * while fewer than `MAX_COMPUTING` executions compute (the others wait for I/O or timers, or run
+ * long), at most `MAX_BOOTING` loading at a time: under a burst of short executions, more threads
+ * would only take CPU from the service's own thread and from the executions.
  */
 export class ExecutionWorkerPool {
-  /** Warm threads, each with the timer that stops it when it stays unused. */
-  private readonly idle = new Map<Worker, NodeJS.Timeout>();
-  private readonly all = new Set<Worker>();
-  private readonly waiting: Array<{ take: (worker: Worker) => void; fail: (detail: string) => void }> = [];
+  /** Warm threads, each with the timer that stops it when it stays unused; the last one is the most recently used. */
+  private readonly idle = new Map<ExecutionThread, NodeJS.Timeout>();
+  private readonly all = new Set<ExecutionThread>();
+  private readonly waiting: WaitingStart[] = [];
   /** Threads running an execution: when they took it, and their event-loop utilization then. */
-  private readonly busy = new Map<Worker, { since: number; utilization: EventLoopUtilization }>();
+  private readonly busy = new Map<ExecutionThread, { since: number; utilization: EventLoopUtilization }>();
   private booting = 0;
+  private recheck: NodeJS.Timeout | undefined;
   private closed = false;
 
   /**
@@ -138,9 +160,9 @@ export class ExecutionWorkerPool {
     const counter = new LimitCounter(limits);
     const instanceName = `${document.document.name}-${executionId}.${document.document.namespace}`;
     const bus = options.bus ?? new InProcessEventBus();
-    let worker: Worker | undefined;
+    let thread: ExecutionThread | undefined;
     const control: ToWorker[] = [];
-    const send = (message: ToWorker) => (worker ? worker.postMessage(message) : control.push(message));
+    const send = (message: ToWorker) => (thread ? thread.worker.postMessage(message) : control.push(message));
     let lastSeq = 0;
     let ended = false;
     let resolveDone!: (result: IsolatedResult) => void;
@@ -148,15 +170,15 @@ export class ExecutionWorkerPool {
     const timers: NodeJS.Timeout[] = [];
     const detach: Array<() => void> = [];
 
-    const finish = (result: Omit<IsolatedResult, 'executionId' | 'lastSeq'>, keepWorker: boolean) => {
+    const finish = (result: Omit<IsolatedResult, 'executionId' | 'lastSeq'>, keepThread: boolean) => {
       if (ended) return;
       ended = true;
       for (const timer of timers) clearTimeout(timer);
       for (const undo of detach) undo();
-      if (worker) {
-        if (keepWorker) this.release(worker);
-        else this.discard(worker);
-      }
+      if (thread) {
+        if (keepThread) this.release(thread);
+        else this.discard(thread);
+      } else this.withdraw(waiting);
       resolveDone({ executionId, lastSeq, ...result });
     };
     /** Ends the execution from here: its thread is gone (or never got it), so this side reports its last events. */
@@ -172,28 +194,33 @@ export class ExecutionWorkerPool {
     const crashed = (detail: string) => endFromOutside('faulted', workflowError('runtime', detail, { instance: '/' }).problem);
     if (limits.maxDurationMs !== undefined) timers.push(setTimeout(() => stopAt('maxDurationMs'), limits.maxDurationMs));
 
-    const onMessage = (message: FromWorker) => {
-      if (ended) return;
-      switch (message.kind) {
+    /** Handles one report; false once the execution ended. */
+    const onReport = (report: ExecutionReport): boolean => {
+      switch (report.kind) {
         case 'events':
-          for (const event of message.events) {
+          for (const event of JSON.parse(report.json) as ProgressEvent[]) {
             const exceeded = counter.exceededBy(event);
-            if (exceeded) return stopAt(exceeded);
+            if (exceeded) {
+              stopAt(exceeded);
+              return false;
+            }
             lastSeq = event.seq;
             options.onEvent?.(event);
           }
-          return;
+          return true;
         case 'publish':
-          bus.publish(message.event).catch(() => undefined);
-          return;
+          bus.publish(report.event).catch(() => undefined);
+          return true;
         case 'finished': {
-          const { kind: _kind, ...result } = message;
-          return finish(result, true);
+          const { kind: _kind, ...result } = report;
+          finish(result, true);
+          return false;
         }
         case 'crashed':
-          return crashed(`the execution failed: ${message.message}`);
+          crashed(`the execution failed: ${report.message}`);
+          return false;
         case 'find-workflow': {
-          const { requestId, namespace, name, version } = message;
+          const { requestId, namespace, name, version } = report;
           const answer = (reply: { document?: WorkflowDocument; error?: string }) => {
             if (!ended) send({ kind: 'workflow', requestId, ...reply });
           };
@@ -201,9 +228,13 @@ export class ExecutionWorkerPool {
             (document) => answer(document ? { document } : {}),
             (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
           );
-          return;
+          return true;
         }
       }
+    };
+    const onMessage = (message: FromWorker) => {
+      if (message.kind !== 'reports') return;
+      for (const report of message.reports) if (ended || !onReport(report)) return;
     };
     const onError = (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && limits.maxMemoryMb !== undefined) stopAt('maxMemoryMb');
@@ -211,47 +242,51 @@ export class ExecutionWorkerPool {
     };
     const onExit = () => crashed("the execution's thread stopped unexpectedly");
 
-    this.acquire((acquired) => {
-      if (ended) return this.release(acquired);
-      worker = acquired;
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      const unsubscribe = bus.subscribe((event) => send({ kind: 'cloudevent', event }));
-      detach.push(unsubscribe, () => {
-        acquired.off('message', onMessage);
-        acquired.off('error', onError);
-        acquired.off('exit', onExit);
-      });
-      if (limits.maxCpuMs !== undefined) {
-        const budget = limits.maxCpuMs;
-        const baseline = acquired.performance.eventLoopUtilization();
-        timers.push(
-          setInterval(() => {
-            if (acquired.performance.eventLoopUtilization(baseline).active > budget) stopAt('maxCpuMs');
-          }, CPU_CHECK_MS),
+    const waiting: WaitingStart = {
+      take: (acquired) => {
+        thread = acquired;
+        const { worker } = acquired;
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        const unsubscribe = bus.subscribe((event) => send({ kind: 'cloudevent', event }));
+        detach.push(unsubscribe, () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+        });
+        if (limits.maxCpuMs !== undefined) {
+          const budget = limits.maxCpuMs;
+          const baseline = worker.performance.eventLoopUtilization();
+          timers.push(
+            setInterval(() => {
+              if (worker.performance.eventLoopUtilization(baseline).active > budget) stopAt('maxCpuMs');
+            }, CPU_CHECK_MS),
+          );
+        }
+        const { executionId: _id, limits: _limits, bus: _bus, onEvent: _onEvent, effectPolicy, workflows, ...request } = options;
+        send(
+          acquired.holdings.start({
+            ...request,
+            executionId,
+            document,
+            input,
+            ...(effectPolicy ? { effectPolicy: effectPolicyToData(effectPolicy) } : {}),
+            ...(workflows ? { workflowsFromParent: true } : {}),
+          }),
         );
-      }
-      const { executionId: _id, limits: _limits, bus: _bus, onEvent: _onEvent, effectPolicy, workflows, ...request } = options;
-      send({
-        kind: 'start',
-        run: {
-          ...request,
-          executionId,
-          document,
-          input,
-          ...(effectPolicy ? { effectPolicy: effectPolicyToData(effectPolicy) } : {}),
-          ...(workflows ? { workflowsFromParent: true } : {}),
-        },
-      });
-      for (const message of control.splice(0)) send(message);
-    }, crashed);
+        for (const message of control.splice(0)) send(message);
+      },
+      fail: crashed,
+    };
+    this.waiting.push(waiting);
+    this.admit();
 
     return {
       done,
       cancel: () => {
         if (ended) return;
-        if (!worker) return endFromOutside('cancelled');
+        if (!thread) return endFromOutside('cancelled');
         send({ kind: 'cancel' });
         timers.push(setTimeout(() => endFromOutside('cancelled'), CANCEL_GRACE_MS));
       },
@@ -263,50 +298,69 @@ export class ExecutionWorkerPool {
   /** Terminates every thread (running executions end without further events). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.all].map((worker) => worker.terminate()));
+    clearTimeout(this.recheck);
+    await Promise.all([...this.all].map((thread) => thread.worker.terminate()));
     this.all.clear();
     this.busy.clear();
     for (const timer of this.idle.values()) clearTimeout(timer);
     this.idle.clear();
   }
 
-  private acquire(take: (worker: Worker) => void, fail: (detail: string) => void): void {
-    const [worker, timer] = [...this.idle].pop() ?? [];
-    if (worker) {
-      clearTimeout(timer);
-      this.idle.delete(worker);
-      this.hand(worker, take);
-      this.boot();
-      return;
+  /**
+   * Hands waiting starts to warm threads, and loads threads for them, while fewer than
+   * `MAX_COMPUTING` executions compute; while starts still wait, looks again after `SETTLE_MS`.
+   */
+  private admit(): void {
+    if (this.closed) return;
+    while (this.waiting.length > 0 && this.idle.size > 0 && this.computing() < MAX_COMPUTING) {
+      const thread = [...this.idle.keys()].pop()!;
+      clearTimeout(this.idle.get(thread));
+      this.idle.delete(thread);
+      this.busy.set(thread, { since: performance.now(), utilization: thread.worker.performance.eventLoopUtilization() });
+      thread.worker.ref();
+      this.waiting.shift()!.take(thread);
     }
-    this.waiting.push({ take, fail });
-    if (this.busy.size === 0) return this.boot();
-    for (const delay of [BOOT_AFTER_WAIT_MS, LONG_EXECUTION_MS]) setTimeout(() => this.boot(), delay).unref();
+    this.boot();
+    if (this.waiting.length === 0 || this.recheck) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      this.admit();
+    }, SETTLE_MS);
+    // Waiting starts do not keep the process alive: the busy threads they wait for do.
+    this.recheck.unref();
   }
 
-  private hand(worker: Worker, take: (worker: Worker) => void): void {
-    this.busy.set(worker, { since: performance.now(), utilization: worker.performance.eventLoopUtilization() });
-    worker.ref();
-    take(worker);
+  private withdraw(start: WaitingStart): void {
+    const index = this.waiting.indexOf(start);
+    if (index >= 0) this.waiting.splice(index, 1);
   }
 
-  /** Busy threads running a recent execution that kept their event loop mostly active. */
+  /**
+   * Busy threads whose execution computes: ended and about to be free (its end not yet read
+   * here), too young to tell, or not yet long and keeping the thread's event loop mostly active.
+   */
   private computing(): number {
     const now = performance.now();
     let count = 0;
-    for (const [worker, { since, utilization }] of this.busy) {
-      if (now - since < LONG_EXECUTION_MS && worker.performance.eventLoopUtilization(utilization).utilization > COMPUTING_UTILIZATION) count++;
+    for (const [thread, { since, utilization }] of this.busy) {
+      const age = now - since;
+      if (Atomics.load(thread.running, 0) === 0 || age < SETTLE_MS) count++;
+      else if (age < LONG_EXECUTION_MS && thread.worker.performance.eventLoopUtilization(utilization).utilization > COMPUTING_UTILIZATION) count++;
     }
     return count;
   }
 
-  /** Starts loading a thread when starts (and spares) are wanted and fewer than `MAX_BOOTING` load already. */
+  /** Starts loading a thread when a waiting start may compute and no warm thread is left, or to keep `spare` threads warm. */
   private boot(): void {
-    if (this.closed || this.booting >= MAX_BOOTING || this.booting + this.idle.size >= this.waiting.length + this.spare) return;
-    if (this.waiting.length > 0 && this.computing() >= MAX_COMPUTING) return;
+    if (this.closed || this.booting >= MAX_BOOTING) return;
+    const wanted =
+      this.waiting.length > 0 ? this.idle.size === 0 && this.computing() + this.booting < MAX_COMPUTING : this.booting + this.idle.size < this.spare;
+    if (!wanted) return;
     this.booting += 1;
-    const worker = createWorker(this.maxMemoryMb);
-    this.all.add(worker);
+    const running = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const thread: ExecutionThread = { worker: createWorker(this.maxMemoryMb, running), running: new Int32Array(running), holdings: new ThreadHoldings() };
+    const { worker } = thread;
+    this.all.add(thread);
     let loading = true;
     const loaded = () => {
       if (!loading) return false;
@@ -316,38 +370,36 @@ export class ExecutionWorkerPool {
     };
     worker.on('message', (message: FromWorker) => {
       if (message.kind !== 'ready' || !loaded()) return;
-      this.release(worker);
-      this.boot();
+      this.release(thread);
     });
     worker.once('exit', (code) => {
-      this.all.delete(worker);
+      this.all.delete(thread);
       // A thread that cannot even load fails the start that waited longest, instead of retrying forever.
       if (loaded()) this.waiting.shift()?.fail(`the execution's thread did not start (exit code ${code})`);
-      this.boot();
+      this.admit();
     });
     // A thread that fails to load reports through 'exit'; its 'error' must not crash the service.
     worker.on('error', () => undefined);
   }
 
-  /** A thread is free: the next waiting start takes it, or it waits warm (up to `MAX_IDLE`, for `IDLE_MS`). */
-  private release(worker: Worker): void {
-    this.busy.delete(worker);
-    const next = this.waiting.shift();
-    if (next) return this.hand(worker, next.take);
-    if (this.closed || this.idle.size >= MAX_IDLE) return this.discard(worker);
+  /** A thread is free: it waits warm (up to `MAX_IDLE`, for `IDLE_MS`) unless a waiting start takes it now. */
+  private release(thread: ExecutionThread): void {
+    this.busy.delete(thread);
+    if (this.closed || (this.idle.size >= MAX_IDLE && this.waiting.length === 0)) return this.discard(thread);
     const expire = setTimeout(() => {
-      this.idle.delete(worker);
-      this.discard(worker);
+      this.idle.delete(thread);
+      this.discard(thread);
     }, IDLE_MS);
     expire.unref();
-    this.idle.set(worker, expire);
+    this.idle.set(thread, expire);
     // A warm thread must not keep the process alive.
-    worker.unref();
+    thread.worker.unref();
+    this.admit();
   }
 
-  private discard(worker: Worker): void {
-    this.busy.delete(worker);
-    this.all.delete(worker);
-    void worker.terminate();
+  private discard(thread: ExecutionThread): void {
+    this.busy.delete(thread);
+    this.all.delete(thread);
+    void thread.worker.terminate();
   }
 }

@@ -1,4 +1,3 @@
-import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ProblemDetails } from '../../core/errors.ts';
@@ -25,9 +24,23 @@ export interface WorkerRunRequest {
   outputUri?: string;
 }
 
+/**
+ * A start as sent: the document and the effect policy travel only when the thread does not hold
+ * them already (see `ThreadHoldings`); otherwise `documentId` names the held document and the
+ * policy is the one last sent.
+ */
+export interface WorkerStart {
+  kind: 'start';
+  run: Omit<WorkerRunRequest, 'document' | 'effectPolicy'>;
+  documentId: number;
+  document?: WorkflowDocument;
+  /** The effect policy when it differs from the one the thread holds; `null`: none from now on. */
+  effectPolicy?: EffectPolicyData | null;
+}
+
 /** Parent → worker. */
 export type ToWorker =
-  | { kind: 'start'; run: WorkerRunRequest }
+  | WorkerStart
   | { kind: 'cancel' }
   | { kind: 'suspend' }
   | { kind: 'resume' }
@@ -36,14 +49,19 @@ export type ToWorker =
   /** The parent's answer to a `find-workflow` request. */
   | { kind: 'workflow'; requestId: number; document?: WorkflowDocument; error?: string };
 
-/** Worker → parent. */
-export type FromWorker =
-  /** Loaded and ready for an execution. */
-  | { kind: 'ready' }
-  | { kind: 'events'; events: ProgressEvent[] }
+/** What the running execution reports, in the order it happened. */
+export type ExecutionReport =
+  /** Progress events as the JSON text of an array: the parent parses one string faster than it receives many cloned objects. */
+  | { kind: 'events'; json: string }
   /** An `emit` of the execution, for the parent's bus. */
   | { kind: 'publish'; event: JsonObject }
   | { kind: 'finished'; status: 'completed' | 'faulted' | 'cancelled'; output?: Json; error?: ProblemDetails }
   | { kind: 'crashed'; message: string }
   /** A `run: workflow` task looks up its child in the parent's registry. */
   | { kind: 'find-workflow'; requestId: number; namespace: string; name: string; version: string };
+
+/**
+ * Worker → parent: `ready` once loaded, then what each turn of the thread's event loop reported, in
+ * one message: one wake-up of the parent per turn instead of one per report.
+ */
+export type FromWorker = { kind: 'ready' } | { kind: 'reports'; reports: ExecutionReport[] };
