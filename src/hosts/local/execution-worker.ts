@@ -24,7 +24,7 @@ const running = new Int32Array((workerData as { running: SharedArrayBuffer }).ru
 /** Reports go out at the latest after this many events: one message per turn of a long burst would grow without bound. */
 const BATCH = 256;
 
-/** What the execution reports, sent once per event-loop turn in the order it was made (events as one JSON text per run of them). */
+/** What the execution reports, sent once per event-loop turn in the order it was made. */
 class Outbox {
   private reports: Array<ExecutionReport | ProgressEvent[]> = [];
   private events = 0;
@@ -62,7 +62,7 @@ class Outbox {
 
   private flush(): void {
     if (this.reports.length === 0) return;
-    const reports = this.reports.map((report): ExecutionReport => (Array.isArray(report) ? { kind: 'events', json: JSON.stringify(report) } : report));
+    const reports = this.reports.map((report): ExecutionReport => (Array.isArray(report) ? { kind: 'events', events: report } : report));
     this.reports = [];
     this.events = 0;
     port.postMessage({ kind: 'reports', reports } satisfies FromWorker);

@@ -198,7 +198,7 @@ export class ExecutionWorkerPool {
     const onReport = (report: ExecutionReport): boolean => {
       switch (report.kind) {
         case 'events':
-          for (const event of JSON.parse(report.json) as ProgressEvent[]) {
+          for (const event of report.events) {
             const exceeded = counter.exceededBy(event);
             if (exceeded) {
               stopAt(exceeded);

@@ -1,3 +1,4 @@
+import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ProblemDetails } from '../../core/errors.ts';
@@ -51,8 +52,12 @@ export type ToWorker =
 
 /** What the running execution reports, in the order it happened. */
 export type ExecutionReport =
-  /** Progress events as the JSON text of an array: the parent parses one string faster than it receives many cloned objects. */
-  | { kind: 'events'; json: string }
+  /**
+   * Progress events, cloned: a value that several events carry (a large input passed through
+   * unchanged) arrives as one object, which the parent then stores once. As JSON text each event
+   * would carry its own copy, to be parsed, serialized and hashed again on the service's thread.
+   */
+  | { kind: 'events'; events: ProgressEvent[] }
   /** An `emit` of the execution, for the parent's bus. */
   | { kind: 'publish'; event: JsonObject }
   | { kind: 'finished'; status: 'completed' | 'faulted' | 'cancelled'; output?: Json; error?: ProblemDetails }
