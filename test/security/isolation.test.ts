@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBystander } from './bystander.ts';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.ts';
+import { serviceApi } from './service-api.ts';
 
 /**
  * Runaway executions against a real `cairn serve`: each ends `faulted` with a CAIRN_ERR_LIMIT
@@ -20,26 +21,7 @@ const workflow = (name: string, tasks: string) => `document: {dsl: '1.0.0', name
 do:
 ${tasks}`;
 
-async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${service.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-/** Starts the document and waits (bounded) for its end; returns the ended record. */
-async function runToEnd(document: string) {
-  const started = await api('/v1/executions', { method: 'POST', body: JSON.stringify({ document }) });
-  expect(started.status).toBe(201);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { body } = await api(`/v1/executions/${started.body.id}`);
-    if (['completed', 'faulted', 'cancelled'].includes(body.execution.status)) return body.execution;
-    if (Date.now() > deadline) throw new Error(`execution ${started.body.id} did not end: ${body.execution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const { api, runToEnd } = serviceApi(() => service);
 
 async function underAttack(document: string) {
   const bystander = await startBystander(service.url, service.token);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.ts';
+import { serviceApi } from './service-api.ts';
 
 /**
  * Each execution has a worker thread of its own. A runaway stopped at a limit (its thread stopped
@@ -11,7 +12,7 @@ import { startServeProcess, type ServeProcess } from '../support/serve-process.t
 let service: ServeProcess;
 beforeAll(async () => {
   service = await startServeProcess({ args: ['--max-cpu', '3', '--max-memory', '128', '--max-tasks', '2000'] });
-  await untilEnded(await start(workflow('warm-up', '  - hello:\n      set: { ok: true }\n')));
+  await runToEnd(workflow('warm-up', '  - hello:\n      set: { ok: true }\n'));
 }, 60_000);
 afterAll(() => service?.stop());
 
@@ -19,29 +20,7 @@ const workflow = (name: string, tasks: string) => `document: {dsl: '1.0.0', name
 do:
 ${tasks}`;
 
-async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${service.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${service.token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-async function untilEnded(id: string) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { body } = await api(`/v1/executions/${id}`);
-    if (['completed', 'faulted', 'cancelled'].includes(body.execution.status)) return body.execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} did not end: ${body.execution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function start(document: string): Promise<string> {
-  const started = await api('/v1/executions', { method: 'POST', body: JSON.stringify({ document }) });
-  expect(started.status).toBe(201);
-  return started.body.id as string;
-}
+const { api, start, untilEnded, runToEnd } = serviceApi(() => service);
 
 describe('the neighbour of a runaway', () => {
   it('goes on while the runaway is stopped at a limit, and answers a cancel afterwards', { timeout: 120_000 }, async () => {
