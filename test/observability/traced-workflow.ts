@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { WorkflowDocument } from '../../src/core/model.ts';
 import { expect } from 'vitest';
-import { tag, type JaegerSpan } from '../support/jaeger.ts';
+import { parentOf, repeatedSpans, tag, type JaegerSpan } from '../support/jaeger.ts';
 
 /**
  * The traced workflow of the tracing tests: a fork whose second branch retries an HTTP call
@@ -57,10 +57,8 @@ export function expectTracedTree(spans: JaegerSpan[], caller: { traceId: string;
     expect(found, name).toHaveLength(1);
     return found[0]!;
   };
-  const parentOf = (span: JaegerSpan) => span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
   expect(new Set(spans.map((span) => span.traceID))).toEqual(new Set([caller.traceId]));
-  const twice = spans.filter((span, index) => spans.findIndex((other) => other.spanID === span.spanID) !== index);
-  expect(twice.map((span) => `${span.operationName} ${span.spanID}`), 'no span twice').toEqual([]);
+  expect(repeatedSpans(spans), 'no span twice').toEqual([]);
 
   const execution = one('workflow otel/traced');
   expect(parentOf(execution)).toBe(caller.spanId);

@@ -14,7 +14,7 @@ import { executionTraceparent } from '../../src/core/trace-context.ts';
 import { clientInterceptors, underSpan, workerTracing } from '../../src/observability/temporal-tracing.ts';
 import { traceRun } from '../../src/observability/trace-run.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
-import { startJaeger, tag, traceSpans, type JaegerServer, type JaegerSpan } from '../support/jaeger.ts';
+import { parentOf, repeatedSpans, startJaeger, tag, traceSpans, type JaegerServer, type JaegerSpan } from '../support/jaeger.ts';
 import { startTemporalServer, type DevServer } from '../support/temporal-server.ts';
 import { expectTracedTree, flakyServer, tracedWorkflow } from './traced-workflow.ts';
 
@@ -85,7 +85,6 @@ describe('tracing on Temporal, exported over OTLP to Jaeger', () => {
     const spans = await traceSpans(jaeger, traceId, 17);
     expectTracedTree(spans, { traceId, spanId }, producer.spanContext().spanId, fixture.traceparents);
     const named = (name: string) => spans.filter((span) => span.operationName === name);
-    const parentOf = (span: JaegerSpan) => span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
     const [execution] = named('workflow otel/traced');
     const [start] = named('StartWorkflow:ExecuteServerlessWorkflow');
     expect(parentOf(start!)).toBe(execution!.spanID);
@@ -158,9 +157,7 @@ do:
     expect(result.status).toBe('completed');
     const spans = await traceSpans(jaeger, traceId, 12);
     const named = (name: string) => spans.filter((span) => span.operationName === name);
-    const parentOf = (span: JaegerSpan) => span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
-    const twice = spans.filter((span, index) => spans.findIndex((other) => other.spanID === span.spanID) !== index);
-    expect(twice.map((span) => `${span.operationName} ${span.spanID}`)).toEqual([]);
+    expect(repeatedSpans(spans)).toEqual([]);
     expect(named('workflow otel/continued')).toHaveLength(1);
     expect(named('for steps')).toHaveLength(1);
     expect(named('wait nap').map((span) => tag(span, 'cairn.task.iteration')).sort()).toEqual(['0', '1', '2', '3']);

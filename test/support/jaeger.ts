@@ -86,3 +86,13 @@ export async function traceSpans(jaeger: JaegerServer, traceId: string, atLeast:
 export function tag(span: JaegerSpan, key: string): unknown {
   return span.tags.find((candidate) => candidate.key === key)?.value;
 }
+
+/** The id of the span's parent (its CHILD_OF reference), if any. */
+export function parentOf(span: JaegerSpan): string | undefined {
+  return span.references.find((reference) => reference.refType === 'CHILD_OF')?.spanID;
+}
+
+/** Spans whose id an earlier span of the list already has, named: a trace should hold each span once. */
+export function repeatedSpans(spans: JaegerSpan[]): string[] {
+  return spans.filter((span, index) => spans.findIndex((other) => other.spanID === span.spanID) !== index).map((span) => `${span.operationName} ${span.spanID}`);
+}
