@@ -17,20 +17,15 @@
 //      npm run -s bench:embedded -- --compare [--rounds 3]
 //        alternates worker-thread and in-process rounds, at --rate and at once (a burst of
 //        --executions starts), and prints the medians and the ratios threads / in-process.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExpressionEngine } from '../src/jq/engine.ts';
 import type { ExecutionStore } from '../src/store/execution-store.ts';
+import { buildUnlessAsked, built } from './built.ts';
 
-if (!process.argv.includes('--no-build')) {
-  const build = spawnSync(process.execPath, ['scripts/build.js'], { cwd: new URL('..', import.meta.url), stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error('node scripts/build.js failed');
-}
-/** A module of the built service, typed as its source. */
-const built = <Module>(path: string): Promise<Module> => import(new URL(`../dist/${path}.js`, import.meta.url).href) as Promise<Module>;
+buildUnlessAsked();
 const { InProcessEventBus } = await built<typeof import('../src/bus/in-process-bus.ts')>('bus/in-process-bus');
 const { loadDefaultEngine } = await built<typeof import('../src/jq/node/engine-choice.ts')>('jq/node/engine-choice');
 const { SERVICE_DEFAULT_LIMITS } = await built<typeof import('../src/hosts/local/execution-limits.ts')>('hosts/local/execution-limits');

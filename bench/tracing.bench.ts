@@ -4,13 +4,18 @@
 // (otlp-sink.ts) that counts and drops them; "off" has no OTEL_* variable, so nothing is loaded.
 // Prints medians of ROUNDS (wall and CPU time of this process), on/off ratios, the spans the sink
 // received per traced run and the load average, as Markdown. WORKLOADS=temporal (or local) runs one.
+// It runs the built package (dist/, rebuilt first unless --no-build), as users do.
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import type { WorkflowDocument } from '../src/core/model.ts';
-import { startDevServer } from '../src/hosts/temporal/dev-server.ts';
-import { runOnHost, type HostName } from '../src/hosts/index.ts';
-import { loadTracing } from '../src/observability/tracing.ts';
+import type { HostName } from '../src/hosts/index.ts';
+import { buildUnlessAsked, built } from './built.ts';
+
+buildUnlessAsked();
+const { startDevServer } = await built<typeof import('../src/hosts/temporal/dev-server.ts')>('hosts/temporal/dev-server');
+const { runOnHost } = await built<typeof import('../src/hosts/index.ts')>('hosts/index');
+const { loadTracing } = await built<typeof import('../src/observability/tracing.ts')>('observability/tracing');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ITEMS = 10_000;
