@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs';
+import { startOtlpReceiver } from './otlp-receiver.ts';
 
 /**
- * A stand-in for an OpenTelemetry collector (no collector is installed here): a loopback
- * OTLP/HTTP receiver that decodes the metrics requests it gets with the OTLP messages' own field
+ * The metrics requests a loopback OTLP receiver gets, decoded with the OTLP messages' own field
  * numbers (opentelemetry-proto's metrics/v1, the fields Cairn's instruments use).
  */
 const OTLP_METRICS = `
@@ -50,21 +48,8 @@ interface DecodedPoint {
 }
 
 export async function startOtlpMetricsReceiver(): Promise<OtlpMetricsReceiver> {
-  const points: ReceivedPoint[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.url === '/v1/metrics') points.push(...decode(Buffer.concat(chunks)));
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`,
-    points,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
+  const { endpoint, items, close } = await startOtlpReceiver('/v1/metrics', decode);
+  return { endpoint, points: items, close };
 }
 
 function decode(body: Buffer): ReceivedPoint[] {

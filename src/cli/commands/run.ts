@@ -105,9 +105,12 @@ Exit codes: 0 completed, 1 faulted, 2 invalid document/input/arguments, 3 cancel
         // A run waiting for events has nothing else keeping Node's event loop alive (it would exit with 13).
         const keepAlive = setInterval(() => {}, 60_000);
         view = options.quiet ? undefined : createProgressView({ stream: process.stderr, json: options.json === true });
+        // A caller's trace context in the environment (OpenTelemetry's carrier for processes): the execution's trace continues it.
+        const traceparent = process.env.TRACEPARENT?.trim();
         const runOptions = {
           engine,
           parsing,
+          ...(traceparent ? { traceparent } : {}),
           signal: cancel.signal,
           // Users run their own file: run tasks may start processes (the service decides for itself).
           allowProcesses: true,
@@ -173,7 +176,7 @@ async function runLimited(
 ) {
   const { ExecutionWorkerPool } = await import('../../hosts/local/isolated-run.ts');
   const pool = new ExecutionWorkerPool(limits.maxMemoryMb);
-  const { signal, allowProcesses, secrets, parsing, workflowsDirectory, onEvent, bus, effectPolicy } = options;
+  const { signal, allowProcesses, secrets, parsing, workflowsDirectory, onEvent, bus, effectPolicy, traceparent } = options;
   const execution = pool.start(document, input, {
     limits,
     ...(bus ? { bus } : {}),
@@ -183,6 +186,7 @@ async function runLimited(
     ...(parsing ? { parsing } : {}),
     ...(workflowsDirectory ? { workflowsDirectory } : {}),
     ...(onEvent ? { onEvent } : {}),
+    ...(traceparent ? { traceparent } : {}),
   });
   signal.addEventListener('abort', () => execution.cancel(), { once: true });
   try {
