@@ -1,5 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { protobufFields, varintLength, Writer } from './protobuf-writer.ts';
+import { SPANS_DROPPED_METRIC, type SpanLossListener } from './span-losses.ts';
 import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
 
 /** The OTEL_BSP_* settings, read as the batch span processor reads them. */
@@ -31,13 +32,15 @@ export type SendRequest = (request: EncodedRequest) => Promise<void>;
  * resource and scope, which are written once per request in front of its spans when it is sealed.
  * Batching keeps the batch span processor's OTEL_BSP_* meaning: spans per request, a flush
  * interval, one request in flight at a time, and a queue bound on the spans waiting to be sent
- * (the one request in flight not counted); spans beyond it are dropped, counted and reported
- * through `warn`.
+ * (the one request in flight not counted); spans beyond it are dropped. Every span lost, dropped
+ * or in a failed request, is told to `lost` as it happens, and to `warn` in a line (drops at most
+ * every DROP_REPORT_MILLIS).
  */
 export class TaskSpanExporter {
   readonly #envelope: Envelope;
   readonly #batching: SpanBatching;
   readonly #send: SendRequest;
+  readonly #lost: SpanLossListener;
   readonly #warn: (message: string) => void;
   /** Room before the first span for the envelope's header, whose lengths are known only at the end. */
   readonly #headroom: number;
@@ -54,10 +57,11 @@ export class TaskSpanExporter {
   #dropped = 0;
   #reportTimer: NodeJS.Timeout | undefined;
 
-  constructor(origin: SpanOrigin, batching: SpanBatching, send: SendRequest, warn: (message: string) => void = (message) => console.warn(message)) {
+  constructor(origin: SpanOrigin, batching: SpanBatching, send: SendRequest, lost: SpanLossListener, warn: (message: string) => void = (message) => console.warn(message)) {
     this.#envelope = envelopeOf(origin);
     this.#batching = { ...batching, maxExportBatchSize: Math.min(batching.maxExportBatchSize, batching.maxQueueSize) };
     this.#send = send;
+    this.#lost = lost;
     this.#warn = warn;
     this.#headroom = this.#envelope.resource.length + this.#envelope.scope.length + 2 * (1 + MAX_VARINT);
     this.#request = this.#newRequest(64 * 1024);
@@ -73,6 +77,7 @@ export class TaskSpanExporter {
     if (this.#queued >= this.#batching.maxQueueSize) {
       this.#dropped++;
       this.#unreported++;
+      this.#lost('queue_full', 1);
       this.#reportTimer ??= setTimeout(() => this.#reportDropped(), DROP_REPORT_MILLIS).unref();
       return;
     }
@@ -114,7 +119,12 @@ export class TaskSpanExporter {
         timeout = setTimeout(() => reject(new Error(`no answer within ${this.#batching.exportTimeoutMillis} ms`)), this.#batching.exportTimeoutMillis).unref();
       }),
     ])
-      .catch((error: unknown) => this.#warn(`task spans: a request of ${request.spans} spans failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => {
+        this.#lost('export_failed', request.spans);
+        this.#warn(
+          `task spans: a request of ${request.spans} spans failed, they are lost (${SPANS_DROPPED_METRIC}{reason="export_failed"}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      })
       .finally(() => {
         clearTimeout(timeout);
         this.#inFlight = undefined;
@@ -149,7 +159,7 @@ export class TaskSpanExporter {
   #reportDropped(): void {
     clearTimeout(this.#reportTimer);
     this.#reportTimer = undefined;
-    this.#warn(`task spans: ${this.#unreported} dropped (${this.#dropped} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export`);
+    this.#warn(`task spans: ${this.#unreported} dropped (${this.#dropped} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (${SPANS_DROPPED_METRIC}{reason="queue_full"})`);
     this.#unreported = 0;
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
+import { context, createNoopMeter, trace, TraceFlags, type Attributes, type Context, type Meter, type MeterProvider, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { getNumberFromEnv } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
+import { SpanLosses, type SpanLossListener } from './span-losses.ts';
 import { SpanRecord, type SpanOrigin } from './span-record.ts';
 import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest, type SpanBatching } from './task-span-exporter.ts';
 
@@ -17,6 +18,8 @@ export interface Tracing {
   export(span: ReadableSpan): void;
   /** Sends every ended span and waits for the endpoint (the end of a run, a test's query). */
   flush(): Promise<void>;
+  /** Calls `listener` with the spans either path loses from now on, by reason; returns what stops it. */
+  onSpansLost(listener: SpanLossListener): () => void;
 }
 
 /** The process's tracing, plus where spans made outside its provider go (those Temporal's workflow sandbox hands out). */
@@ -93,7 +96,8 @@ export function loadTracing(): Promise<LoadedTracing> {
     const send = (request: EncodedRequest) =>
       new Promise<void>((resolve, reject) => requests.export(request, (result) => (result.error ? reject(result.error) : resolve())));
     const batching = batchingFromEnv();
-    const { tracing, provider } = createTracing(resource, new BatchSpanProcessor(exporter, batching), (origin) => new TaskSpanExporter(origin, { ...DEFAULT_BATCHING, ...batching }, send));
+    const losses = new SpanLosses();
+    const { tracing, provider } = createTracing(resource, reportingBatchSpanProcessor(exporter, batching, losses), losses, (origin) => new TaskSpanExporter(origin, { ...DEFAULT_BATCHING, ...batching }, send, losses.report));
     trace.setGlobalTracerProvider(provider);
     return tracing;
   })();
@@ -119,10 +123,38 @@ function batchingFromEnv(): Partial<SpanBatching> {
 }
 
 /**
+ * The SDK's batch span processor, reporting to `losses` the spans it drops or fails to export.
+ * It tells of them only through its self-observability meter (the experimental
+ * `selfObsMeterProvider` option, which the OTEL_BSP_* shim passes on though its type omits it):
+ * its count of spans processed carries `error.type`, `queue_full` for a drop, the export error's
+ * name for a failed batch. That counter is read; its other instruments stay no-ops.
+ */
+export function reportingBatchSpanProcessor(exporter: SpanExporter, batching: BufferConfig, losses: SpanLosses): BatchSpanProcessor {
+  const noop = createNoopMeter();
+  const processed = {
+    add(count: number, attributes?: Attributes) {
+      const error = attributes?.['error.type'];
+      if (error !== undefined) losses.report(error === 'queue_full' ? 'queue_full' : 'export_failed', count);
+    },
+  };
+  const meter: Meter = Object.assign(Object.create(noop) as Meter, {
+    createCounter: (name: string) => (name === 'otel.sdk.processor.span.processed' ? processed : noop.createCounter(name)),
+  });
+  const selfObsMeterProvider: MeterProvider = { getMeter: () => meter };
+  return new BatchSpanProcessor(exporter, { ...batching, selfObsMeterProvider } as BufferConfig);
+}
+
+/**
  * A tracer provider around one span processor, with the computed ids and span records of Tracing.
  * Task span records go to `records` when given (those it can encode), else to the processor.
+ * `losses` is where the processor and the records' exporter report the spans they lose.
  */
-export function createTracing(resource: Resource, processor: SpanProcessor, records?: (origin: SpanOrigin) => TaskSpanExporter): { tracing: LoadedTracing; provider: BasicTracerProvider } {
+export function createTracing(
+  resource: Resource,
+  processor: SpanProcessor,
+  losses = new SpanLosses(),
+  records?: (origin: SpanOrigin) => TaskSpanExporter,
+): { tracing: LoadedTracing; provider: BasicTracerProvider } {
   const ids = new ComputedIds();
   const provider = new BasicTracerProvider({ resource, idGenerator: ids, spanProcessors: [processor] });
   const scope = { name: 'cairn' };
@@ -138,6 +170,7 @@ export function createTracing(resource: Resource, processor: SpanProcessor, reco
     flush: async () => {
       await Promise.all([direct?.flush(), provider.forceFlush()]);
     },
+    onSpansLost: (listener) => losses.subscribe(listener),
   };
   return { tracing, provider };
 }

@@ -1,6 +1,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it, vi } from 'vitest';
+import type { SpanLossReason } from '../../src/observability/span-losses.ts';
 import { RecordShape, recordParent, SpanRecord } from '../../src/observability/span-record.ts';
 import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest } from '../../src/observability/task-span-exporter.ts';
 
@@ -20,9 +21,10 @@ function taskRecord(index: number, options: { faulted?: boolean | string; parent
   return record;
 }
 
-/** An exporter whose requests are kept (answered at once unless `answer` is given). */
+/** An exporter whose requests, losses (summed by reason) and warnings are kept; requests are answered at once unless `answer` is given. */
 function capturing(batching: Partial<typeof DEFAULT_BATCHING>, answer?: () => Promise<void>) {
   const requests: EncodedRequest[] = [];
+  const losses: Partial<Record<SpanLossReason, number>> = {};
   const warnings: string[] = [];
   const exporter = new TaskSpanExporter(
     origin,
@@ -31,9 +33,12 @@ function capturing(batching: Partial<typeof DEFAULT_BATCHING>, answer?: () => Pr
       requests.push({ bytes: Buffer.from(request.bytes), spans: request.spans });
       return answer ? answer() : Promise.resolve();
     },
+    (reason, count) => {
+      losses[reason] = (losses[reason] ?? 0) + count;
+    },
     (message) => warnings.push(message),
   );
-  return { exporter, requests, warnings };
+  return { exporter, requests, losses, warnings };
 }
 
 describe('the task span exporter', () => {
@@ -64,11 +69,14 @@ describe('the task span exporter', () => {
     const answered = new Promise<void>((resolve) => {
       answer = resolve;
     });
-    const { exporter, requests, warnings } = capturing({ maxExportBatchSize: 5, maxQueueSize: 10 }, () => answered);
+    const { exporter, requests, losses, warnings } = capturing({ maxExportBatchSize: 5, maxQueueSize: 10 }, () => answered);
     // 5 in flight, 10 queued (the queue bound does not count the request in flight, as in the batch span processor), 5 dropped.
     for (let index = 0; index < 20; index++) exporter.add(taskRecord(index));
     expect(requests.map((request) => request.spans)).toEqual([5]);
     expect(exporter.dropped).toBe(5);
+    // Told as they happen, not when the warning is written.
+    expect(losses).toEqual({ queue_full: 5 });
+    expect(warnings).toEqual([]);
 
     answer();
     await exporter.flush();
@@ -76,7 +84,8 @@ describe('the task span exporter', () => {
     exporter.add(taskRecord(20));
     await exporter.flush();
     expect(requests.map((request) => request.spans)).toEqual([5, 5, 5, 1]);
-    expect(warnings).toEqual(['task spans: 5 dropped (5 in all): more than 10 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export']);
+    expect(losses).toEqual({ queue_full: 5 });
+    expect(warnings).toEqual(['task spans: 5 dropped (5 in all): more than 10 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (cairn_trace_spans_dropped_total{reason="queue_full"})']);
   });
 
   it('sends a request that is not full once the schedule delay has passed', async () => {
@@ -86,14 +95,29 @@ describe('the task span exporter', () => {
     await vi.waitFor(() => expect(requests.map((request) => request.spans)).toEqual([2]));
   });
 
-  it('reports a failed request and frees its place in the queue', async () => {
-    const { exporter, requests, warnings } = capturing({ maxExportBatchSize: 2, maxQueueSize: 2 }, () => Promise.reject(new Error('connection refused')));
+  it('reports a failed request, its spans as lost, and frees its place in the queue', async () => {
+    const { exporter, requests, losses, warnings } = capturing({ maxExportBatchSize: 2, maxQueueSize: 2 }, () => Promise.reject(new Error('connection refused')));
     for (let index = 0; index < 4; index++) {
       exporter.add(taskRecord(index));
       await exporter.flush();
     }
-    expect(requests.map((request) => request.spans)).toEqual([1, 1, 1, 1]);
+    exporter.add(taskRecord(4));
+    exporter.add(taskRecord(5));
+    await exporter.flush();
+    expect(requests.map((request) => request.spans)).toEqual([1, 1, 1, 1, 2]);
     expect(exporter.dropped).toBe(0);
-    expect(warnings).toEqual(Array.from({ length: 4 }, () => 'task spans: a request of 1 spans failed: connection refused'));
+    expect(losses).toEqual({ export_failed: 6 });
+    expect(warnings).toEqual([
+      ...Array.from({ length: 4 }, () => 'task spans: a request of 1 spans failed, they are lost (cairn_trace_spans_dropped_total{reason="export_failed"}): connection refused'),
+      'task spans: a request of 2 spans failed, they are lost (cairn_trace_spans_dropped_total{reason="export_failed"}): connection refused',
+    ]);
+  });
+
+  it('counts the spans of a request the endpoint does not answer within the export timeout as lost', async () => {
+    const { exporter, losses, warnings } = capturing({ maxExportBatchSize: 3, exportTimeoutMillis: 20 }, () => new Promise<void>(() => {}));
+    for (let index = 0; index < 3; index++) exporter.add(taskRecord(index));
+    await exporter.flush();
+    expect(losses).toEqual({ export_failed: 3 });
+    expect(warnings).toEqual(['task spans: a request of 3 spans failed, they are lost (cairn_trace_spans_dropped_total{reason="export_failed"}): no answer within 20 ms']);
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * Why tracing lost spans: `queue_full` when more than OTEL_BSP_MAX_QUEUE_SIZE were waiting for
+ * export, `export_failed` when the request carrying them failed (after the transport's retries
+ * and timeout). No OpenTelemetry import, so the service's metrics name them without loading it.
+ */
+export const SPAN_LOSS_REASONS = ['queue_full', 'export_failed'] as const;
+export type SpanLossReason = (typeof SPAN_LOSS_REASONS)[number];
+
+export type SpanLossListener = (reason: SpanLossReason, count: number) => void;
+
+/** The counter the service's metrics keep of them (warnings name it so an operator finds it). */
+export const SPANS_DROPPED_METRIC = 'cairn_trace_spans_dropped_total';
+
+/** Where every span path reports the spans it lost, and who listens (the service's metrics). */
+export class SpanLosses {
+  readonly #listeners = new Set<SpanLossListener>();
+
+  /** Calls `listener` with each loss from now on; returns what stops it. */
+  subscribe(listener: SpanLossListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  readonly report: SpanLossListener = (reason, count) => {
+    for (const listener of this.#listeners) listener(reason, count);
+  };
+}
