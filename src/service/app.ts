@@ -14,6 +14,7 @@ import { ExecutionService } from './execution-service.ts';
 import { LiveHub } from './live-hub.ts';
 import { createMetrics } from './metrics.ts';
 import { metricsConfigured, tracingConfigured } from '../observability/otel-env.ts';
+import { SPAN_LOSS_REASONS } from '../observability/span-losses.ts';
 import type { ScheduleClock } from './schedules/clock.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { connectRoutes } from './routes/connect.ts';
@@ -142,7 +143,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ statusCode: 500, code: 'CAIRN_ERR_INTERNAL', error: 'Internal Server Error', message: 'the service failed; see its log' });
   });
 
-  if (tracingConfigured()) await (await import('../observability/server-spans.ts')).addServerSpans(app);
+  if (tracingConfigured()) {
+    await (await import('../observability/server-spans.ts')).addServerSpans(app);
+    // Present from the start, so a rate or an alert has a series before the first loss.
+    for (const reason of SPAN_LOSS_REASONS) metrics.spansDropped.inc({ reason }, 0);
+    // Tracing is the process's; this app counts its losses until it closes (tests build several apps).
+    const stop = (await (await import('../observability/tracing.ts')).loadTracing()).onSpansLost((reason, count) => metrics.spansDropped.inc({ reason }, count));
+    app.addHook('onClose', async () => {
+      stop();
+    });
+  }
   const guard = browserGuard(options.browser ?? {});
   app.addHook('onRequest', async (request) => guard(request));
   for (const routes of [healthRoutes, executionRoutes, progressRoutes, eventRoutes, workflowRoutes, scheduleRoutes, streamRoutes, websocketRoutes, connectRoutes]) {

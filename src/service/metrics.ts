@@ -1,5 +1,6 @@
 import type { Attributes, Counter as OtelCounter, Histogram as OtelHistogram, Meter } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { SPANS_DROPPED_METRIC } from '../observability/span-losses.ts';
 
 /**
  * The service's metrics, one set of instruments: each records into the Prometheus registry that
@@ -31,6 +32,11 @@ export function createMetrics(meter?: Meter) {
     failedBatches: counter('cairn_progress_batches_failed_total', 'Progress batches the service could not store'),
     storeWrite: histogram('cairn_store_write_seconds', 'Latency of storing one batch of progress events', [0.001, 0.005, 0.025, 0.1, 0.5, 1, 5]),
     cloudEventsAccepted: counter('cairn_cloudevents_accepted_total', 'CloudEvents accepted for listen tasks'),
+    spansDropped: counter(
+      SPANS_DROPPED_METRIC,
+      'Spans tracing lost: queue_full (more than OTEL_BSP_MAX_QUEUE_SIZE waiting for export), export_failed (their export request failed)',
+      ['reason'],
+    ),
     /** Open SSE and WebSocket subscriptions, read from `count` whenever either side collects. */
     streamClients(count: () => number): void {
       const help = 'Open SSE and WebSocket subscriptions';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { auth, metricSeries, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 
 let service: TestService;
 let base: string;
@@ -36,18 +36,9 @@ async function start(document: string): Promise<string> {
   return response.json().id;
 }
 
-/** The value of one series (name with its labels as Prometheus prints them), 0 when absent. */
-async function series(): Promise<(name: string) => number> {
-  const body = (await service.app.inject({ url: '/metrics' })).body;
-  return (name) => {
-    const line = body.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-    return line === undefined ? 0 : Number(line.slice(name.length + 1));
-  };
-}
-
 describe('/metrics moves as executions run', () => {
   it('counts executions by workflow and outcome, task durations by kind, retries, report lag, store writes and stream subscribers', async () => {
-    const before = await series();
+    const before = await metricSeries(service.app);
     expect(before('cairn_executions_started_total{workflow="metrics/completes"}')).toBe(0);
 
     await waitForEnd(service.store, await start(COMPLETES));
@@ -57,7 +48,7 @@ describe('/metrics moves as executions run', () => {
     const stream = await fetch(`${base}/v1/executions/stream`, { headers: auth });
     await service.app.inject({ method: 'POST', url: `/v1/executions/${waiting}/cancel`, headers: auth });
     await waitForEnd(service.store, waiting);
-    const after = await series();
+    const after = await metricSeries(service.app);
 
     expect(after('cairn_executions_started_total{workflow="metrics/completes"}')).toBe(1);
     expect(after('cairn_executions_completed_total{workflow="metrics/completes"}')).toBe(1);

@@ -87,3 +87,12 @@ export async function waitForEnd(store: ExecutionStore, id: string): Promise<voi
   }
   throw new Error(`execution ${id} did not end`);
 }
+
+/** `/metrics` read now: the value of one series (name with its labels as Prometheus prints them), 0 when absent. */
+export async function metricSeries(app: FastifyInstance): Promise<(name: string) => number> {
+  const body = (await app.inject({ url: '/metrics' })).body;
+  return (name) => {
+    const line = body.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+    return line === undefined ? 0 : Number(line.slice(name.length + 1));
+  };
+}

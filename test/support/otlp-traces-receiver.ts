@@ -20,8 +20,8 @@ export interface ReceivedSpan {
   name: string;
 }
 
-export function startOtlpTracesReceiver(): Promise<OtlpReceiver<ReceivedSpan>> {
-  return startOtlpReceiver('/v1/traces', decode);
+export function startOtlpTracesReceiver(status?: number): Promise<OtlpReceiver<ReceivedSpan>> {
+  return startOtlpReceiver('/v1/traces', decode, status);
 }
 
 interface DecodedSpan {
