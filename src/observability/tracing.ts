@@ -20,6 +20,8 @@ export interface Tracing {
   flush(): Promise<void>;
   /** Calls `listener` with the spans either path loses from now on, by reason; returns what stops it. */
   onSpansLost(listener: SpanLossListener): () => void;
+  /** Tells this process's listeners of spans lost elsewhere (an execution thread's tracing). */
+  reportSpansLost: SpanLossListener;
 }
 
 /** The process's tracing, plus where spans made outside its provider go (those Temporal's workflow sandbox hands out). */
@@ -171,6 +173,7 @@ export function createTracing(
       await Promise.all([direct?.flush(), provider.forceFlush()]);
     },
     onSpansLost: (listener) => losses.subscribe(listener),
+    reportSpansLost: losses.report,
   };
   return { tracing, provider };
 }

@@ -62,4 +62,27 @@ describe('spans the OTLP endpoint refuses are counted on /metrics', () => {
       timeout: 10_000,
     });
   });
+
+  it('counts the spans an execution thread loses too (the embedded engine as `cairn serve` runs it)', async () => {
+    const threaded = await startTestService({ threads: true });
+    try {
+      const response = await threaded.app.inject({
+        method: 'POST',
+        url: '/v1/executions',
+        headers: auth,
+        payload: { document: `document: { dsl: '1.0.0', namespace: drops, name: threaded, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }\n  - two: { set: { b: 2 } }` },
+      });
+      expect(response.statusCode).toBe(201);
+      await waitForEnd(threaded.store, response.json().id);
+      // The thread's run flushed its three spans (the execution's and two tasks') to the refusing endpoint; this
+      // process's own spans (the requests') wait for a flush the test does not make.
+      await vi.waitFor(async () => {
+        const execution = refusing.items.find((span) => span.name === 'workflow drops/threaded');
+        expect(refusing.items.filter((span) => span.traceId === execution?.traceId).map((span) => span.name).sort()).toEqual(['set one', 'set two', 'workflow drops/threaded']);
+        expect((await metricSeries(threaded.app))(EXPORT_FAILED)).toBe(3);
+      });
+    } finally {
+      await threaded.close();
+    }
+  }, 60_000);
 });

@@ -34,6 +34,8 @@ export async function startTestService(
     endInterruptedExecutions?: boolean;
     storeOptions?: StoreOptions;
     retention?: RetentionOptions;
+    /** Executions in worker threads, as `cairn serve` runs them (in-process by default: faster to start from source). */
+    threads?: boolean;
   } = {},
 ): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
@@ -43,7 +45,7 @@ export async function startTestService(
   const app = await buildApp({
     store: options.wrapStore ? options.wrapStore(store) : store,
     // As `cairn serve` wires it: `run: workflow` children are the workflows registered at the service.
-    engine: new LocalEngine({ inProcess: true, bus, workflows: createStoreWorkflowRegistry(store, expressions), serviceUrl: () => SERVICE_URL }),
+    engine: new LocalEngine({ inProcess: !options.threads, bus, workflows: createStoreWorkflowRegistry(store, expressions), serviceUrl: () => SERVICE_URL }),
     expressions,
     bus,
     access: { apiTokens: [API_TOKEN], reportSecret: 'test-report-secret' },

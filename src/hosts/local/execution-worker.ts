@@ -8,6 +8,7 @@ import type { WorkflowDocument } from '../../core/model.ts';
 import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { ExpressionEngine } from '../../jq/engine.ts';
 import { effectPolicyFromData } from './effect-policy-data.ts';
+import { tracingConfigured } from '../../observability/otel-env.ts';
 import { runOnHost } from '../index.ts';
 import { LocalSuspension } from './suspension.ts';
 import { DocumentShelf } from './document-shelf.ts';
@@ -197,3 +198,10 @@ port.on('message', (message: ToWorker) => {
 });
 
 void engineLoaded.then(() => port.postMessage({ kind: 'ready' } satisfies FromWorker));
+
+// The thread's runs export their spans themselves; what they lose is counted by the parent's metrics.
+if (tracingConfigured()) {
+  void import('../../observability/tracing.ts')
+    .then(({ loadTracing }) => loadTracing())
+    .then((tracing) => tracing.onSpansLost((reason, count) => port.postMessage({ kind: 'spans-lost', reason, count } satisfies FromWorker)));
+}

@@ -10,6 +10,7 @@ import type { Json } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { EffectPolicy } from '../../effects/effect-context.ts';
 import type { WorkflowRegistry } from '../../effects/run/workflow-registry.ts';
+import type { SpanLossReason } from '../../observability/span-losses.ts';
 import { effectPolicyToData } from './effect-policy-data.ts';
 import { endEvents, LimitCounter, limitProblem, MIN_MEMORY_MB, type ExecutionLimits, type LimitName } from './execution-limits.ts';
 import { ThreadHoldings } from './thread-holdings.ts';
@@ -92,6 +93,11 @@ interface ExecutionThread {
 interface WaitingStart {
   take: (thread: ExecutionThread) => void;
   fail: (detail: string) => void;
+}
+
+/** A thread's lost spans join this process's (the service's metrics listen there); tracing is loaded already where threads trace. */
+function reportSpansLost(reason: SpanLossReason, count: number): void {
+  void import('../../observability/tracing.ts').then(({ loadTracing }) => loadTracing()).then((tracing) => tracing.reportSpansLost(reason, count));
 }
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
@@ -369,6 +375,7 @@ export class ExecutionWorkerPool {
       return true;
     };
     worker.on('message', (message: FromWorker) => {
+      if (message.kind === 'spans-lost') return reportSpansLost(message.reason, message.count);
       if (message.kind !== 'ready' || !loaded()) return;
       this.release(thread);
     });

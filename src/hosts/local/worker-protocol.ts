@@ -2,6 +2,7 @@ import type { ProgressEvent } from '../../core/events.ts';
 import type { Json, JsonObject } from '../../core/json.ts';
 import type { WorkflowDocument } from '../../core/model.ts';
 import type { ProblemDetails } from '../../core/errors.ts';
+import type { SpanLossReason } from '../../observability/span-losses.ts';
 import type { EffectPolicyData } from './effect-policy-data.ts';
 
 /** What an execution worker thread needs to run one execution: plain, structured-cloneable data. */
@@ -67,6 +68,7 @@ export type ExecutionReport =
 
 /**
  * Worker → parent: `ready` once loaded, then what each turn of the thread's event loop reported, in
- * one message: one wake-up of the parent per turn instead of one per report.
+ * one message: one wake-up of the parent per turn instead of one per report. `spans-lost`: the
+ * thread's tracing lost spans (its exporters are the thread's own), counted where the metrics are.
  */
-export type FromWorker = { kind: 'ready' } | { kind: 'reports'; reports: ExecutionReport[] };
+export type FromWorker = { kind: 'ready' } | { kind: 'reports'; reports: ExecutionReport[] } | { kind: 'spans-lost'; reason: SpanLossReason; count: number };
