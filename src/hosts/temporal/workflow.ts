@@ -52,15 +52,13 @@ function progressOutlet(target: ProgressReportTarget | undefined, lane: LocalAct
  * The sink outlet hands each activation's events over in one call as the activation concludes
  * (the SDK copies the workflow info and crosses a thread for every sink call): as live as one call
  * per event, since the worker sees neither before the activation completes. Without the
- * activation-end hook in the bundle, one call per event (and no guard against speculative runs).
+ * activation-end hook in the bundle, one call per event.
  */
 function sinkOutlet(target: ProgressReportTarget | undefined, executionId: string): ProgressOutlet {
   const drain = (): void => cairnProgress.drain(executionId);
   const held: ProgressEvent[] = [];
-  const speculative = speculativeActivations();
   const handOver = (): void => {
-    // Asked at every activation's end, events or not: it follows the replayed history's size.
-    if (!speculative() && held.length > 0) cairnProgress.report(held.splice(0), target);
+    if (held.length > 0) cairnProgress.report(held.splice(0), target);
   };
   if (!atActivationEnd(handOver)) return { kind: 'sink', report: (events) => cairnProgress.report(events, target), drain };
   return {
@@ -72,30 +70,6 @@ function sinkOutlet(target: ProgressReportTarget | undefined, executionId: strin
       handOver();
       drain();
     },
-  };
-}
-
-/**
- * Tells, as an activation concludes, whether it runs events no workflow task has started yet: a
- * query reaching a worker that has the execution not cached replays its history and runs what came
- * after the last completed task (a signal, say) live, though the workflow task that will record it
- * may hold more (a timer that fired meanwhile) and end differently. Its events, handed over, would
- * reach the service first and keep the recorded ones out as duplicates (same seq). The SDK marks
- * such an activation neither as replaying nor as a query; but only a started workflow task sets
- * the history size (Core reads it from WorkflowTaskStarted), which grows from one task to the
- * next: a live activation still at the size of the last replayed one started no task. Its events
- * stay held: the task that records them runs again from history (or, cached, hands them over next).
- * A server that reports no size (before 1.20) leaves this undetected.
- */
-function speculativeActivations(): () => boolean {
-  let replayedSize = 0;
-  return () => {
-    const { historySize, unsafe } = workflowInfo();
-    if (unsafe.isReplayingHistoryEvents) {
-      replayedSize = historySize;
-      return false;
-    }
-    return historySize > 0 && historySize === replayedSize;
   };
 }
 
