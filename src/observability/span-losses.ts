@@ -25,3 +25,40 @@ export class SpanLosses {
     for (const listener of this.#listeners) listener(reason, count);
   };
 }
+
+/**
+ * A count of something that can happen continually (spans dropped under a sustained overload),
+ * said through `say` at most once per `intervalMs` and when flushed (a run's end), not per event.
+ */
+export class ThrottledCount {
+  #unsaid = 0;
+  #total = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly say: (count: number, total: number) => void,
+    private readonly intervalMs = 5000,
+  ) {}
+
+  /** How many in all since this count was made. */
+  get total(): number {
+    return this.#total;
+  }
+
+  add(count: number): void {
+    this.#unsaid += count;
+    this.#total += count;
+    this.#timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
+  }
+
+  /** Says what was not said yet, if anything. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#unsaid === 0) return;
+    const count = this.#unsaid;
+    this.#unsaid = 0;
+    this.say(count, this.#total);
+  }
+}
+

@@ -1,6 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { protobufFields, varintLength, Writer } from './protobuf-writer.ts';
-import { SPANS_DROPPED_METRIC, type SpanLossListener } from './span-losses.ts';
+import { SPANS_DROPPED_METRIC, ThrottledCount, type SpanLossListener } from './span-losses.ts';
 import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
 
 /** The OTEL_BSP_* settings, read as the batch span processor reads them. */
@@ -34,7 +34,7 @@ export type SendRequest = (request: EncodedRequest) => Promise<void>;
  * interval, one request in flight at a time, and a queue bound on the spans waiting to be sent
  * (the one request in flight not counted); spans beyond it are dropped. Every span lost, dropped
  * or in a failed request, is told to `lost` as it happens, and to `warn` in a line (drops at most
- * every DROP_REPORT_MILLIS).
+ * every 5 s).
  */
 export class TaskSpanExporter {
   readonly #envelope: Envelope;
@@ -52,10 +52,8 @@ export class TaskSpanExporter {
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
-  /** Spans dropped since the last report, and in all; drops are reported at most every DROP_REPORT_MILLIS and at a flush. */
-  #unreported = 0;
-  #dropped = 0;
-  #reportTimer: NodeJS.Timeout | undefined;
+  /** Spans dropped because the queue was full: said through `warn` at most every 5 s and at a flush. */
+  readonly #drops: ThrottledCount;
 
   constructor(origin: SpanOrigin, batching: SpanBatching, send: SendRequest, lost: SpanLossListener, warn: (message: string) => void = (message) => console.warn(message)) {
     this.#envelope = envelopeOf(origin);
@@ -63,22 +61,23 @@ export class TaskSpanExporter {
     this.#send = send;
     this.#lost = lost;
     this.#warn = warn;
+    this.#drops = new ThrottledCount((count, total) =>
+      warn(`task spans: ${count} dropped (${total} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (${SPANS_DROPPED_METRIC}{reason="queue_full"})`),
+    );
     this.#headroom = this.#envelope.resource.length + this.#envelope.scope.length + 2 * (1 + MAX_VARINT);
     this.#request = this.#newRequest(64 * 1024);
   }
 
   /** Spans dropped because the queue was full, since this exporter was made. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#drops.total;
   }
 
   /** Encodes an ended record (one without events or links: SpanRecord.encodable) into the current request. */
   add(record: SpanRecord): void {
     if (this.#queued >= this.#batching.maxQueueSize) {
-      this.#dropped++;
-      this.#unreported++;
+      this.#drops.add(1);
       this.#lost('queue_full', 1);
-      this.#reportTimer ??= setTimeout(() => this.#reportDropped(), DROP_REPORT_MILLIS).unref();
       return;
     }
     record.encodeInto(this.#request);
@@ -91,7 +90,7 @@ export class TaskSpanExporter {
   async flush(): Promise<void> {
     this.#sealAndSend();
     while (this.#inFlight) await this.#inFlight;
-    if (this.#unreported > 0) this.#reportDropped();
+    this.#drops.flush();
   }
 
   #sealAndSend(): void {
@@ -156,16 +155,7 @@ export class TaskSpanExporter {
     return w.bytes.subarray(start, end);
   }
 
-  #reportDropped(): void {
-    clearTimeout(this.#reportTimer);
-    this.#reportTimer = undefined;
-    this.#warn(`task spans: ${this.#unreported} dropped (${this.#dropped} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (${SPANS_DROPPED_METRIC}{reason="queue_full"})`);
-    this.#unreported = 0;
-  }
 }
-
-/** A sustained overload drops spans continually: one line every 5 s says how many. */
-const DROP_REPORT_MILLIS = 5000;
 
 /** A varint's length at most, for the lengths of a request (under 2³⁵ bytes). */
 const MAX_VARINT = 5;

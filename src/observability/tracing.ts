@@ -4,7 +4,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { getNumberFromEnv } from '@opentelemetry/core';
 import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
-import { SpanLosses, type SpanLossListener } from './span-losses.ts';
+import { SPAN_LOSS_REASONS, SPANS_DROPPED_METRIC, SpanLosses, ThrottledCount, type SpanLossListener, type SpanLossReason } from './span-losses.ts';
 import { SpanRecord, type SpanOrigin } from './span-record.ts';
 import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest, type SpanBatching } from './task-span-exporter.ts';
 
@@ -125,25 +125,56 @@ function batchingFromEnv(): Partial<SpanBatching> {
 }
 
 /**
- * The SDK's batch span processor, reporting to `losses` the spans it drops or fails to export.
- * It tells of them only through its self-observability meter (the experimental
- * `selfObsMeterProvider` option, which the OTEL_BSP_* shim passes on though its type omits it):
- * its count of spans processed carries `error.type`, `queue_full` for a drop, the export error's
- * name for a failed batch. That counter is read; its other instruments stay no-ops.
+ * The SDK's batch span processor, reporting to `losses` the spans it drops or fails to export, and
+ * saying so through `warn` (at most every 5 s per reason, and at a flush): where no `/metrics` is
+ * served (`cairn run`, `cairn worker`) that line is all an operator sees. The processor tells of
+ * them only through its self-observability meter (the experimental `selfObsMeterProvider` option,
+ * which the OTEL_BSP_* shim passes on though its type omits it): its count of spans processed
+ * carries `error.type`, `queue_full` for a drop, the export error's name for a failed batch. That
+ * counter is read; its other instruments stay no-ops.
  */
-export function reportingBatchSpanProcessor(exporter: SpanExporter, batching: BufferConfig, losses: SpanLosses): BatchSpanProcessor {
+export function reportingBatchSpanProcessor(exporter: SpanExporter, batching: BufferConfig, losses: SpanLosses, warn: (message: string) => void = (message) => console.warn(message)): BatchSpanProcessor {
+  const why: Record<SpanLossReason, string> = {
+    queue_full: `more than ${batching.maxQueueSize ?? DEFAULT_BATCHING.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export`,
+    export_failed: 'their export request failed',
+  };
+  const said = Object.fromEntries(
+    SPAN_LOSS_REASONS.map((reason) => [reason, new ThrottledCount((count, total) => warn(`spans: ${count} lost (${total} in all): ${why[reason]} (${SPANS_DROPPED_METRIC}{reason="${reason}"})`))]),
+  ) as Record<SpanLossReason, ThrottledCount>;
   const noop = createNoopMeter();
   const processed = {
     add(count: number, attributes?: Attributes) {
       const error = attributes?.['error.type'];
-      if (error !== undefined) losses.report(error === 'queue_full' ? 'queue_full' : 'export_failed', count);
+      if (error === undefined) return;
+      const reason = error === 'queue_full' ? 'queue_full' : 'export_failed';
+      losses.report(reason, count);
+      said[reason].add(count);
     },
   };
   const meter: Meter = Object.assign(Object.create(noop) as Meter, {
     createCounter: (name: string) => (name === 'otel.sdk.processor.span.processed' ? processed : noop.createCounter(name)),
   });
   const selfObsMeterProvider: MeterProvider = { getMeter: () => meter };
-  return new BatchSpanProcessor(exporter, { ...batching, selfObsMeterProvider } as BufferConfig);
+  return new SayingBatchSpanProcessor(exporter, { ...batching, selfObsMeterProvider } as BufferConfig, Object.values(said));
+}
+
+/** A batch span processor that, once flushed (a run's end), also says the losses not said yet. */
+class SayingBatchSpanProcessor extends BatchSpanProcessor {
+  constructor(
+    exporter: SpanExporter,
+    config: BufferConfig,
+    private readonly losses: ThrottledCount[],
+  ) {
+    super(exporter, config);
+  }
+
+  override async forceFlush(): Promise<void> {
+    try {
+      await super.forceFlush();
+    } finally {
+      for (const count of this.losses) count.flush();
+    }
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ describe('the batch span processor (spans other than task spans)', () => {
   it('tells subscribers of the spans it drops on a full queue and of those in a failed export, and no one after they stop', async () => {
     const exporter = new HeldExporter();
     const losses = new SpanLosses();
-    const processor = reportingBatchSpanProcessor(exporter, { maxQueueSize: 2, maxExportBatchSize: 2, scheduledDelayMillis: 60_000 }, losses);
+    const warnings: string[] = [];
+    const processor = reportingBatchSpanProcessor(exporter, { maxQueueSize: 2, maxExportBatchSize: 2, scheduledDelayMillis: 60_000 }, losses, (line) => warnings.push(line));
     const { tracing } = createTracing(defaultResource(), processor, losses);
     const told: Partial<Record<SpanLossReason, number>> = {};
     const stop = tracing.onSpansLost((reason, count) => {
@@ -46,5 +47,10 @@ describe('the batch span processor (spans other than task spans)', () => {
     // The provider's flush rejects with its processors' errors.
     await expect(flushed).rejects.toHaveLength(1);
     expect(told).toEqual({ queue_full: 1, export_failed: 2 });
+    // Said on stderr too (where no /metrics is served), each reason in one line at the flush, not per span.
+    expect(warnings.sort()).toEqual([
+      'spans: 1 lost (1 in all): more than 2 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (cairn_trace_spans_dropped_total{reason="queue_full"})',
+      'spans: 3 lost (3 in all): their export request failed (cairn_trace_spans_dropped_total{reason="export_failed"})',
+    ]);
   });
 });
