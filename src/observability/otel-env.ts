@@ -17,3 +17,17 @@ export function metricsConfigured(env: NodeJS.ProcessEnv = process.env): boolean
   if (exporter === 'none') return false;
   return Boolean(exporter || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
 }
+
+/**
+ * What to tell an operator whose OTEL_EXPORTER_OTLP_PROTOCOL (or the signal's own variable) asks
+ * for a transport Cairn does not speak: it exports over OTLP/HTTP with protobuf only, so a `grpc`
+ * setting (a collector's port 4317) would otherwise fail every export with no word about why.
+ * Undefined when the setting is unset or `http/protobuf`.
+ */
+export function otlpProtocolWarning(signal: 'TRACES' | 'METRICS', env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const variable = env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] !== undefined ? `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[variable]?.trim().toLowerCase();
+  if (!protocol || protocol === 'http/protobuf') return undefined;
+  return `${variable}=${protocol}: Cairn exports ${signal.toLowerCase()} over OTLP/HTTP with protobuf only (http/protobuf); point the endpoint at the collector's OTLP/HTTP port (4318 by default)`;
+}
+

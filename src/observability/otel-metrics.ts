@@ -2,6 +2,7 @@ import type { Meter } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { otlpProtocolWarning } from './otel-env.ts';
 
 /** A meter whose instruments are exported over OTLP, and how to flush and stop it. */
 export interface OtelMetrics {
@@ -15,6 +16,8 @@ export interface OtelMetrics {
  * same resource as the traces.
  */
 export function loadOtelMetrics(env: NodeJS.ProcessEnv = process.env): OtelMetrics {
+  const protocolWarning = otlpProtocolWarning('METRICS', env);
+  if (protocolWarning) console.warn(protocolWarning);
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) > 0 ? Number(env.OTEL_METRIC_EXPORT_INTERVAL) : 60_000;
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': 'cairn' }))

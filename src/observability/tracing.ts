@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
 import { context, createNoopMeter, trace, TraceFlags, type Attributes, type Context, type Meter, type MeterProvider, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { getNumberFromEnv } from '@opentelemetry/core';
 import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
+import { otlpProtocolWarning } from './otel-env.ts';
 import { SPAN_LOSS_REASONS, SPANS_DROPPED_METRIC, SpanLosses, ThrottledCount, type SpanLossListener, type SpanLossReason } from './span-losses.ts';
 import { SpanRecord, type SpanOrigin } from './span-record.ts';
 import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest, type SpanBatching } from './task-span-exporter.ts';
@@ -74,6 +76,9 @@ let loading: Promise<LoadedTracing> | undefined;
  */
 export function loadTracing(): Promise<LoadedTracing> {
   loading ??= (async () => {
+    // Once per process: every execution thread loads tracing too.
+    const protocolWarning = isMainThread ? otlpProtocolWarning('TRACES') : undefined;
+    if (protocolWarning) console.warn(protocolWarning);
     const [{ OTLPExporterBase }, { convertLegacyHttpOptions, createOtlpHttpExportDelegate }, { ProtobufTraceSerializer, TraceExporterMetricsHelper }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
       import('@opentelemetry/otlp-exporter-base'),
       import('@opentelemetry/otlp-exporter-base/node-http'),

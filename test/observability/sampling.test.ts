@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** `cairn run` of the workflow with these variables (and no inherited OTEL_* or TRACEPARENT); the spans it exported before exiting. */
-async function runTraced(variables: Record<string, string>, args: string[] = []): Promise<ReceivedSpan[]> {
+async function runTraced(variables: Record<string, string>, { args = [], stderr: expectedStderr = /^$/ }: { args?: string[]; stderr?: RegExp } = {}): Promise<ReceivedSpan[]> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_') && name !== 'TRACEPARENT'));
   const before = receiver.items.length;
   // Not spawnSync: the receiver answers from this process's event loop.
@@ -44,7 +44,7 @@ async function runTraced(variables: Record<string, string>, args: string[] = [])
     timeout: 60_000,
     env: { ...inherited, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.base, ...variables },
   });
-  expect(stderr).toBe('');
+  expect(stderr).toMatch(expectedStderr);
   expect(JSON.parse(stdout)).toEqual({ one: 1, two: 2 });
   // The run flushes its spans before it exits: what arrived by now is all it exported.
   return receiver.items.slice(before);
@@ -76,8 +76,18 @@ describe('sampling by the standard OTEL_TRACES_SAMPLER and a caller’s TRACEPAR
   });
 
   it('continues the caller’s trace from an execution thread too (a run with limits)', async () => {
-    const spans = await runTraced({ TRACEPARENT: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` }, ['--max-tasks', '100']);
+    const spans = await runTraced({ TRACEPARENT: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` }, { args: ['--max-tasks', '100'] });
     expect(spans.map((span) => span.name).sort()).toEqual(['set first', 'set second', 'workflow otel/sampled']);
     expect(spans.every((span) => span.traceId === CALLER_TRACE)).toBe(true);
+  });
+
+  it('says once, on stderr, that OTLP over gRPC is not spoken, and exports over OTLP/HTTP as before', async () => {
+    const spans = await runTraced(
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      { stderr: /^OTEL_EXPORTER_OTLP_PROTOCOL=grpc: Cairn exports traces over OTLP\/HTTP with protobuf only \(http\/protobuf\); point the endpoint at the collector's OTLP\/HTTP port \(4318 by default\)\n$/ },
+    );
+    expect(spans).toHaveLength(3);
+    // The signal's own variable wins, and http/protobuf is what Cairn speaks: nothing to say.
+    expect(await runTraced({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toHaveLength(3);
   });
 });
