@@ -30,4 +30,3 @@ export function otlpProtocolWarning(signal: 'TRACES' | 'METRICS', env: NodeJS.Pr
   if (!protocol || protocol === 'http/protobuf') return undefined;
   return `${variable}=${protocol}: Cairn exports ${signal.toLowerCase()} over OTLP/HTTP with protobuf only (http/protobuf); point the endpoint at the collector's OTLP/HTTP port (4318 by default)`;
 }
-

@@ -61,4 +61,3 @@ export class ThrottledCount {
     this.say(count, this.#total);
   }
 }
-

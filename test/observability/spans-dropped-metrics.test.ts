@@ -32,6 +32,18 @@ afterAll(async () => {
 
 const EXPORT_FAILED = 'cairn_trace_spans_dropped_total{reason="export_failed"}';
 
+/** Starts `drops/<name>` (two `set` tasks) on `on` and waits for its end. */
+async function runTwoSets(on: TestService, name: string): Promise<void> {
+  const response = await on.app.inject({
+    method: 'POST',
+    url: '/v1/executions',
+    headers: auth,
+    payload: { document: `document: { dsl: '1.0.0', namespace: drops, name: ${name}, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }\n  - two: { set: { b: 2 } }` },
+  });
+  expect(response.statusCode).toBe(201);
+  await waitForEnd(on.store, response.json().id);
+}
+
 describe('spans the OTLP endpoint refuses are counted on /metrics', () => {
   it('cairn_trace_spans_dropped_total{reason="export_failed"} counts every span of every refused request, task spans and the others', async () => {
     const before = (await service.app.inject({ url: '/metrics' })).body;
@@ -39,14 +51,7 @@ describe('spans the OTLP endpoint refuses are counted on /metrics', () => {
     expect(before).toMatch(/^cairn_trace_spans_dropped_total\{reason="queue_full"\} 0$/m);
     expect(before).toMatch(/^cairn_trace_spans_dropped_total\{reason="export_failed"\} 0$/m);
 
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/v1/executions',
-      headers: auth,
-      payload: { document: `document: { dsl: '1.0.0', namespace: drops, name: refused, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }\n  - two: { set: { b: 2 } }` },
-    });
-    expect(response.statusCode).toBe(201);
-    await waitForEnd(service.store, response.json().id);
+    await runTwoSets(service, 'refused');
     // Sends what waits; an export the run's own flush started may still be out, so the counts are awaited.
     await (await loadTracing()).flush().catch(() => {});
 
@@ -66,14 +71,7 @@ describe('spans the OTLP endpoint refuses are counted on /metrics', () => {
   it('counts the spans an execution thread loses too (the embedded engine as `cairn serve` runs it)', async () => {
     const threaded = await startTestService({ threads: true });
     try {
-      const response = await threaded.app.inject({
-        method: 'POST',
-        url: '/v1/executions',
-        headers: auth,
-        payload: { document: `document: { dsl: '1.0.0', namespace: drops, name: threaded, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }\n  - two: { set: { b: 2 } }` },
-      });
-      expect(response.statusCode).toBe(201);
-      await waitForEnd(threaded.store, response.json().id);
+      await runTwoSets(threaded, 'threaded');
       // The thread's run flushed its three spans (the execution's and two tasks') to the refusing endpoint; this
       // process's own spans (the requests') wait for a flush the test does not make.
       await vi.waitFor(async () => {
