@@ -203,5 +203,7 @@ void engineLoaded.then(() => port.postMessage({ kind: 'ready' } satisfies FromWo
 if (tracingConfigured()) {
   void import('../../observability/tracing.ts')
     .then(({ loadTracing }) => loadTracing())
-    .then((tracing) => tracing.onSpansLost((reason, count) => port.postMessage({ kind: 'spans-lost', reason, count } satisfies FromWorker)));
+    .then((tracing) => tracing.onSpansLost((reason, count) => port.postMessage({ kind: 'spans-lost', reason, count } satisfies FromWorker)))
+    // Not the thread's end: a run that needs tracing fails on the same load, with its execution named.
+    .catch(() => undefined);
 }

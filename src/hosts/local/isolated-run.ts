@@ -97,7 +97,11 @@ interface WaitingStart {
 
 /** A thread's lost spans join this process's (the service's metrics listen there); tracing is loaded already where threads trace. */
 function reportSpansLost(reason: SpanLossReason, count: number): void {
-  void import('../../observability/tracing.ts').then(({ loadTracing }) => loadTracing()).then((tracing) => tracing.reportSpansLost(reason, count));
+  void import('../../observability/tracing.ts')
+    .then(({ loadTracing }) => loadTracing())
+    .then((tracing) => tracing.reportSpansLost(reason, count))
+    // Counting a loss must not end the service: a tracing that cannot load is reported by the runs that need it.
+    .catch(() => undefined);
 }
 
 /** Resolves the worker entry next to this module: `.ts` from source (through tsx), `.js` from a build. */
