@@ -330,7 +330,9 @@ export class ExecutionService {
     } finally {
       stopTimer();
     }
-    this.progressMetrics.observe(events, Date.now());
+    // An execution none of whose events were new is a report sent again; after its end it is no longer tracked, so only the store knows.
+    const reported = new Set(results.filter((result) => result.inserted > 0).map((result) => result.executionId));
+    this.progressMetrics.observe(events.filter((event) => reported.has(event.executionid)), Date.now());
     for (const result of results) {
       this.options.metrics.eventsIngested.inc({}, result.inserted);
       this.options.metrics.eventsDuplicate.inc({}, result.duplicates);

@@ -31,9 +31,22 @@ const RETRIES = workflow(
 );
 
 async function start(document: string): Promise<string> {
+  return (await startWithToken(document)).id;
+}
+
+async function startWithToken(document: string): Promise<{ id: string; reportToken: string }> {
   const response = await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document } });
   expect(response.statusCode).toBe(201);
-  return response.json().id;
+  return response.json();
+}
+
+/** The sum of a series over all its label sets, as /metrics serves it now. */
+async function total(name: string): Promise<number> {
+  const body = (await service.app.inject({ url: '/metrics' })).body;
+  return body
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 describe('/metrics moves as executions run', () => {
@@ -66,5 +79,16 @@ describe('/metrics moves as executions run', () => {
     expect(after('cairn_stream_clients')).toBe(1);
     await stream.body?.cancel();
     expect(after('cairn_progress_batches_failed_total')).toBe(0);
+  });
+
+  it('counts an execution once when its reporter sends its events again after its end (a retried report)', async () => {
+    const { id, reportToken } = await startWithToken(workflow('resent', `  - one: { set: { a: 1 } }`));
+    await waitForEnd(service.store, id);
+    const [started, completed] = [await total('cairn_executions_started_total'), await total('cairn_executions_completed_total')];
+    const events = await service.store.readEvents(id, 0);
+    const again = await service.app.inject({ method: 'POST', url: '/v1/progress', headers: { authorization: `Bearer ${reportToken}` }, payload: { events } });
+    expect(again.json().results[0]).toMatchObject({ inserted: 0, duplicates: events.length });
+    expect(await total('cairn_executions_started_total')).toBe(started);
+    expect(await total('cairn_executions_completed_total')).toBe(completed);
   });
 });
