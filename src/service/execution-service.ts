@@ -214,7 +214,7 @@ export class ExecutionService {
       await ownership?.release(id);
       throw error;
     });
-    this.progressMetrics.track(id, document);
+    this.progressMetrics.track(id, document.document, document);
     this.options.hub.changed(record);
     const fields = { executionId: id, traceId: traceRoot(id, options.traceparent).traceId, workflow: `${namespace}/${name}@${version}` };
     this.options.logExecution?.(fields, 'execution started');
@@ -332,6 +332,7 @@ export class ExecutionService {
     }
     // An execution none of whose events were new is a report sent again; after its end it is no longer tracked, so only the store knows.
     const reported = new Set(results.filter((result) => result.inserted > 0).map((result) => result.executionId));
+    for (const executionId of reported) if (!this.progressMetrics.tracks(executionId)) await this.trackReported(executionId);
     this.progressMetrics.observe(events.filter((event) => reported.has(event.executionid)), Date.now());
     for (const result of results) {
       this.options.metrics.eventsIngested.inc({}, result.inserted);
@@ -347,6 +348,26 @@ export class ExecutionService {
       }
     }
     return results;
+  }
+
+  /**
+   * An execution this service did not start (a `run: workflow` child, one another instance started, one
+   * followed again after a restart) is labelled by the workflow its record names, and its tasks' kinds
+   * come from its document (its own, or the registered version a child runs).
+   */
+  private async trackReported(executionId: string): Promise<void> {
+    const record = await this.options.store.getExecution(executionId);
+    if (!record) return;
+    const text = await this.document(executionId);
+    let document: WorkflowDocument | undefined;
+    try {
+      document = text === '' ? undefined : this.load(text, 'workflow.yaml');
+    } catch (error) {
+      // A reported child names a version registered later, or none that loads: its tasks' kinds stay unknown.
+      if (!(error instanceof ServiceError)) throw error;
+    }
+    // A report for the same execution may have tracked it meanwhile, with events already folded in.
+    if (!this.progressMetrics.tracks(executionId)) this.progressMetrics.track(executionId, record.workflow, document);
   }
 
   /** Accepts CloudEvents for waiting `listen` tasks. */

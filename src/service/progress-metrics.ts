@@ -1,6 +1,7 @@
 import { EVENT_TYPES, type ProgressEvent } from '../core/events.ts';
 import type { WorkflowDocument } from '../core/model.ts';
 import { taskKindAt } from '../core/task-kind.ts';
+import type { WorkflowRef } from '../store/execution-store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
 interface TrackedExecution {
@@ -14,17 +15,21 @@ interface TrackedExecution {
 
 /**
  * Folds stored progress events into the execution and task series of /metrics. Executions are
- * tracked from their first event to their end; the document (when this service started the run)
- * names each task's kind.
+ * tracked from their first event (or their start here) to their end, labelled by the workflow the
+ * store holds for them; their document names each task's kind.
  */
 export class ProgressMetrics {
   readonly #executions = new Map<string, TrackedExecution>();
 
   constructor(private readonly metrics: ServiceMetrics) {}
 
-  /** Called when this service starts an execution: its tasks' kinds come from the document. */
-  track(executionId: string, document: WorkflowDocument): void {
-    this.#executions.set(executionId, { workflow: workflowLabel(document), document, seen: new Set(), started: new Map() });
+  /** Called before an execution's events are observed (when this service starts it, or for its first report): without a document its tasks' kinds are unknown. */
+  track(executionId: string, workflow: Pick<WorkflowRef, 'namespace' | 'name'>, document?: WorkflowDocument): void {
+    this.#executions.set(executionId, { workflow: `${workflow.namespace}/${workflow.name}`, ...(document ? { document } : {}), seen: new Set(), started: new Map() });
+  }
+
+  tracks(executionId: string): boolean {
+    return this.#executions.has(executionId);
   }
 
   observe(events: readonly ProgressEvent[], storedAt: number): void {
@@ -75,8 +80,8 @@ export class ProgressMetrics {
   #tracked(event: ProgressEvent): TrackedExecution {
     let execution = this.#executions.get(event.executionid);
     if (!execution) {
-      const name = event.type === EVENT_TYPES.workflowStarted && typeof event.data.name === 'string' ? event.data.name : 'unknown';
-      execution = { workflow: name, seen: new Set(), started: new Map() };
+      // Not tracked: the store held no record of it. Never a name from the event, which the reporter writes (its `name` even holds the execution id).
+      execution = { workflow: 'unknown', seen: new Set(), started: new Map() };
       this.#executions.set(event.executionid, execution);
     }
     return execution;
@@ -85,8 +90,4 @@ export class ProgressMetrics {
   #forget(executionId: string): void {
     this.#executions.delete(executionId);
   }
-}
-
-function workflowLabel(document: WorkflowDocument): string {
-  return `${document.document.namespace}/${document.document.name}`;
 }

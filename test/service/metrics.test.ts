@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, metricSeries, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { completedRun } from '../store/events.ts';
+import { auth, HELLO, metricSeries, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 
 let service: TestService;
 let base: string;
@@ -90,5 +91,26 @@ describe('/metrics moves as executions run', () => {
     expect(again.json().results[0]).toMatchObject({ inserted: 0, duplicates: events.length });
     expect(await total('cairn_executions_started_total')).toBe(started);
     expect(await total('cairn_executions_completed_total')).toBe(completed);
+  });
+
+  it('labels executions it did not start (run: workflow children, reported ones) by their stored workflow, their tasks by kind', async () => {
+    await service.app.inject({ method: 'POST', url: '/v1/workflows', headers: auth, payload: { document: HELLO } });
+    const before = await metricSeries(service.app);
+    const parent = await startWithToken(
+      workflow('parent', `  - each:\n      for: { in: '\${ ["ada", "bob"] }', each: who }\n      do:\n        - greetOne:\n            run:\n              workflow: { namespace: test, name: hello, version: '1.0.0', input: { who: '\${ $who }' } }`),
+    );
+    await waitForEnd(service.store, parent.id);
+    // A worker reports a child the service never saw start; the name its start event gives is the reporter's to choose.
+    const reported = completedRun(`${parent.id}.child-9`).map((event, index) => (index === 0 ? { ...event, data: { ...event.data, name: 'named-by-the-reporter' } } : event));
+    expect((await service.app.inject({ method: 'POST', url: '/v1/progress', headers: { authorization: `Bearer ${parent.reportToken}` }, payload: { events: reported } })).statusCode).toBe(200);
+    const after = await metricSeries(service.app);
+
+    expect(after('cairn_executions_started_total{workflow="test/hello"}') - before('cairn_executions_started_total{workflow="test/hello"}')).toBe(3);
+    expect(after('cairn_executions_completed_total{workflow="test/hello"}') - before('cairn_executions_completed_total{workflow="test/hello"}')).toBe(3);
+    // Two sets in each of the two children the engine ran, and the reported child's one.
+    expect(after('cairn_task_duration_seconds_count{kind="set",status="completed"}') - before('cairn_task_duration_seconds_count{kind="set",status="completed"}')).toBe(5);
+    expect(after('cairn_task_duration_seconds_count{kind="unknown",status="completed"}')).toBe(0);
+    expect(await total('cairn_executions_started_total{workflow="unknown"}')).toBe(0);
+    expect((await service.app.inject({ url: '/metrics' })).body).not.toContain('named-by-the-reporter');
   });
 });
