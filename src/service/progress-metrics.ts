@@ -4,6 +4,15 @@ import { taskKindAt } from '../core/task-kind.ts';
 import type { WorkflowRef } from '../store/execution-store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
+/**
+ * The most workflow label values the execution series take: documents sent to the service name
+ * their workflows freely, and every value is a series /metrics serves for the process's life.
+ * Workflows beyond it count as `other`.
+ */
+export const MAX_WORKFLOW_LABELS = 1_000;
+/** `namespace/name` of a valid document (63 characters at most each); a reported execution's record can name anything. */
+const MAX_WORKFLOW_LABEL_LENGTH = 127;
+
 interface TrackedExecution {
   workflow: string;
   document?: WorkflowDocument;
@@ -20,12 +29,20 @@ interface TrackedExecution {
  */
 export class ProgressMetrics {
   readonly #executions = new Map<string, TrackedExecution>();
+  readonly #workflowLabels = new Set<string>();
 
   constructor(private readonly metrics: ServiceMetrics) {}
 
   /** Called before an execution's events are observed (when this service starts it, or for its first report): without a document its tasks' kinds are unknown. */
   track(executionId: string, workflow: Pick<WorkflowRef, 'namespace' | 'name'>, document?: WorkflowDocument): void {
-    this.#executions.set(executionId, { workflow: `${workflow.namespace}/${workflow.name}`, ...(document ? { document } : {}), seen: new Set(), started: new Map() });
+    this.#executions.set(executionId, { workflow: this.#label(`${workflow.namespace}/${workflow.name}`), ...(document ? { document } : {}), seen: new Set(), started: new Map() });
+  }
+
+  #label(workflow: string): string {
+    if (this.#workflowLabels.has(workflow)) return workflow;
+    if (this.#workflowLabels.size >= MAX_WORKFLOW_LABELS || workflow.length > MAX_WORKFLOW_LABEL_LENGTH) return 'other';
+    this.#workflowLabels.add(workflow);
+    return workflow;
   }
 
   tracks(executionId: string): boolean {
