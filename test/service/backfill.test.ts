@@ -1,28 +1,10 @@
 import { afterEach, expect, it } from 'vitest';
-import type { ExecutionStore } from '../../src/store/execution-store.ts';
-import { auth, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { auth, failingFirstAppend, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 
 let service: TestService | undefined;
 afterEach(async () => {
   await service?.close();
 });
-
-/** The real store, with a fault injected: its first event write fails (as when the database blips). */
-function failingFirstAppend(store: ExecutionStore): ExecutionStore {
-  let failed = false;
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'appendEvents' && !failed) {
-        return async () => {
-          failed = true;
-          throw new Error('injected write failure');
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 it('re-stores an embedded run’s events when a batch write failed on the way (fault-injected store)', async () => {
   service = await startTestService({ wrapStore: failingFirstAppend });

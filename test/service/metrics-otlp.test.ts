@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpMetricsReceiver, type OtlpMetricsReceiver, type ReceivedPoint } from '../support/otlp-metrics-receiver.ts';
-import { auth, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { auth, failingFirstAppend, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 
 let receiver: OtlpMetricsReceiver;
 let service: TestService;
@@ -11,7 +11,8 @@ beforeAll(async () => {
   process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = receiver.endpoint;
   process.env.OTEL_METRIC_EXPORT_INTERVAL = '200';
   process.env.OTEL_SERVICE_NAME = 'cairn-metrics-test';
-  service = await startTestService();
+  // The store fails its first event write (a database blip), so a failed batch is counted too.
+  service = await startTestService({ wrapStore: failingFirstAppend });
   base = await service.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -30,6 +31,19 @@ const FAULTS = `
 document: { dsl: '1.0.0', namespace: otlp, name: faults, version: '1.0.0' }
 do:
   - boom: { raise: { error: { type: https://example.com/boom, status: 500 } } }`;
+const RETRIES = `
+document: { dsl: '1.0.0', namespace: otlp, name: retries, version: '1.0.0' }
+do:
+  - guarded:
+      try:
+        - boom: { raise: { error: { type: https://example.com/boom, status: 503 } } }
+      catch:
+        errors: { with: { type: https://example.com/boom } }
+        retry: { delay: { milliseconds: 1 }, limit: { attempt: { count: 3 } } }`;
+const WAITS = `
+document: { dsl: '1.0.0', namespace: otlp, name: waits, version: '1.0.0' }
+do:
+  - nap: { wait: { seconds: 30 } }`;
 
 async function start(document: string): Promise<string> {
   const response = await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document } });
@@ -52,13 +66,21 @@ describe('OpenTelemetry metrics over OTLP/HTTP to a loopback receiver (a mock of
   it('exports the series /metrics serves, from the same instruments, as executions run', async () => {
     await waitForEnd(service.store, await start(COMPLETES));
     await waitForEnd(service.store, await start(FAULTS));
+    await waitForEnd(service.store, await start(RETRIES));
+    const waiting = await start(WAITS);
+    await service.app.inject({ method: 'POST', url: `/v1/executions/${waiting}/cancel`, headers: auth });
+    await waitForEnd(service.store, waiting);
     const stream = await fetch(`${base}/v1/executions/stream`, { headers: auth });
 
     await exported('cairn.executions.started', { workflow: 'otlp/completes' }, 1);
     await exported('cairn.executions.completed', { workflow: 'otlp/completes' }, 1);
     await exported('cairn.executions.faulted', { workflow: 'otlp/faults' }, 1);
     await exported('cairn.task.duration', { kind: 'set', status: 'completed' }, 1);
-    await exported('cairn.task.duration', { kind: 'raise', status: 'faulted' }, 1);
+    await exported('cairn.executions.cancelled', { workflow: 'otlp/waits' }, 1);
+    await exported('cairn.task.retries', { workflow: 'otlp/retries' }, 2);
+    await exported('cairn.progress.batches.failed', {}, 1);
+    await exported('cairn.task.duration', { kind: 'raise', status: 'faulted' }, 4);
+    await exported('cairn.task.duration', { kind: 'wait', status: 'cancelled' }, 1);
     await exported('cairn.stream.clients', {}, 1);
     await stream.body?.cancel();
     expect(latest('cairn.task.duration')?.unit).toBe('s');
@@ -72,5 +94,8 @@ describe('OpenTelemetry metrics over OTLP/HTTP to a loopback receiver (a mock of
     expect(prometheus).toMatch(/^cairn_executions_started_total\{workflow="otlp\/completes"\} 1$/m);
     expect(prometheus).toMatch(/^cairn_executions_faulted_total\{workflow="otlp\/faults"\} 1$/m);
     expect(prometheus).toMatch(/^cairn_task_duration_seconds_count\{kind="set",status="completed"\} 1$/m);
+    expect(prometheus).toMatch(/^cairn_executions_cancelled_total\{workflow="otlp\/waits"\} 1$/m);
+    expect(prometheus).toMatch(/^cairn_task_retries_total\{workflow="otlp\/retries"\} 2$/m);
+    expect(prometheus).toMatch(/^cairn_progress_batches_failed_total 1$/m);
   });
 });

@@ -98,3 +98,20 @@ export async function metricSeries(app: FastifyInstance): Promise<(name: string)
     return line === undefined ? 0 : Number(line.slice(name.length + 1));
   };
 }
+
+/** The real store, with a fault injected: its first event write fails (as when the database blips). */
+export function failingFirstAppend(store: ExecutionStore): ExecutionStore {
+  let failed = false;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'appendEvents' && !failed) {
+        return async () => {
+          failed = true;
+          throw new Error('injected write failure');
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
