@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAdminUrl } from '../store/postgres.ts';
-import { auth, HELLO, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
+import { auth, HELLO, metricSeries, startTestService, waitForEnd, type TestService } from './service-fixture.ts';
 import { readStream, seqs } from './sse-client.ts';
 
 const adminUrl = postgresAdminUrl();
@@ -20,7 +20,7 @@ describe.skipIf(!adminUrl)('the service on PostgreSQL', () => {
     await drop();
   });
 
-  it('runs an execution, serves its snapshot and streams its events', async () => {
+  it('runs an execution, serves its snapshot and streams its events, and times its writes on /metrics', async () => {
     const started = await service.app.inject({ method: 'POST', url: '/v1/executions', headers: auth, payload: { document: HELLO, input: { who: 'pg' } } });
     const { id } = started.json();
     const { messages } = await readStream(`${base}/v1/executions/${id}/events`);
@@ -31,5 +31,9 @@ describe.skipIf(!adminUrl)('the service on PostgreSQL', () => {
     expect(seqs(messages)).toEqual(Array.from({ length: execution.lastSeq }, (_, index) => index + 1));
     expect(messages[messages.length - 1]?.event).toBe('end');
     expect((await service.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok', store: 'postgres' });
+    const metrics = await metricSeries(service.app);
+    expect(metrics('cairn_store_write_seconds_count')).toBeGreaterThan(0);
+    expect(metrics('cairn_store_write_seconds_sum')).toBeGreaterThan(0);
+    expect(metrics('cairn_executions_completed_total{workflow="test/hello"}')).toBe(1);
   });
 });
