@@ -17,6 +17,7 @@ import { InProcessEventBus } from '../../bus/in-process-bus.ts';
 import { createActivities, type CairnActivityDependencies } from './activities.ts';
 import { CODEC_KEY_ENV, payloadCodecs } from './encryption-codec.ts';
 import { WORKFLOW_ERROR_FAILURE } from './failures.ts';
+import { workerLogLine } from './worker-log.ts';
 import { DEFAULT_TASK_QUEUE, type ProgressSinks } from './messages.ts';
 import { createProgressDelivery, type ProgressDeliveryOptions } from './progress-delivery.ts';
 import { ProgressOutbox } from './progress-outbox.ts';
@@ -173,7 +174,7 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
   try {
     Runtime.install({
-      logger: withoutDslFailures(new DefaultLogger('WARN')),
+      logger: withoutDslFailures(new DefaultLogger('WARN', workerLogLine())),
       // Core's own WARN lines (a failing replay, a retried poll) repeat what the tests and the TS logger report.
       telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
       // The commands own Ctrl-C: `cairn run` cancels its execution and lets its worker finish the
