@@ -97,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scheduler.refresh(namespace, name);
       await options.cluster?.announceRegistered(namespace, name);
     },
-    log: (message, error) => app.log.error({ err: error }, message),
+    log: (message, error, execution) => app.log.error({ ...execution, err: error }, message),
     ...(options.maxInputBytes ? { maxInputBytes: options.maxInputBytes } : {}),
     ...(options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
     ...(options.maxDocumentTasks ? { maxDocumentTasks: options.maxDocumentTasks } : {}),

@@ -62,7 +62,8 @@ export interface ExecutionServiceOptions {
   ownership?: ExecutionOwnership;
   /** Called after a new version is registered (the scheduler re-arms the workflow's schedule). */
   onRegistered?: (namespace: string, name: string) => Promise<void>;
-  log: (message: string, error?: unknown) => void;
+  /** `execution`: the ids of the execution the line is about, as fields of the record (the message names it too). */
+  log: (message: string, error?: unknown, execution?: Pick<ExecutionLogFields, 'executionId'> & Partial<ExecutionLogFields>) => void;
   /** The largest workflow input a start accepts (serialized JSON bytes). */
   maxInputBytes?: number;
   /** The largest workflow document a start or registration accepts (UTF-8 bytes) and its most tasks; defaults in document-limits.ts. */
@@ -228,7 +229,7 @@ export class ExecutionService {
       async (events) => {
         await this.ingest(events);
       },
-      (error) => this.options.log(`storing events of execution ${id} failed`, error),
+      (error) => this.options.log(`storing events of execution ${id} failed`, error, logFields ?? { executionId: id }),
     );
     return {
       executionId: id,
@@ -250,7 +251,7 @@ export class ExecutionService {
               await traceStoredExecution(document, id, traceparent, (afterSeq) => this.options.store.readEvents(id, afterSeq, { limit: 1_000 }));
             }
           })
-          .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error));
+          .catch((error: unknown) => this.options.log(`recording the end of execution ${id} failed`, error, logFields ?? { executionId: id }));
       },
     };
   }
@@ -441,7 +442,7 @@ export class ExecutionService {
           engine.reattach!(this.engineRun(id, this.load(text, 'workflow.yaml'), await this.inputOf(execution)));
           continue;
         } catch (error) {
-          this.options.log(`execution ${id} cannot be followed again: its stored document does not load`, error);
+          this.options.log(`execution ${id} cannot be followed again: its stored document does not load`, error, { executionId: id });
         }
       }
       await this.interrupt(id);
@@ -473,7 +474,7 @@ export class ExecutionService {
         engine.reattach(this.engineRun(execution.id, this.load(text, 'workflow.yaml'), await this.inputOf(execution)));
         count += 1;
       } catch (error) {
-        this.options.log(`execution ${execution.id} cannot be followed again: its stored document does not load`, error);
+        this.options.log(`execution ${execution.id} cannot be followed again: its stored document does not load`, error, { executionId: execution.id });
       }
     }
     return count;

@@ -36,6 +36,8 @@ export async function startTestService(
     retention?: RetentionOptions;
     /** Executions in worker threads, as `cairn serve` runs them (in-process by default: faster to start from source). */
     threads?: boolean;
+    /** Where the service's JSON log lines go (none by default). */
+    logStream?: NodeJS.WritableStream;
   } = {},
 ): Promise<TestService> {
   const location = options.location ?? join(mkdtempSync(join(tmpdir(), 'cairn-service-')), 'cairn.db');
@@ -52,6 +54,7 @@ export async function startTestService(
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.endInterruptedExecutions ? { endInterruptedExecutions: true } : {}),
     ...(options.retention ? { retention: options.retention } : {}),
+    ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}),
   });
   return {
     app,
