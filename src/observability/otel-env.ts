@@ -1,21 +1,25 @@
 /**
- * Whether the standard OTEL_* variables ask for traces to be exported: an OTLP endpoint (or an
- * explicit `OTEL_TRACES_EXPORTER`), unless the SDK or the traces exporter is switched off. Cheap,
+ * Whether the standard OTEL_* variables ask for traces to be exported: an OTLP endpoint (or
+ * `OTEL_TRACES_EXPORTER` naming otlp), unless the SDK or the traces exporter is switched off. Cheap,
  * so every run can ask it; nothing is loaded or exported when it says no.
  */
 export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
-  if (exporter === 'none') return false;
-  return Boolean(exporter || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return otlpAskedFor(env.OTEL_TRACES_EXPORTER, env) && Boolean(env.OTEL_TRACES_EXPORTER || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
-/** Whether OTEL_* asks for metrics: an OTLP endpoint (or `OTEL_METRICS_EXPORTER=otlp`), unless switched off. */
+/** Whether OTEL_* asks for metrics: an OTLP endpoint (or `OTEL_METRICS_EXPORTER` naming otlp), unless switched off. */
 export function metricsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return otlpAskedFor(env.OTEL_METRICS_EXPORTER, env) && Boolean(env.OTEL_METRICS_EXPORTER || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+}
+
+/**
+ * False when the SDK is disabled or the signal's exporter list (`otlp`, `console`, `prometheus`,
+ * comma-separated) is set without otlp, the only one Cairn has: `prometheus` (scraped, not pushed)
+ * or `console` must not turn into OTLP pushes to the default localhost:4318.
+ */
+function otlpAskedFor(exporters: string | undefined, env: NodeJS.ProcessEnv): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporter = env.OTEL_METRICS_EXPORTER?.trim().toLowerCase();
-  if (exporter === 'none') return false;
-  return Boolean(exporter || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+  return exporters === undefined || exporters.trim() === '' || exporters.split(',').some((exporter) => exporter.trim().toLowerCase() === 'otlp');
 }
 
 /**
