@@ -12,8 +12,10 @@ import { freePort } from '../support/free-port.ts';
 // workflow 10 times that uses the secret in a shell environment, inside a computed string and as a
 // bearer token; the secret then appears 0 times in the service's log output, in its store (the
 // SQLite files, where the events live), in the execution records and error bodies it serves, and
-// in the spans it exports (OTLP to a loopback collector that keeps the raw protobuf bodies).
+// in the spans and metrics it exports (OTLP to a loopback collector that keeps the raw protobuf
+// bodies); nor does the value of the OTLP exporter's own header (OTEL_EXPORTER_OTLP_HEADERS).
 const SECRET = 'tok-7e2a90c4d1b35f68';
+const OTLP_HEADER_SECRET = 'otlp-hdr-3c51e8b07a';
 const API_TOKEN = 'secrets-leak-token';
 const RUNS = 10;
 
@@ -47,6 +49,8 @@ let dataDir: string;
 let logs = '';
 let collector: Server;
 const exported: Buffer[] = [];
+const exportedPaths: string[] = [];
+const exportedHeaders: string[] = [];
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -68,6 +72,8 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       exported.push(Buffer.concat(chunks));
+      exportedPaths.push(request.url ?? '');
+      exportedHeaders.push(String(request.headers['x-collector-key']));
       response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
@@ -78,7 +84,7 @@ beforeAll(async () => {
     process.execPath,
     // The auth fixture listens on loopback, which the service's egress policy closes unless allowed.
     ['bin/cairn.js', 'serve', '--secret', 'apiToken=env:LEAK_PROBE_TOKEN', '--allow-processes', '--egress-allow', 'loopback', '--data', dataDir, '--port', String(port)],
-    { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN, LEAK_PROBE_TOKEN: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '200' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: join(import.meta.dirname, '../..'), env: { ...process.env, CAIRN_API_TOKENS: API_TOKEN, LEAK_PROBE_TOKEN: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_EXPORTER_OTLP_HEADERS: `x-collector-key=${OTLP_HEADER_SECRET}`, OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_METRIC_EXPORT_INTERVAL: '500' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   service.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   await new Promise<void>((listening, failed) => {
@@ -144,6 +150,11 @@ describe('secrets through the service', () => {
     expect(spans).toContain('workflow leak/probe');
     expect(spans).toContain('call rejected');
     expect(spans.split(SECRET)).toHaveLength(1);
+    // Metrics went out too (the last export at shutdown at least), and the header reached the collector, only as a header.
+    expect(exportedPaths).toContain('/v1/metrics');
+    expect(exportedHeaders.every((value) => value === OTLP_HEADER_SECRET)).toBe(true);
+    expect(spans.split(OTLP_HEADER_SECRET)).toHaveLength(1);
+    expect(logs.split(OTLP_HEADER_SECRET)).toHaveLength(1);
     expect(JSON.stringify(snapshots).split(SECRET)).toHaveLength(1);
   }, 120_000);
 });
