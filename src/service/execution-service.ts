@@ -315,7 +315,10 @@ export class ExecutionService {
     if (action !== 'cancel') throw new ServiceError('CAIRN_ERR_CONFLICT', `execution ${id} is not running in this service's ${this.options.engine.name} engine`);
     // Nobody runs it any more (the service restarted): cancelling just records the end.
     const cancelled = await this.options.store.finishExecution(id, { status: 'cancelled', at: new Date().toISOString() });
-    if (cancelled) this.announce(cancelled);
+    if (cancelled) {
+      this.progressMetrics.ended(id, cancelled.workflow, 'cancelled');
+      this.announce(cancelled);
+    }
     return cancelled ?? execution;
   }
 
@@ -457,7 +460,10 @@ export class ExecutionService {
       detail: `the service stopped while this execution ran in its embedded ${this.options.engine.name} engine`,
     };
     const ended = await this.options.store.finishExecution(id, { status: 'faulted', error, at: new Date().toISOString() });
-    if (ended) this.announce(ended);
+    if (ended) {
+      this.progressMetrics.ended(id, ended.workflow, 'faulted');
+      this.announce(ended);
+    }
   }
 
   /** Hands the engine the unfinished executions it runs that a previous service process started (engines whose runs outlive it). */

@@ -45,6 +45,13 @@ export class ProgressMetrics {
     return workflow;
   }
 
+  /** An execution the service itself ended, with no event from its run (interrupted, or cancelled when nothing ran it any more). */
+  ended(executionId: string, workflow: Pick<WorkflowRef, 'namespace' | 'name'>, status: 'faulted' | 'cancelled'): void {
+    const label = this.#executions.get(executionId)?.workflow ?? this.#label(`${workflow.namespace}/${workflow.name}`);
+    (status === 'faulted' ? this.metrics.executionsFaulted : this.metrics.executionsCancelled).inc({ workflow: label });
+    this.#forget(executionId);
+  }
+
   tracks(executionId: string): boolean {
     return this.#executions.has(executionId);
   }

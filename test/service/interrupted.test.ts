@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/events.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { progressEvent } from '../store/events.ts';
-import { startTestService } from './service-fixture.ts';
+import { auth, metricSeries, startTestService } from './service-fixture.ts';
 
 it('marks faulted the runs its embedded engine had when the previous process stopped, and only those', async () => {
   const location = join(mkdtempSync(join(tmpdir(), 'cairn-interrupted-')), 'cairn.db');
@@ -21,6 +21,13 @@ it('marks faulted the runs its embedded engine had when the previous process sto
   try {
     expect(await service.store.getExecution('was-running')).toMatchObject({ status: 'faulted', error: { title: 'Interrupted', status: 503 } });
     expect((await service.store.getExecution('reported-elsewhere'))?.status).toBe('running');
+    // Nobody runs it here: cancelling it only records its end.
+    expect((await service.app.inject({ method: 'POST', url: '/v1/executions/reported-elsewhere/cancel', headers: auth })).statusCode).toBe(200);
+    expect((await service.store.getExecution('reported-elsewhere'))?.status).toBe('cancelled');
+    // Both ends count, though no run reported them.
+    const metrics = await metricSeries(service.app);
+    expect(metrics('cairn_executions_faulted_total{workflow="t/w"}')).toBe(1);
+    expect(metrics('cairn_executions_cancelled_total{workflow="t/w"}')).toBe(1);
   } finally {
     await service.close();
   }
