@@ -336,7 +336,11 @@ export class ExecutionService {
     }
     // An execution none of whose events were new is a report sent again; after its end it is no longer tracked, so only the store knows.
     const reported = new Set(results.filter((result) => result.inserted > 0).map((result) => result.executionId));
-    for (const executionId of reported) if (!this.progressMetrics.tracks(executionId)) await this.trackReported(executionId);
+    for (const executionId of reported) {
+      if (this.progressMetrics.tracks(executionId)) continue;
+      const first = events.reduce((lowest, event) => (event.executionid === executionId ? Math.min(lowest, event.seq) : lowest), Number.POSITIVE_INFINITY);
+      await this.trackReported(executionId, first - 1);
+    }
     this.progressMetrics.observe(events.filter((event) => reported.has(event.executionid)), Date.now());
     for (const result of results) {
       this.options.metrics.eventsIngested.inc({}, result.inserted);
@@ -357,9 +361,10 @@ export class ExecutionService {
   /**
    * An execution this service did not start (a `run: workflow` child, one another instance started, one
    * followed again after a restart) is labelled by the workflow its record names, and its tasks' kinds
-   * come from its document (its own, or the registered version a child runs).
+   * come from its document (its own, or the registered version a child runs). The seqs below this first
+   * batch's were stored before (by a previous process, which counted them) and are not counted here.
    */
-  private async trackReported(executionId: string): Promise<void> {
+  private async trackReported(executionId: string, countedThrough: number): Promise<void> {
     const record = await this.options.store.getExecution(executionId);
     if (!record) return;
     const text = await this.document(executionId);
@@ -371,7 +376,7 @@ export class ExecutionService {
       if (!(error instanceof ServiceError)) throw error;
     }
     // A report for the same execution may have tracked it meanwhile, with events already folded in.
-    if (!this.progressMetrics.tracks(executionId)) this.progressMetrics.track(executionId, record.workflow, document);
+    if (!this.progressMetrics.tracks(executionId)) this.progressMetrics.track(executionId, record.workflow, document, countedThrough);
   }
 
   /** Accepts CloudEvents for waiting `listen` tasks. */

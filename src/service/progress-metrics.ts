@@ -16,8 +16,13 @@ const MAX_WORKFLOW_LABEL_LENGTH = 127;
 interface TrackedExecution {
   workflow: string;
   document?: WorkflowDocument;
-  /** `seq`s already counted: a batch sent again is not counted twice. */
-  seen: Set<number>;
+  /**
+   * `seq`s already counted, so a batch sent again is not counted twice: all up to `countedThrough`,
+   * and those above it that came early (out of order, a gap filled later). Memory stays that of the
+   * gaps, not one entry per event for the execution's life.
+   */
+  countedThrough: number;
+  countedAbove: Set<number>;
   /** Start times of open task instances, by pointer, iteration and attempt. */
   started: Map<string, number>;
 }
@@ -33,9 +38,19 @@ export class ProgressMetrics {
 
   constructor(private readonly metrics: ServiceMetrics) {}
 
-  /** Called before an execution's events are observed (when this service starts it, or for its first report): without a document its tasks' kinds are unknown. */
-  track(executionId: string, workflow: Pick<WorkflowRef, 'namespace' | 'name'>, document?: WorkflowDocument): void {
-    this.#executions.set(executionId, { workflow: this.#label(`${workflow.namespace}/${workflow.name}`), ...(document ? { document } : {}), seen: new Set(), started: new Map() });
+  /**
+   * Called before an execution's events are observed (when this service starts it, or for its first
+   * report): without a document its tasks' kinds are unknown. `countedThrough`: the seqs before the
+   * first report here (another process stored and counted them).
+   */
+  track(executionId: string, workflow: Pick<WorkflowRef, 'namespace' | 'name'>, document?: WorkflowDocument, countedThrough = 0): void {
+    this.#executions.set(executionId, {
+      workflow: this.#label(`${workflow.namespace}/${workflow.name}`),
+      ...(document ? { document } : {}),
+      countedThrough,
+      countedAbove: new Set(),
+      started: new Map(),
+    });
   }
 
   #label(workflow: string): string {
@@ -59,8 +74,9 @@ export class ProgressMetrics {
   observe(events: readonly ProgressEvent[], storedAt: number): void {
     for (const event of events) {
       const execution = this.#tracked(event);
-      if (execution.seen.has(event.seq)) continue;
-      execution.seen.add(event.seq);
+      if (event.seq <= execution.countedThrough || execution.countedAbove.has(event.seq)) continue;
+      execution.countedAbove.add(event.seq);
+      while (execution.countedAbove.delete(execution.countedThrough + 1)) execution.countedThrough += 1;
       this.metrics.reportLag.observe({}, Math.max(0, storedAt - Date.parse(event.time)) / 1000);
       this.#count(event, execution);
     }
@@ -105,7 +121,7 @@ export class ProgressMetrics {
     let execution = this.#executions.get(event.executionid);
     if (!execution) {
       // Not tracked: the store held no record of it. Never a name from the event, which the reporter writes (its `name` even holds the execution id).
-      execution = { workflow: 'unknown', seen: new Set(), started: new Map() };
+      execution = { workflow: 'unknown', countedThrough: 0, countedAbove: new Set(), started: new Map() };
       this.#executions.set(event.executionid, execution);
     }
     return execution;
