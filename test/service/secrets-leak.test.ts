@@ -142,6 +142,9 @@ describe('secrets through the service', () => {
     expect(stored).toContain('io.serverlessworkflow.task.faulted.v1');
     expect(stored.split(SECRET)).toHaveLength(1);
     expect(logs.split(SECRET)).toHaveLength(1);
+    // Its stderr is not a terminal, as under a supervisor that keeps it: no sign-in link with the API token either.
+    expect(logs).toContain('cairn serve: dashboard');
+    expect(logs.split(API_TOKEN)).toHaveLength(1);
     // Structured log lines name the execution and its trace.
     const ended = [...logs.matchAll(/\{"level":\d+[^\n]*?"msg":"execution ended"\}/g)].map(([line]) => JSON.parse(line) as { executionId: string; traceId: string; status: string });
     expect(ended.map((line) => line.executionId).sort()).toEqual([...ids].sort());

@@ -280,7 +280,8 @@ export function registerServe(program: Command): void {
           `${options.temporal ? `, executions on Temporal ${options.temporal} (task queue ${options.taskQueue})` : ''}\n` +
           (options.open ? 'cairn serve: no API token required (--open)\n' : `cairn serve: API token in ${configuredTokens.length > 0 ? '$CAIRN_API_TOKENS' : tokenFile} (export CAIRN_TOKEN=…)\n`) +
           // The token rides in the fragment, which browsers never send; the dashboard stores it and clears the address bar.
-          `cairn serve: dashboard ${options.open ? `${url}/` : `${url}/#login=${encodeURIComponent(apiTokens[0]!)}`}\n` +
+          // Off a terminal stderr goes to a log store, which must not hold it: the dashboard's sign-in form asks for it.
+          `cairn serve: dashboard ${options.open ? `${url}/` : process.stderr.isTTY ? `${url}/#login=${encodeURIComponent(apiTokens[0]!)}` : `${url}/ (sign in with the API token)`}\n` +
           'cairn serve: request logs follow as JSON lines on stdout\n' +
           // Each execution's report token travels in its workflow input, so in its Temporal history.
           (options.temporal && !process.env.CAIRN_TEMPORAL_CODEC_KEY
