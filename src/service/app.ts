@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ExpressionEngine } from '../jq/engine.ts';
@@ -36,8 +36,8 @@ export interface AppOptions {
   /** Where accepted CloudEvents go; the engine's `listen` tasks read the same bus. */
   bus: EventBus;
   access: AccessOptions;
-  /** fastify logger setting (false in tests). */
-  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+  /** fastify logger setting (false in tests), or the process's logger, which its other parts (cluster, engine) share. */
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream } | FastifyBaseLogger;
   heartbeatMs?: number;
   /**
    * Fault the executions the same engine was running when the previous service process stopped.
@@ -69,7 +69,7 @@ export interface AppOptions {
 /** Builds the execution service; never listens (the caller does, or tests `inject()`). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === undefined ? false : options.logger,
+    ...(typeof options.logger === 'object' && 'child' in options.logger ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     // Secrets must not reach logs: request logging (URLs carry `access_token`) stays off.
     logController: new LogController({ disableRequestLogging: true }),
     // A start request carries the input and the document: room for both.

@@ -23,7 +23,8 @@ export interface TemporalEngineOptions {
   reportAttempts?: number;
   /** History length at which an execution continues as new (the workflow's default otherwise). */
   continueAsNewAfterHistoryEvents?: number;
-  log: (message: string, error?: unknown) => void;
+  /** `execution`: the id of the execution the line is about, as a field of the record (the message names it too). */
+  log: (message: string, error?: unknown, execution?: { executionId: string }) => void;
   /** Runs once the engine stopped following (closes the connection the engine was given). */
   onClose?: () => Promise<void>;
 }
@@ -69,7 +70,7 @@ export class TemporalEngine implements ExecutionEngine {
     started.then(
       (handle) => this.follow(run, handle),
       (error: unknown) => {
-        this.options.log(`starting execution ${run.executionId} on Temporal failed`, error);
+        this.options.log(`starting execution ${run.executionId} on Temporal failed`, error, { executionId: run.executionId });
         run.onFinish({ status: 'faulted', error: runtimeError(`Temporal refused the execution: ${(error as Error).message}`), at: new Date().toISOString() });
       },
     );
@@ -129,7 +130,7 @@ export class TemporalEngine implements ExecutionEngine {
       .catch((error: unknown) => {
         this.runs.delete(run.executionId);
         if (this.closed) return;
-        this.options.log(`following execution ${run.executionId} on Temporal failed`, error);
+        this.options.log(`following execution ${run.executionId} on Temporal failed`, error, { executionId: run.executionId });
         // Reattached to a server that does not know it: it will never end by itself.
         if (error instanceof WorkflowNotFoundError) {
           run.onFinish({ status: 'faulted', error: runtimeError('the Temporal execution does not exist (any more) on this Temporal server'), at: new Date().toISOString() });
@@ -149,7 +150,7 @@ export class TemporalEngine implements ExecutionEngine {
         for (const event of await this.eventsAfter(followed.handle, stored)) followed.run.onEvent(event);
       } while (followed.fillAgain && !this.closed);
     })()
-      .catch((error: unknown) => this.options.log(`backfilling execution ${followed.run.executionId} from Temporal failed`, error))
+      .catch((error: unknown) => this.options.log(`backfilling execution ${followed.run.executionId} from Temporal failed`, error, { executionId: followed.run.executionId }))
       .finally(() => {
         followed.filling = undefined;
       });
@@ -176,7 +177,7 @@ export class TemporalEngine implements ExecutionEngine {
     if (this.closed) return false;
     const followed = this.runs.get(executionId);
     const handle = followed?.handle ?? this.options.client.workflow.getHandle(executionId);
-    this.traced(executionId, followed?.run.traceparent, () => action(handle)).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error));
+    this.traced(executionId, followed?.run.traceparent, () => action(handle)).catch((error: unknown) => this.options.log(`controlling execution ${executionId} on Temporal failed`, error, { executionId }));
     return true;
   }
 
@@ -194,7 +195,7 @@ export class TemporalEngine implements ExecutionEngine {
     // The signal goes below the span that produced the event when it names one, else below the execution's.
     const producer = typeof event.traceparent === 'string' && parseTraceparent(event.traceparent) ? event.traceparent : undefined;
     for (const { handle, run } of this.runs.values()) {
-      this.traced(run.executionId, run.traceparent, () => handle.signal(eventSignal, event), producer).catch((error: unknown) => this.options.log(`delivering a CloudEvent to execution ${run.executionId} failed`, error));
+      this.traced(run.executionId, run.traceparent, () => handle.signal(eventSignal, event), producer).catch((error: unknown) => this.options.log(`delivering a CloudEvent to execution ${run.executionId} failed`, error, { executionId: run.executionId }));
     }
   }
 }

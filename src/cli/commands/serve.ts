@@ -180,6 +180,10 @@ export function registerServe(program: Command): void {
         import('../../service/routes/dashboard.ts'),
       ]);
       const { DocumentLoaderThread } = await import('../../service/document-loader-thread.ts');
+      const { pino } = await import('pino');
+      // One logger for the service's records, the cluster's and the engine's: one JSON line each on stdout.
+      const log = pino({ level: 'info' }, logDestination());
+      const logError = (message: string, error?: unknown, execution?: { executionId: string }) => log.error({ ...execution, ...(error === undefined ? {} : { err: error }) }, message);
       let store;
       try {
         store = await openStore(location, { inlineValueLimit });
@@ -200,7 +204,7 @@ export function registerServe(program: Command): void {
           store,
           ...(options.database ? { databaseUrl: options.database } : {}),
           leaseMs: Math.round(leaseSeconds * 1000),
-          log: (message, error) => process.stderr.write(`cairn serve: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}\n`),
+          log: logError,
         });
       } catch (error) {
         process.stderr.write(`cairn serve: cannot listen for the other instances on PostgreSQL: ${(error as Error).message}\n`);
@@ -226,7 +230,7 @@ export function registerServe(program: Command): void {
             reportAttempts,
             continueAsNewAfterHistoryEvents: continueAsNewAfter,
             storedLastSeq: async (id) => (await openedStore.getExecution(id))?.lastSeq ?? 0,
-            log: (message, error) => process.stderr.write(`cairn serve: ${message}: ${error instanceof Error ? error.message : String(error)}\n`),
+            log: logError,
           });
         } catch (error) {
           process.stderr.write(`cairn serve: cannot reach Temporal at ${options.temporal}: ${(error as Error).message}\n`);
@@ -246,7 +250,7 @@ export function registerServe(program: Command): void {
         expressions,
         bus,
         access: { apiTokens, reportSecret: secretFile(join(dataDir, 'report-secret')) },
-        logger: { level: 'info', stream: logDestination() },
+        logger: log,
         maxInputBytes,
         maxDocumentBytes: Number(options.maxDocumentBytes),
         maxDocumentTasks: Number(options.maxDocumentTasks),
