@@ -1,6 +1,9 @@
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionService } from '../../src/service/gen/cairn/v1/execution_service_pb.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
-import { startJaeger, tag, traceSpans, type JaegerServer } from '../support/jaeger.ts';
+import { parentOf, startJaeger, tag, traceSpans, type JaegerServer } from '../support/jaeger.ts';
 import { auth, startTestService, waitForEnd, type TestService } from '../service/service-fixture.ts';
 
 let jaeger: JaegerServer;
@@ -41,5 +44,23 @@ describe('the service traces its API requests', () => {
     expect(parentOf('POST /v1/executions')).toBe(caller.spanId);
     expect(parentOf('workflow api/traced')).toBe(server!.spanID);
     expect(parentOf('set one')).toBe(spans.find((span) => span.operationName === 'workflow api/traced')?.spanID);
+  });
+
+  it('a gRPC StartExecution goes below its traceparent metadata the same way', async () => {
+    const caller = { traceId: '7bf92f3577b34da6a3ce929d0e0e4736', spanId: '30f067aa0ba902b7' };
+    const client = createClient(ExecutionService, createGrpcTransport({ baseUrl: await service.app.listen({ port: 0, host: '127.0.0.1' }) }));
+    const started = await client.startExecution(
+      { document: `document: { dsl: '1.0.0', namespace: api, name: grpc-traced, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }` },
+      { headers: { ...auth, traceparent: `00-${caller.traceId}-${caller.spanId}-01` } },
+    );
+    await waitForEnd(service.store, started.execution!.id);
+    await (await loadTracing()).flush();
+
+    const spans = await traceSpans(jaeger, caller.traceId, 3);
+    const named = (name: string) => spans.find((span) => span.operationName === name);
+    const server = named('POST /cairn.v1.ExecutionService/StartExecution');
+    expect(parentOf(server!)).toBe(caller.spanId);
+    expect(named('workflow api/grpc-traced'), 'the execution in the caller\'s trace').toBeDefined();
+    expect(parentOf(named('workflow api/grpc-traced')!)).toBe(server!.spanID);
   });
 });

@@ -120,11 +120,13 @@ function routes(context: ServiceContext, log: FastifyBaseLogger) {
       },
       async startExecution(request, handler) {
         client(handler);
+        // As the HTTP start: the trace continues the request's (the server span's, when tracing is on).
+        const traceparent = handler.requestHeader.get('traceparent');
         const record = await service.start({
           ...(request.document ? { document: request.document } : {}),
           ...(request.workflow ? { workflow: { namespace: request.workflow.namespace || 'default', name: request.workflow.name, ...(request.workflow.version ? { version: request.workflow.version } : {}) } } : {}),
           input: request.input ? (toJson(ValueSchema, request.input) as Json) : {},
-        });
+        }, traceparent ? { traceparent } : {});
         return { execution: execution(record), reportToken: context.access.reportToken(record.id) };
       },
       async getExecution(request, handler) {
