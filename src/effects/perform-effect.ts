@@ -2,6 +2,7 @@ import type { EffectRequest } from '../core/effects.ts';
 import { isWorkflowError, WorkflowError, workflowError, type ProblemDetails } from '../core/errors.ts';
 import type { Json } from '../core/json.ts';
 import { unsealSecrets } from '../core/secret-sealing.ts';
+import { tracingConfigured } from '../observability/otel-env.ts';
 import { NO_SECRETS } from '../secrets/secret-store.ts';
 import type { EffectContext } from './effect-context.ts';
 export type { EffectContext } from './effect-context.ts';
@@ -60,8 +61,10 @@ function processName(request: EffectRequest): string {
  */
 export function performEffect(request: EffectRequest, context: EffectContext): Promise<Json> {
   const traceparent = context.traceparent;
-  // Hosts set a traceparent only when tracing is on: only then is the tracing code loaded.
-  if (traceparent === undefined) return performUntraced(request, context);
+  // A host sets a traceparent when the execution is traced, but a Temporal worker gets it from the
+  // client: where this process's OTEL_* ask for no traces it still goes out (the task's span is the
+  // callee's parent), and no tracing is loaded, so nothing is exported.
+  if (traceparent === undefined || !tracingConfigured()) return performUntraced(request, context);
   return import('../observability/effect-span.ts').then(({ performInSpan }) => performInSpan(request, { ...context, traceparent }, (traced) => performUntraced(request, traced)));
 }
 
