@@ -81,6 +81,15 @@ describe('sampling by the standard OTEL_TRACES_SAMPLER and a caller’s TRACEPAR
     expect(spans.every((span) => span.traceId === CALLER_TRACE)).toBe(true);
   });
 
+  it('describes the resource by OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, on task spans and the execution’s alike', async () => {
+    const spans = await runTraced({ OTEL_SERVICE_NAME: 'orders', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging,service.name=overridden' });
+    expect(spans.map((span) => span.name).sort()).toEqual(['set first', 'set second', 'workflow otel/sampled']);
+    // OTEL_SERVICE_NAME wins over a service.name among the attributes, as the specification says.
+    for (const span of spans) expect(span.resource, span.name).toMatchObject({ 'service.name': 'orders', 'deployment.environment': 'staging' });
+    // Unset, the service is Cairn.
+    expect(new Set((await runTraced({})).map((span) => span.resource['service.name']))).toEqual(new Set(['cairn']));
+  });
+
   it('says once, on stderr, that OTLP over gRPC is not spoken, and exports over OTLP/HTTP as before', async () => {
     const spans = await runTraced(
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },

@@ -5,7 +5,10 @@ import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.ts';
 const OTLP_TRACES = `
 syntax = "proto3";
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-message ResourceSpans { repeated ScopeSpans scope_spans = 2; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+message Resource { repeated KeyValue attributes = 1; }
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue { oneof value { string string_value = 1; } }
 message ScopeSpans { repeated Span spans = 2; }
 message Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; }
 `;
@@ -18,6 +21,8 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
+  /** The string attributes of the span's resource. */
+  resource: Record<string, string>;
 }
 
 export function startOtlpTracesReceiver(status?: number): Promise<OtlpReceiver<ReceivedSpan>> {
@@ -32,11 +37,15 @@ interface DecodedSpan {
 }
 
 function decode(body: Buffer): ReceivedSpan[] {
-  const message = Request.toObject(Request.decode(body), { defaults: false }) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: DecodedSpan[] }> }> };
+  const message = Request.toObject(Request.decode(body), { defaults: false }) as {
+    resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> }; scopeSpans?: Array<{ spans?: DecodedSpan[] }> }>;
+  };
   const hex = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString('hex');
-  return (message.resourceSpans ?? []).flatMap((resource) =>
-    (resource.scopeSpans ?? []).flatMap((scope) =>
-      (scope.spans ?? []).map((span) => ({ traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: hex(span.parentSpanId), name: span.name ?? '' })),
-    ),
-  );
+  return (message.resourceSpans ?? []).flatMap((resourceSpans) => {
+    const resource: Record<string, string> = {};
+    for (const { key, value } of resourceSpans.resource?.attributes ?? []) if (value?.stringValue !== undefined) resource[key] = value.stringValue;
+    return (resourceSpans.scopeSpans ?? []).flatMap((scope) =>
+      (scope.spans ?? []).map((span) => ({ traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: hex(span.parentSpanId), name: span.name ?? '', resource })),
+    );
+  });
 }
