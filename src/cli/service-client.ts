@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { WorkflowStatus } from '../core/events.ts';
 import type { Json, JsonObject } from '../core/json.ts';
+import { parseTraceparent } from '../core/trace-context.ts';
 import { EXIT } from './exit-codes.ts';
 import { localApiToken } from './data-dir.ts';
 
@@ -80,6 +81,15 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   }
 }
 
+/**
+ * A caller's trace context in the environment (OpenTelemetry's carrier for processes), as a header:
+ * what the command asks of the service (an execution it starts, above all) continues that trace, as `cairn run` does.
+ */
+function callerTrace(): Record<string, string> {
+  const traceparent = process.env.TRACEPARENT?.trim();
+  return traceparent && parseTraceparent(traceparent) ? { traceparent } : {};
+}
+
 /** A thin client of the execution service's HTTP/JSON API, for the `cairn` commands. */
 export class ServiceClient {
   readonly url: string;
@@ -91,7 +101,7 @@ export class ServiceClient {
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
+    return { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...callerTrace(), ...extra };
   }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {

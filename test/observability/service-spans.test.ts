@@ -1,13 +1,21 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionService } from '../../src/service/gen/cairn/v1/execution_service_pb.ts';
 import { loadTracing } from '../../src/observability/tracing.ts';
 import { parentOf, startJaeger, tag, traceSpans, type JaegerServer } from '../support/jaeger.ts';
-import { auth, startTestService, waitForEnd, type TestService } from '../service/service-fixture.ts';
+import { API_TOKEN, auth, startTestService, waitForEnd, type TestService } from '../service/service-fixture.ts';
 
 let jaeger: JaegerServer;
 let service: TestService;
+let listening: Promise<string> | undefined;
+/** The service's URL on loopback, listening from the first test that needs a socket. */
+const serviceUrl = () => (listening ??= service.app.listen({ port: 0, host: '127.0.0.1' }));
 
 beforeAll(async () => {
   jaeger = await startJaeger();
@@ -48,7 +56,7 @@ describe('the service traces its API requests', () => {
 
   it('a gRPC StartExecution goes below its traceparent metadata the same way', async () => {
     const caller = { traceId: '7bf92f3577b34da6a3ce929d0e0e4736', spanId: '30f067aa0ba902b7' };
-    const client = createClient(ExecutionService, createGrpcTransport({ baseUrl: await service.app.listen({ port: 0, host: '127.0.0.1' }) }));
+    const client = createClient(ExecutionService, createGrpcTransport({ baseUrl: await serviceUrl() }));
     const started = await client.startExecution(
       { document: `document: { dsl: '1.0.0', namespace: api, name: grpc-traced, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }` },
       { headers: { ...auth, traceparent: `00-${caller.traceId}-${caller.spanId}-01` } },
@@ -62,5 +70,24 @@ describe('the service traces its API requests', () => {
     expect(parentOf(server!)).toBe(caller.spanId);
     expect(named('workflow api/grpc-traced'), 'the execution in the caller\'s trace').toBeDefined();
     expect(parentOf(named('workflow api/grpc-traced')!)).toBe(server!.spanID);
+  });
+
+  it('`cairn executions start` continues the TRACEPARENT of its environment, as `cairn run` does', async () => {
+    const caller = { traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId: '50f067aa0ba902b7' };
+    const file = join(mkdtempSync(join(tmpdir(), 'cairn-cli-trace-')), 'cli-traced.yaml');
+    writeFileSync(file, `document: { dsl: '1.0.0', namespace: api, name: cli-traced, version: '1.0.0' }\ndo:\n  - one: { set: { a: 1 } }\n`);
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/cairn.js', 'executions', 'start', file, '--service', await serviceUrl(), '--token', API_TOKEN], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, TRACEPARENT: `00-${caller.traceId}-${caller.spanId}-01`, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    });
+    await waitForEnd(service.store, stdout.trim());
+    await (await loadTracing()).flush();
+
+    const spans = await traceSpans(jaeger, caller.traceId, 3);
+    const named = (name: string) => spans.find((span) => span.operationName === name);
+    const server = named('POST /v1/executions');
+    expect(server, "the start request in the caller's trace").toBeDefined();
+    expect(parentOf(server!)).toBe(caller.spanId);
+    expect(parentOf(named('workflow api/cli-traced')!)).toBe(server!.spanID);
   });
 });
