@@ -17,6 +17,8 @@ export interface ServeProcess {
   process: ChildProcess;
   /** What it wrote to stderr so far (for failure messages and assertions). */
   log(): string;
+  /** What it wrote to stdout so far: its JSON log records. */
+  records(): string;
   /** Ends it (SIGTERM, or the given signal; SIGKILL after 5 s) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -39,11 +41,13 @@ export async function startServeProcess(options: ServeProcessOptions = {}): Prom
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cairn-serve-'));
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'bin/cairn.js', 'serve', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: options.sharedToken ? { ...process.env, CAIRN_API_TOKENS: INSTANCE_TOKEN } : process.env,
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
@@ -61,6 +65,7 @@ export async function startServeProcess(options: ServeProcessOptions = {}): Prom
     token: options.sharedToken ? INSTANCE_TOKEN : readFileSync(join(dataDir, 'api-token'), 'utf8').trim(),
     process: child,
     log: () => stderr,
+    records: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       // A service still finishing executions may take long to close: the test is over, so it goes.
