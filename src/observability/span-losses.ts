@@ -11,6 +11,16 @@ export type SpanLossListener = (reason: SpanLossReason, count: number) => void;
 /** The counter the service's metrics keep of them (warnings name it so an operator finds it). */
 export const SPANS_DROPPED_METRIC = 'cairn_trace_spans_dropped_total';
 
+/** Why spans were lost, as both span paths' warnings say it. */
+export function spanLossCause(reason: SpanLossReason, maxQueueSize: number): string {
+  return reason === 'queue_full' ? `more than ${maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export` : 'their export request failed';
+}
+
+/** The series of SPANS_DROPPED_METRIC a warning about `reason` points to. */
+export function spanLossSeries(reason: SpanLossReason): string {
+  return `${SPANS_DROPPED_METRIC}{reason="${reason}"}`;
+}
+
 /** Where every span path reports the spans it lost, and who listens (the service's metrics). */
 export class SpanLosses {
   readonly #listeners = new Set<SpanLossListener>();

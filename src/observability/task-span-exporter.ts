@@ -1,6 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { protobufFields, varintLength, Writer } from './protobuf-writer.ts';
-import { SPANS_DROPPED_METRIC, ThrottledCount, type SpanLossListener } from './span-losses.ts';
+import { spanLossCause, spanLossSeries, ThrottledCount, type SpanLossListener } from './span-losses.ts';
 import { RecordShape, SpanRecord, type SpanOrigin } from './span-record.ts';
 
 /** The OTEL_BSP_* settings, read as the batch span processor reads them. */
@@ -62,7 +62,7 @@ export class TaskSpanExporter {
     this.#lost = lost;
     this.#warn = warn;
     this.#drops = new ThrottledCount((count, total) =>
-      warn(`task spans: ${count} dropped (${total} in all): more than ${this.#batching.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export (${SPANS_DROPPED_METRIC}{reason="queue_full"})`),
+      warn(`task spans: ${count} dropped (${total} in all): ${spanLossCause('queue_full', this.#batching.maxQueueSize)} (${spanLossSeries('queue_full')})`),
     );
     this.#headroom = this.#envelope.resource.length + this.#envelope.scope.length + 2 * (1 + MAX_VARINT);
     this.#request = this.#newRequest(64 * 1024);
@@ -121,7 +121,7 @@ export class TaskSpanExporter {
       .catch((error: unknown) => {
         this.#lost('export_failed', request.spans);
         this.#warn(
-          `task spans: a request of ${request.spans} spans failed, they are lost (${SPANS_DROPPED_METRIC}{reason="export_failed"}): ${error instanceof Error ? error.message : String(error)}`,
+          `task spans: a request of ${request.spans} spans failed, they are lost (${spanLossSeries('export_failed')}): ${error instanceof Error ? error.message : String(error)}`,
         );
       })
       .finally(() => {

@@ -6,7 +6,7 @@ import { getNumberFromEnv } from '@opentelemetry/core';
 import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type IdGenerator, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from '../core/trace-context.ts';
 import { otlpProtocolWarning } from './otel-env.ts';
-import { SPAN_LOSS_REASONS, SPANS_DROPPED_METRIC, SpanLosses, ThrottledCount, type SpanLossListener, type SpanLossReason } from './span-losses.ts';
+import { SPAN_LOSS_REASONS, spanLossCause, spanLossSeries, SpanLosses, ThrottledCount, type SpanLossListener, type SpanLossReason } from './span-losses.ts';
 import { SpanRecord, type SpanOrigin } from './span-record.ts';
 import { DEFAULT_BATCHING, TaskSpanExporter, type EncodedRequest, type SpanBatching } from './task-span-exporter.ts';
 
@@ -139,12 +139,9 @@ function batchingFromEnv(): Partial<SpanBatching> {
  * counter is read; its other instruments stay no-ops.
  */
 export function reportingBatchSpanProcessor(exporter: SpanExporter, batching: BufferConfig, losses: SpanLosses, warn: (message: string) => void = (message) => console.warn(message)): BatchSpanProcessor {
-  const why: Record<SpanLossReason, string> = {
-    queue_full: `more than ${batching.maxQueueSize ?? DEFAULT_BATCHING.maxQueueSize} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for export`,
-    export_failed: 'their export request failed',
-  };
+  const maxQueueSize = batching.maxQueueSize ?? DEFAULT_BATCHING.maxQueueSize;
   const said = Object.fromEntries(
-    SPAN_LOSS_REASONS.map((reason) => [reason, new ThrottledCount((count, total) => warn(`spans: ${count} lost (${total} in all): ${why[reason]} (${SPANS_DROPPED_METRIC}{reason="${reason}"})`))]),
+    SPAN_LOSS_REASONS.map((reason) => [reason, new ThrottledCount((count, total) => warn(`spans: ${count} lost (${total} in all): ${spanLossCause(reason, maxQueueSize)} (${spanLossSeries(reason)})`))]),
   ) as Record<SpanLossReason, ThrottledCount>;
   const noop = createNoopMeter();
   const processed = {
